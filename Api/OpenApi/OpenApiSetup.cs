@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Itsm.Api.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+
+namespace Itsm.Api.OpenApi;
+
+/// <summary>The OpenAPI 3.1 document (JSON and YAML) and Swagger UI with an Authorize button for the API key.</summary>
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddItsmOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, o =>
+        {
+            o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Itsm — business O&M ticketing",
+                    Version = "v1",
+                    Description = "Tickets for an enterprise's business applications under \"two levels, three lines\": request, triage to a " +
+                                  "support line, resolve, escalate to headquarters, with approvals for changes. Authenticate with an API key " +
+                                  "in `X-Api-Key` (demo keys such as `demo-js-servicedesk` are listed in the README). Every error is an " +
+                                  "RFC 9457 problem (`application/problem+json`) with a stable `type`.",
+                };
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthentication.Header,
+                    Description = "An API key bound to a user or an integration, its unit and its roles, e.g. `demo-js-requester`.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
+                if (!anonymous)
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
+                if (operation.OperationId is { } id && Examples.Requests.TryGetValue(id, out var example)
+                    && operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
+                    media.Example = JsonNode.Parse(example);
+                return Task.CompletedTask;
+            });
+        });
+
+    public static WebApplication MapItsmOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.yaml").AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint($"/openapi/{DocumentName}.json", "Itsm v1");
+            o.RoutePrefix = "swagger";
+            o.DocumentTitle = "Itsm API";
+            o.EnablePersistAuthorization();
+        });
+        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+}
+
+/// <summary>Request examples shown in the document and pre-filled in Swagger UI, by operation id.</summary>
+internal static class Examples
+{
+    public static readonly Dictionary<string, string> Requests = new()
+    {
+        ["RequestTicket"] = """{"system": "ERP", "category": "AccountPermission", "title": "Grant the new accountant the AP clerk role", "description": "Wang Li joined finance on Monday and needs the accounts-payable clerk role in ERP.", "impact": "Individual", "urgency": "Medium"}""",
+        ["TicketTriage"] = """{"group": "JS-L2BIZ", "assignee": "js-engineer", "impact": "Individual", "urgency": "Medium", "note": "Account change for ERP"}""",
+        ["TicketStart"] = """{"note": "Looking at it"}""",
+        ["TicketRequestApproval"] = """{"plan": {"what": "Add role AP_CLERK to user wangli in ERP production", "backup": "Export wangli's current role set", "test": "Log in as wangli in QA and post a test invoice", "rollback": "Restore the exported role set"}}""",
+        ["TicketApprove"] = """{"comment": "Approved by the finance department"}""",
+        ["TicketReject"] = """{"reason": "The role must be requested by the department head"}""",
+        ["TicketHold"] = """{"reason": "Waiting for the user to be back from leave"}""",
+        ["TicketResume"] = """{"note": "User is back"}""",
+        ["TicketEscalate"] = """{"reason": "Posting fails with a kernel error in the central ERP", "whatWasTried": "Cleared the user's buffer, reproduced with a test user, checked the interface log"}""",
+        ["TicketHqReturn"] = """{"guidance": "Apply note 123456 to the provincial client, then retry the posting"}""",
+        ["TicketResolve"] = """{"code": "ChangeImplemented", "resolution": "Role AP_CLERK added and tested with the user"}""",
+        ["TicketConfirm"] = """{"satisfaction": 5, "comment": "Works, thanks"}""",
+        ["TicketReopen"] = """{"reason": "The role is missing again after the nightly sync"}""",
+        ["TicketCancel"] = """{"reason": "Raised twice by mistake"}""",
+        ["TicketReassign"] = """{"group": "JS-L2SYS", "assignee": null, "reason": "It is a database problem, not an application one"}""",
+        ["AddComment"] = """{"body": "Called the user; the error appears only in the afternoon.", "visibility": "Public"}""",
+    };
+}

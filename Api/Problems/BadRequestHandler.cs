@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Itsm.Api.Problems;
+
+/// <summary>
+/// Turns what the framework throws for unreadable requests (malformed JSON, wrong types, unknown enum values, oversized
+/// bodies) into precise 400/413 problems, and anything else into a logged 500 problem that reveals nothing.
+/// </summary>
+public sealed class BadRequestHandler(IProblemDetailsService problems, ILogger<BadRequestHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, name, title, detail) = exception switch
+        {
+            BadHttpRequestException { StatusCode: 413 } => (413, "body-too-large", "Request body too large", exception.Message),
+            BadHttpRequestException { InnerException: JsonException json } =>
+                (400, "malformed-json", "The request body is not valid", Describe(json)),
+            BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request is not valid", bad.Message),
+            _ => (500, "internal", "Internal error", "The server failed to process the request; it has been logged."),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        else logger.LogDebug(exception, "Bad request for {Method} {Path}", context.Request.Method, context.Request.Path);
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Type = ProblemResults.TypeOf(name), Title = title, Detail = detail },
+        });
+    }
+
+    private static string Describe(JsonException json)
+    {
+        var where = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "" : $" at {json.Path}";
+        return json.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? $"The value{where} has the wrong type or is not one of the allowed values."
+            : json.Message.Contains("missing required properties", StringComparison.Ordinal)
+                ? json.Message.Split(" Path:")[0]
+                : $"The body is not well-formed JSON{where}.";
+    }
+}

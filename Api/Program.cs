@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Itsm.Api.Access;
+using Itsm.Api.Health;
+using Itsm.Api.OpenApi;
+using Itsm.Api.Organisation;
+using Itsm.Api.Problems;
+using Itsm.Api.Storage;
+using Itsm.Api.Tickets;
+using Itsm.Api.Workflow;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestHandler>();
+builder.Services.AddValidation();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.Configure<TicketOptions>(builder.Configuration.GetSection("Tickets"));
+builder.Services.AddItsmStorage(builder.Configuration);
+builder.Services.AddApiKeyAuthentication();
+builder.Services.AddItsmOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapItsmOpenApi();
+app.MapHealth();
+
+var api = app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+api.MapTickets();
+api.MapTicketActions();
+api.MapWorkflow();
+api.MapOrganisation();
+
+await app.PrepareDatabaseAsync();
+await app.RunAsync();

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Itsm.Domain.Tickets;
+
+namespace Itsm.Api.Tickets;
+
+/// <summary>Line 1 classifies the ticket and assigns it to a support group; impact × urgency gives the priority.</summary>
+/// <param name="Group">The support group that will work the ticket.</param>
+/// <param name="Assignee">Optionally, a member of that group.</param>
+/// <param name="Category">Corrects the work type; kept when omitted.</param>
+/// <param name="Impact">Corrects the impact; kept when omitted.</param>
+/// <param name="Urgency">Corrects the urgency; kept when omitted.</param>
+/// <param name="Note">Why, for the history.</param>
+public sealed record TriageRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string Group,
+    [property: StringLength(64, MinimumLength = 1)] string? Assignee = null,
+    Category? Category = null, Impact? Impact = null, Urgency? Urgency = null,
+    [property: StringLength(2000)] string? Note = null);
+
+/// <summary>An engineer of the assigned group starts work (and becomes the assignee if there is none).</summary>
+public sealed record StartRequest([property: StringLength(2000)] string? Note = null);
+
+/// <summary>The change plan the business department approves (Art. 14): what changes, the backup, the test and the rollback.</summary>
+public sealed record ChangePlanRequest(
+    [property: Required, StringLength(4000, MinimumLength = 1)] string What,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string Backup,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string Test,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string Rollback);
+
+public sealed record RequestApprovalRequest([property: Required] ChangePlanRequest Plan);
+
+public sealed record ApproveRequest([property: StringLength(2000)] string? Comment = null);
+
+public sealed record RejectRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+
+public sealed record HoldRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+
+public sealed record ResumeRequest([property: StringLength(2000)] string? Note = null);
+
+/// <summary>Hand the ticket to headquarters (提报总部): why, and what the unit already tried.</summary>
+public sealed record EscalateRequest(
+    [property: Required, StringLength(2000, MinimumLength = 1)] string Reason,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string WhatWasTried);
+
+/// <summary>Headquarters returns the ticket to the unit with guidance.</summary>
+public sealed record HqReturnRequest([property: Required, StringLength(4000, MinimumLength = 1)] string Guidance);
+
+public sealed record ResolveRequest(
+    [property: Required] ResolutionCode? Code,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string Resolution);
+
+/// <summary>The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</summary>
+public sealed record ConfirmRequest(
+    [property: Required, Range(1, 5)] int? Satisfaction,
+    [property: StringLength(2000)] string? Comment = null);
+
+public sealed record ReopenRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+
+public sealed record CancelRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+
+/// <summary>Functional escalation between lines: another group (of the ticket's unit or a unit above it, below HQ).</summary>
+public sealed record ReassignRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string Group,
+    [property: StringLength(64, MinimumLength = 1)] string? Assignee,
+    [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);

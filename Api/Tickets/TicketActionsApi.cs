@@ -1,0 +1,158 @@
+using System.Security.Claims;
+using Itsm.Api.Access;
+using Itsm.Api.Problems;
+using Itsm.Domain.Organisation;
+using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Tickets;
+using Microsoft.Extensions.Options;
+
+namespace Itsm.Api.Tickets;
+
+/// <summary>
+/// One endpoint per lifecycle action (<c>POST /tickets/{id}/{action}</c>). Each needs the ticket's ETag in If-Match;
+/// what the status, the caller's roles or the ticket's readiness do not permit is refused with a problem.
+/// </summary>
+public static class TicketActionsApi
+{
+    public static RouteGroupBuilder MapTicketActions(this RouteGroupBuilder api)
+    {
+        var actions = api.MapGroup("/tickets/{id:long}").WithTags("Ticket actions");
+
+        Action(actions.MapPost("/triage", Triage), "triage", "Line 1 classifies, prioritises and assigns to a support group (ServiceDesk)");
+        Action(actions.MapPost("/start", Start), "start", "An engineer of the assigned group starts work");
+        Action(actions.MapPost("/request-approval", RequestApproval), "request-approval", "Ask the business department to approve a change plan (Engineer)");
+        Action(actions.MapPost("/approve", Approve), "approve", "Approve the change (BusinessApprover; not the requester nor who asked)");
+        Action(actions.MapPost("/reject", Reject), "reject", "Reject the change; the ticket closes as Rejected (BusinessApprover)");
+        Action(actions.MapPost("/hold", Hold), "hold", "Put the work on hold with a reason; the resolution clock pauses (Engineer)");
+        Action(actions.MapPost("/resume", Resume), "resume", "Resume work on hold (Engineer)");
+        Action(actions.MapPost("/escalate", Escalate), "escalate", "Escalate to headquarters (提报总部) with the reason and what was tried (Engineer, ItManager)");
+        Action(actions.MapPost("/hq-return", HqReturn), "hq-return", "Headquarters returns the ticket to the unit with guidance (HqEngineer, HQ system)");
+        Action(actions.MapPost("/resolve", Resolve), "resolve", "Resolve with a code and text; changes need an approval first");
+        Action(actions.MapPost("/confirm", Confirm), "confirm", "The requester confirms the resolution and rates it; the ticket closes");
+        Action(actions.MapPost("/reopen", Reopen), "reopen", "The requester reopens within the confirmation window");
+        Action(actions.MapPost("/cancel", Cancel), "cancel", "Cancel with a reason (the requester, for their own; ServiceDesk)");
+        Action(actions.MapPost("/reassign", Reassign), "reassign", "Move the ticket to another support group (functional escalation between lines)");
+        return api;
+    }
+
+    private static void Action(RouteHandlerBuilder endpoint, string action, string summary) =>
+        endpoint.WithName("Ticket" + string.Concat(action.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
+            .WithSummary(summary)
+            .WithDescription($"Performs `{action}` on the ticket. Requires `If-Match` with the ticket's ETag (428 without, 412 when stale). " +
+                             "409 when the ticket's status does not permit it (the problem lists the caller's allowed actions), " +
+                             "403 when the caller's roles or relation to the ticket do not.")
+            .Produces<TicketResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+    public static Task<IResult> Triage(long id, TriageRequest body, ActionContext context) =>
+        context.Apply(id, async (ticket, actor, now) =>
+        {
+            var (group, assignee, problem) = await context.ResolveAssignment(body.Group, body.Assignee);
+            if (problem is not null) return problem;
+            var matrix = await context.Organisation.PriorityMatrixAsync(context.Cancellation);
+            return (object?)ticket.Triage(actor, now, body.Category ?? ticket.Category, body.Impact ?? ticket.Impact, body.Urgency ?? ticket.Urgency,
+                group!, assignee, matrix, body.Note);
+        });
+
+    public static Task<IResult> Start(long id, StartRequest? body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Start(actor, now, body?.Note));
+
+    public static Task<IResult> RequestApproval(long id, RequestApprovalRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) =>
+            ticket.RequestApproval(actor, now, new ChangePlan(body.Plan.What, body.Plan.Backup, body.Plan.Test, body.Plan.Rollback)));
+
+    public static Task<IResult> Approve(long id, ApproveRequest? body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Approve(actor, now, body?.Comment));
+
+    public static Task<IResult> Reject(long id, RejectRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Reject(actor, now, body.Reason));
+
+    public static Task<IResult> Hold(long id, HoldRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Hold(actor, now, body.Reason));
+
+    public static Task<IResult> Resume(long id, ResumeRequest? body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Resume(actor, now, body?.Note));
+
+    public static Task<IResult> Escalate(long id, EscalateRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried));
+
+    public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
+
+    public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => Enum.IsDefined(body.Code!.Value)
+            ? ticket.Resolve(actor, now, body.Code.Value, body.Resolution,
+                ConfirmationWindow.Due(now, context.Options.ConfirmationWindowWorkingDays))
+            : TicketError.Invalid("code is not a defined resolution code."));
+
+    public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));
+
+    public static Task<IResult> Reopen(long id, ReopenRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Reopen(actor, now, body.Reason));
+
+    public static Task<IResult> Cancel(long id, CancelRequest body, ActionContext context) =>
+        context.Apply(id, (ticket, actor, now) => ticket.Cancel(actor, now, body.Reason));
+
+    public static Task<IResult> Reassign(long id, ReassignRequest body, ActionContext context) =>
+        context.Apply(id, async (ticket, actor, now) =>
+        {
+            var (group, assignee, problem) = await context.ResolveAssignment(body.Group, body.Assignee);
+            return problem ?? (object?)ticket.Reassign(actor, now, group!, assignee, body.Reason);
+        });
+}
+
+/// <summary>What every action endpoint needs, bound from the request and the services.</summary>
+public sealed class ActionContext(
+    HttpContext http, TicketStore store, OrganisationStore organisation, TimeProvider clock, IOptions<TicketOptions> options)
+{
+    public OrganisationStore Organisation => organisation;
+    public TicketOptions Options => options.Value;
+    public CancellationToken Cancellation => http.RequestAborted;
+
+    public static ValueTask<ActionContext?> BindAsync(HttpContext http) => ValueTask.FromResult<ActionContext?>(new(
+        http, http.RequestServices.GetRequiredService<TicketStore>(), http.RequestServices.GetRequiredService<OrganisationStore>(),
+        http.RequestServices.GetRequiredService<TimeProvider>(), http.RequestServices.GetRequiredService<IOptions<TicketOptions>>()));
+
+    public Task<IResult> Apply(long id, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
+        Apply(id, (t, a, n) => Task.FromResult<object?>(act(t, a, n)));
+
+    /// <summary>If-Match → load in scope → version check → domain action → conditional save → the ticket with its new ETag.</summary>
+    public async Task<IResult> Apply(long id, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act)
+    {
+        var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
+        if (badPrecondition is not null) return badPrecondition;
+        var actor = http.User.Actor();
+        var ticket = await store.GetAsync(id, actor, Cancellation);
+        if (ticket is null) return TicketsApi.NotFound(id);
+        if (ticket.Version != expected) return Concurrency.Stale(http.Response, ticket);
+
+        var now = clock.GetUtcNow();
+        switch (await act(ticket, actor, now))
+        {
+            case TicketError error: return ProblemResults.From(error);
+            case IResult problem: return problem;
+        }
+        if (!await store.UpdateAsync(ticket, expected!.Value, Cancellation))
+            return Concurrency.Stale(http.Response, await store.GetAsync(id, actor, Cancellation) ?? ticket);
+
+        http.Response.SetETag(ticket);
+        return TypedResults.Ok(TicketResponse.From(ticket, actor, now));
+    }
+
+    /// <summary>Finds the group and the optional assignee a request names; 422 naming the field when one does not exist.</summary>
+    public async Task<(SupportGroup? Group, Assignee? Assignee, IResult? Problem)> ResolveAssignment(string groupId, string? assigneeId)
+    {
+        var group = await organisation.FindGroupAsync(groupId, Cancellation);
+        if (group is null) return (null, null, ProblemResults.Unprocessable("group", $"Group '{groupId}' does not exist."));
+        if (assigneeId is null) return (group, null, null);
+        var assignee = await organisation.FindAssigneeAsync(assigneeId, group.UnitPath, Cancellation);
+        return assignee is null
+            ? (null, null, ProblemResults.Unprocessable("assignee", $"User '{assigneeId}' does not exist."))
+            : (group, assignee, null);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Itsm.Api.Access;
+using Itsm.Api.Problems;
+using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Tickets;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Itsm.Api.Tickets;
+
+/// <summary>Raising, reading and listing tickets; their history and comments.</summary>
+public static class TicketsApi
+{
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapTickets(this RouteGroupBuilder api)
+    {
+        var tickets = api.MapGroup("/tickets").WithTags("Tickets");
+
+        tickets.MapPost("/", Create).WithName("RequestTicket")
+            .WithSummary("Raise a ticket (request)")
+            .WithDescription("Creates a ticket in status New, owned by the caller's unit (or `unit`, within the caller's scope). " +
+                             "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`.")
+            .Produces<TicketResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422);
+
+        tickets.MapGet("/", List).WithName("ListTickets")
+            .WithSummary("List tickets, newest first, with filters and keyset paging")
+            .WithDescription("Only tickets within the caller's unit subtree (requesters: their own). `limit` 1–200 (default 25); " +
+                             "pass the response's `nextCursor` as `cursor` for the next page.")
+            .Produces<TicketPage>().ProducesValidationProblem();
+
+        tickets.MapGet("/{id:long}", Get).WithName("GetTicket")
+            .WithSummary("Get a ticket with the actions the caller may take now")
+            .Produces<TicketResponse>().ProducesProblem(404);
+
+        tickets.MapGet("/{id:long}/history", History).WithName("GetTicketHistory")
+            .WithSummary("Every change to the ticket: who, when, action, status before → after, details")
+            .Produces<IReadOnlyList<HistoryEntryResponse>>().ProducesProblem(404);
+
+        tickets.MapGet("/{id:long}/comments", Comments).WithName("ListComments")
+            .WithSummary("Comments on the ticket (internal work notes are hidden from requesters)")
+            .Produces<IReadOnlyList<CommentResponse>>().ProducesProblem(404);
+
+        tickets.MapPost("/{id:long}/comments", AddComment).WithName("AddComment")
+            .WithSummary("Comment publicly or add an internal work note")
+            .WithDescription("Comments do not change the ticket's status or version, so they need no If-Match.")
+            .Produces<CommentResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+        return api;
+    }
+
+    public static async Task<IResult> Create(CreateTicketRequest body, ClaimsPrincipal user, HttpResponse response,
+        OrganisationStore organisation, TicketStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        var unit = await organisation.FindUnitAsync(body.Unit ?? actor.UnitId, ct);
+        if (unit is null || !actor.CanSee(unit.Path))
+            return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
+        var system = await organisation.FindSystemAsync(body.System, ct);
+        if (system is null)
+            return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
+
+        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value);
+        var now = clock.GetUtcNow();
+        var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
+        if (error is not null) return ProblemResults.From(error);
+
+        await store.InsertAsync(ticket!, ct);
+        response.SetETag(ticket!);
+        return TypedResults.Created($"/api/v1/tickets/{ticket!.Id}", TicketResponse.From(ticket, actor, now));
+    }
+
+    public static async Task<IResult> Get(long id, ClaimsPrincipal user, HttpResponse response, TicketStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        var ticket = await store.GetAsync(id, actor, ct);
+        if (ticket is null) return NotFound(id);
+        response.SetETag(ticket);
+        return TypedResults.Ok(TicketResponse.From(ticket, actor, clock.GetUtcNow()));
+    }
+
+    /// <param name="status">Statuses to include (repeat the parameter for several).</param>
+    /// <param name="category">Work type.</param>
+    /// <param name="priority">Priority.</param>
+    /// <param name="unit">A unit id: tickets of that unit and the units below it.</param>
+    /// <param name="group">Assigned support group id.</param>
+    /// <param name="assignee">Assignee user id.</param>
+    /// <param name="system">Business system id.</param>
+    /// <param name="requester">Requester user id.</param>
+    /// <param name="text">Text contained in the title (case-insensitive).</param>
+    /// <param name="createdFrom">Created at or after this instant.</param>
+    /// <param name="createdTo">Created before this instant.</param>
+    /// <param name="limit">Page size, 1–200 (default 25).</param>
+    /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
+    public static async Task<IResult> List(ClaimsPrincipal user, TicketStore store, OrganisationStore organisation, TimeProvider clock,
+        [FromQuery] TicketStatus[]? status, Category? category, Priority? priority, string? unit, string? group, string? assignee,
+        string? system, string? requester, string? text, DateTimeOffset? createdFrom, DateTimeOffset? createdTo,
+        int? limit, string? cursor, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (limit is < 1 or > MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
+        long? beforeId = null;
+        if (cursor is not null)
+        {
+            if (!Cursor.TryDecode(cursor, out var lastId)) return ProblemResults.Invalid("cursor", "cursor is not one this API returned.");
+            beforeId = lastId;
+        }
+        if (text is { Length: > 200 }) return ProblemResults.Invalid("text", "text must be at most 200 characters.");
+        if (createdFrom > createdTo) return ProblemResults.Invalid("createdFrom", "createdFrom must not be after createdTo.");
+        if (Undefined(status, category, priority) is { } field) return ProblemResults.Invalid(field, $"{field} has a value that is not defined.");
+
+        string? unitPath = null;
+        if (unit is not null)
+        {
+            var found = await organisation.FindUnitAsync(unit, ct);
+            if (found is null) return ProblemResults.Invalid("unit", $"Unit '{unit}' does not exist.");
+            unitPath = found.Path;
+        }
+
+        var query = new TicketQuery(status, category, priority, unitPath, group, assignee, system, requester,
+            string.IsNullOrWhiteSpace(text) ? null : text.Trim(), createdFrom, createdTo, limit ?? 25, beforeId);
+        var (items, more) = await store.ListAsync(query, actor, ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new TicketPage(items.Select(t => TicketResponse.From(t, actor, now)).ToList(),
+            more ? Cursor.Encode(items[^1].Id) : null));
+    }
+
+    public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
+        var entries = await store.HistoryAsync(id, includeInternal: !actor.SeesOnlyOwnTickets, ct);
+        return TypedResults.Ok(entries.Select(e => new HistoryEntryResponse(e.Id, e.At, e.ActorId, e.Action, e.FromStatus, e.ToStatus,
+            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.Details)!)).ToList());
+    }
+
+    public static async Task<IResult> Comments(long id, ClaimsPrincipal user, TicketStore store, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
+        var comments = await store.CommentsAsync(id, includeInternal: !actor.SeesOnlyOwnTickets, ct);
+        return TypedResults.Ok(comments.Select(ToResponse).ToList());
+    }
+
+    public static async Task<IResult> AddComment(long id, CommentRequest body, ClaimsPrincipal user, TicketStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (!Enum.IsDefined(body.Visibility)) return ProblemResults.Invalid("visibility", "visibility must be Public or Internal.");
+        var ticket = await store.GetAsync(id, actor, ct);
+        if (ticket is null) return NotFound(id);
+        if (ticket.Comment(actor, clock.GetUtcNow(), body.Visibility, body.Body) is { } error) return ProblemResults.From(error);
+        var comment = await store.AddCommentAsync(ticket, body.Visibility, body.Body, ct);
+        return TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment));
+    }
+
+    public static IResult NotFound(long id) => ProblemResults.NotFound($"Ticket {id} does not exist or is outside your scope.");
+
+    private static CommentResponse ToResponse(StoredComment c) => new(c.Id, c.At, c.AuthorId, c.Visibility, c.Body);
+
+    private static string? Undefined(TicketStatus[]? status, Category? category, Priority? priority) =>
+        status?.Any(s => !Enum.IsDefined(s)) == true ? "status"
+        : category is { } c && !Enum.IsDefined(c) ? "category"
+        : priority is { } p && !Enum.IsDefined(p) ? "priority"
+        : null;
+}

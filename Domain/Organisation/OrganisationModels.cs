@@ -1,0 +1,8 @@
+namespace Itsm.Domain.Organisation;
+
+public sealed record Unit(string Id, string Name, string? ParentId, string Path);
+
+public sealed record SupportGroup(string Id, string Name, string UnitId, string UnitPath, SupportLine Line);
+
+/// <summary>A business application (the configuration item a ticket is raised against), owned by a business department.</summary>
+public sealed record BusinessSystem(string Id, string Name, string UnitId, string UnitPath, string OwnerDepartment);

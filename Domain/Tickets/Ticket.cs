@@ -1,0 +1,206 @@
+using Itsm.Domain.Organisation;
+
+namespace Itsm.Domain.Tickets;
+
+/// <summary>What a change needs before the business department can approve it (Art. 14): what, backup, test, rollback.</summary>
+public sealed record ChangePlan(string What, string Backup, string Test, string Rollback);
+
+/// <summary>A user who may be given a ticket: assignees must belong to the ticket's group.</summary>
+public sealed record Assignee(string UserId, IReadOnlySet<string> GroupIds);
+
+/// <summary>One line of a ticket's history: who did what, when, and the status before and after.</summary>
+public sealed record HistoryEntry(
+    DateTimeOffset At, string ActorId, string Action, TicketStatus? From, TicketStatus? To,
+    IReadOnlyDictionary<string, object?> Details, bool Internal = false);
+
+/// <summary>What a requester supplies when raising a ticket.</summary>
+public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency);
+
+/// <summary>The ticket aggregate. Every change goes through <see cref="TicketWorkflow"/> and appends a history entry.</summary>
+public sealed class Ticket
+{
+    private readonly List<HistoryEntry> _changes = [];
+
+    private Ticket() { }
+
+    public long Id { get; private set; }
+    public string Number { get; private set; } = "";
+    public string UnitId { get; private set; } = "";
+    public string UnitPath { get; private set; } = "";
+    public string SystemId { get; private set; } = "";
+    public Category Category { get; private set; }
+    public string Title { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public Impact Impact { get; private set; }
+    public Urgency Urgency { get; private set; }
+    public Priority Priority { get; private set; }
+    public TicketStatus Status { get; private set; }
+    public ClosureOutcome? Outcome { get; private set; }
+    public string? GroupId { get; private set; }
+    public string? AssigneeId { get; private set; }
+    public string RequesterId { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset? TriagedAt { get; private set; }
+    public DateTimeOffset? ResolvedAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public DateTimeOffset? ConfirmationDue { get; private set; }
+    public ResolutionCode? ResolutionCode { get; private set; }
+    public string? Resolution { get; private set; }
+    public int? Satisfaction { get; private set; }
+    public ApprovalStatus? ApprovalStatus { get; private set; }
+    public string? ApprovalRequestedBy { get; private set; }
+    public string? PlanWhat { get; private set; }
+    public string? PlanBackup { get; private set; }
+    public string? PlanTest { get; private set; }
+    public string? PlanRollback { get; private set; }
+    public DateTimeOffset? EscalatedAt { get; private set; }
+    public int Version { get; private set; }
+
+    /// <summary>History entries made since the ticket was loaded; the store appends them with the change.</summary>
+    public IReadOnlyList<HistoryEntry> Changes => _changes;
+
+    public ChangePlan? Plan => PlanWhat is null ? null : new ChangePlan(PlanWhat, PlanBackup ?? "", PlanTest ?? "", PlanRollback ?? "");
+
+    public static (Ticket? Ticket, TicketError? Error) Raise(
+        TicketRequest request, Actor by, Unit unit, BusinessSystem system, PriorityMatrix matrix, DateTimeOffset now)
+    {
+        if (!TicketWorkflow.Table.Any(t => t.Action == TicketAction.Request && by.Has(t.By)))
+            return (null, TicketError.Forbidden($"None of your roles ({string.Join(", ", by.Roles)}) may request a ticket."));
+        if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
+            return (null, TicketError.Invalid($"System '{system.Id}' is not used by unit '{unit.Id}': it belongs to unit '{system.UnitId}'."));
+
+        var ticket = new Ticket
+        {
+            UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = request.Category,
+            Title = request.Title, Description = request.Description, Impact = request.Impact, Urgency = request.Urgency,
+            Priority = matrix.PriorityOf(request.Impact, request.Urgency), Status = TicketStatus.New,
+            RequesterId = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+        };
+        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
+        {
+            ["system"] = system.Id, ["category"] = request.Category.ToString(), ["impact"] = request.Impact.ToString(),
+            ["urgency"] = request.Urgency.ToString(), ["priority"] = ticket.Priority.ToString(), ["title"] = request.Title,
+        }));
+        return (ticket, null);
+    }
+
+    /// <summary>Called by the store once the ticket has its identity.</summary>
+    public void Identify(long id, string number) => (Id, Number) = (id, number);
+
+    /// <summary>Called by the store once a change is saved.</summary>
+    public void Saved(int version)
+    {
+        Version = version;
+        _changes.Clear();
+    }
+
+    public IReadOnlyList<TicketAction> AllowedActions(Actor actor, DateTimeOffset now) => TicketWorkflow.AllowedActions(this, actor, now);
+
+    public TicketError? Triage(Actor by, DateTimeOffset now, Category category, Impact impact, Urgency urgency,
+        SupportGroup group, Assignee? assignee, PriorityMatrix matrix, string? note) =>
+        Perform(TicketAction.Triage, by, now, () => AssignmentError(group, assignee), () =>
+        {
+            (Category, Impact, Urgency, Priority) = (category, impact, urgency, matrix.PriorityOf(impact, urgency));
+            (GroupId, AssigneeId, TriagedAt) = (group.Id, assignee?.UserId, now);
+        }, Details(("category", category), ("impact", impact), ("urgency", urgency),
+                   ("priority", matrix.PriorityOf(impact, urgency)), ("group", group.Id), ("assignee", assignee?.UserId), ("note", note)));
+
+    public TicketError? Start(Actor by, DateTimeOffset now, string? note) =>
+        Perform(TicketAction.Start, by, now, null, () => AssigneeId ??= by.UserId, Details(("assignee", AssigneeId ?? by.UserId), ("note", note)));
+
+    public TicketError? RequestApproval(Actor by, DateTimeOffset now, ChangePlan plan) =>
+        Perform(TicketAction.RequestApproval, by, now, null, () =>
+        {
+            (ApprovalStatus, ApprovalRequestedBy) = (Tickets.ApprovalStatus.Pending, by.UserId);
+            (PlanWhat, PlanBackup, PlanTest, PlanRollback) = (plan.What, plan.Backup, plan.Test, plan.Rollback);
+        }, Details(("what", plan.What), ("backup", plan.Backup), ("test", plan.Test), ("rollback", plan.Rollback)));
+
+    public TicketError? Approve(Actor by, DateTimeOffset now, string? comment) =>
+        Perform(TicketAction.Approve, by, now, null, () => ApprovalStatus = Tickets.ApprovalStatus.Approved, Details(("comment", comment)));
+
+    public TicketError? Reject(Actor by, DateTimeOffset now, string reason) =>
+        Perform(TicketAction.Reject, by, now, null, () => ApprovalStatus = Tickets.ApprovalStatus.Rejected, Details(("reason", reason)));
+
+    public TicketError? Hold(Actor by, DateTimeOffset now, string reason) =>
+        Perform(TicketAction.Hold, by, now, null, null, Details(("reason", reason)));
+
+    public TicketError? Resume(Actor by, DateTimeOffset now, string? note) =>
+        Perform(TicketAction.Resume, by, now, null, null, Details(("note", note)));
+
+    public TicketError? EscalateToHq(Actor by, DateTimeOffset now, string reason, string whatWasTried) =>
+        Perform(TicketAction.Escalate, by, now, null, () => EscalatedAt = now, Details(("reason", reason), ("whatWasTried", whatWasTried)));
+
+    public TicketError? ReturnFromHq(Actor by, DateTimeOffset now, string guidance) =>
+        Perform(TicketAction.HqReturn, by, now, null, null, Details(("guidance", guidance)));
+
+    public TicketError? Resolve(Actor by, DateTimeOffset now, ResolutionCode code, string resolution, DateTimeOffset confirmationDue) =>
+        Perform(TicketAction.Resolve, by, now, null, () =>
+        {
+            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (code, resolution, now, confirmationDue);
+        }, Details(("code", code), ("resolution", resolution), ("confirmationDue", confirmationDue)));
+
+    public TicketError? ConfirmResolution(Actor by, DateTimeOffset now, int satisfaction, string? comment) =>
+        Perform(TicketAction.Confirm, by, now, null, () => Satisfaction = satisfaction, Details(("satisfaction", satisfaction), ("comment", comment)));
+
+    public TicketError? Reopen(Actor by, DateTimeOffset now, string reason) =>
+        Perform(TicketAction.Reopen, by, now, null, () =>
+        {
+            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (null, null, null, null);
+        }, Details(("reason", reason)));
+
+    public TicketError? AutoClose(DateTimeOffset now) =>
+        Perform(TicketAction.AutoClose, Actor.System, now, null, null, Details(("confirmationDue", ConfirmationDue)));
+
+    public TicketError? Cancel(Actor by, DateTimeOffset now, string reason) =>
+        Perform(TicketAction.Cancel, by, now, null, null, Details(("reason", reason)));
+
+    public TicketError? Reassign(Actor by, DateTimeOffset now, SupportGroup group, Assignee? assignee, string reason) =>
+        Perform(TicketAction.Reassign, by, now, () => AssignmentError(group, assignee), () => (GroupId, AssigneeId) = (group.Id, assignee?.UserId),
+            Details(("fromGroup", GroupId), ("group", group.Id), ("fromAssignee", AssigneeId), ("assignee", assignee?.UserId), ("reason", reason)));
+
+    /// <summary>Records a comment in the history; internal work notes are hidden from requesters.</summary>
+    public TicketError? Comment(Actor by, DateTimeOffset now, CommentVisibility visibility, string body)
+    {
+        if (visibility == CommentVisibility.Internal && by.SeesOnlyOwnTickets)
+            return TicketError.Forbidden("Requesters may only write public comments; internal work notes are for support staff.");
+        return Perform(TicketAction.Comment, by, now, null, null,
+            Details(("visibility", visibility), ("body", body)), visibility == CommentVisibility.Internal);
+    }
+
+    private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)
+    {
+        var servesTicket = UnitPath.StartsWith(group.UnitPath, StringComparison.Ordinal)
+                           && (group.UnitPath != Actor.HqUnitPath || UnitPath == Actor.HqUnitPath);
+        if (!servesTicket)
+            return TicketError.Invalid($"Group '{group.Id}' does not serve unit '{UnitId}'" +
+                                       (group.UnitPath == Actor.HqUnitPath ? " (headquarters is reached by escalation)." : "."));
+        if (assignee is not null && !assignee.GroupIds.Contains(group.Id))
+            return TicketError.Invalid($"User '{assignee.UserId}' is not a member of group '{group.Id}'.");
+        return null;
+    }
+
+    private TicketError? Perform(TicketAction action, Actor by, DateTimeOffset now, Func<TicketError?>? validate, Action? apply,
+        IReadOnlyDictionary<string, object?> details, bool @internal = false)
+    {
+        var (transition, error) = TicketWorkflow.Decide(this, action, by, now);
+        if (error is not null) return error;
+        if (validate?.Invoke() is { } invalid) return invalid;
+
+        var from = Status;
+        apply?.Invoke();
+        if (transition!.To is { } to)
+        {
+            Status = to;
+            Outcome = transition.Outcome;
+            if (to is TicketStatus.Closed or TicketStatus.Cancelled) ClosedAt = now;
+        }
+        UpdatedAt = now;
+        _changes.Add(new HistoryEntry(now, by.UserId, action.Name(), from, Status, details, @internal));
+        return null;
+    }
+
+    private static Dictionary<string, object?> Details(params (string Key, object? Value)[] pairs) =>
+        pairs.Where(p => p.Value is not null)
+             .ToDictionary(p => p.Key, p => p.Value is Enum e ? e.ToString() : p.Value);
+}

@@ -1,0 +1,150 @@
+using Itsm.Domain.Organisation;
+using static Itsm.Domain.Organisation.Role;
+using static Itsm.Domain.Tickets.TicketAction;
+using static Itsm.Domain.Tickets.TicketStatus;
+
+namespace Itsm.Domain.Tickets;
+
+/// <summary>What a guard needs to decide.</summary>
+public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now);
+
+/// <summary>
+/// A named condition on a transition. An <see cref="GuardKind.Actor"/> guard that fails means this caller may not
+/// (403); a <see cref="GuardKind.Ticket"/> guard that fails means the ticket is not ready (409).
+/// </summary>
+public sealed record Guard(string Name, GuardKind Kind, string Description, Func<GuardContext, bool> Holds);
+
+public enum GuardKind { Actor, Ticket }
+
+/// <summary>One row of the table: in <paramref name="From"/> (null: the ticket does not exist yet), <paramref name="By"/>
+/// may <paramref name="Action"/>, leading to <paramref name="To"/> (null: the status stays), when every guard holds.</summary>
+public sealed record Transition(
+    TicketStatus? From, TicketAction Action, TicketStatus? To, ClosureOutcome? Outcome, Role By, IReadOnlyList<Guard> Guards);
+
+/// <summary>The ticket lifecycle of DOMAIN.md §5 as one table: the domain enforces it, the API lists it, the diagram is drawn from it.</summary>
+public static class TicketWorkflow
+{
+    public static readonly Guard GroupMember = new("groupMember", GuardKind.Actor,
+        "the caller is a member of the ticket's assigned group",
+        c => c.Ticket.GroupId is { } g && c.Actor.GroupIds.Contains(g));
+
+    public static readonly Guard OwnTicket = new("ownTicket", GuardKind.Actor,
+        "the caller raised the ticket",
+        c => c.Ticket.RequesterId == c.Actor.UserId);
+
+    public static readonly Guard NotOwnRequest = new("notOwnRequest", GuardKind.Actor,
+        "separation of duties: the approver neither raised the ticket nor requested the approval",
+        c => c.Actor.UserId != c.Ticket.RequesterId && c.Actor.UserId != c.Ticket.ApprovalRequestedBy);
+
+    public static readonly Guard CallerAtHq = new("callerAtHq", GuardKind.Actor,
+        "the caller belongs to headquarters",
+        c => c.Actor.IsAtHq);
+
+    public static readonly Guard UnitBelowHq = new("unitBelowHq", GuardKind.Ticket,
+        "the ticket belongs to a unit below headquarters (HQ's own tickets have no one to escalate to)",
+        c => c.Ticket.UnitPath != Actor.HqUnitPath);
+
+    public static readonly Guard ApprovedIfChange = new("approvedIfChange", GuardKind.Ticket,
+        "a configuration, account/permission or data change has been approved by the business department",
+        c => !c.Ticket.Category.NeedsApproval() || c.Ticket.ApprovalStatus == ApprovalStatus.Approved);
+
+    public static readonly Guard IsChange = new("isChange", GuardKind.Ticket,
+        "the ticket is a change the business department evaluates",
+        c => c.Ticket.Category.NeedsApproval());
+
+    public static readonly Guard WithinConfirmationWindow = new("withinConfirmationWindow", GuardKind.Ticket,
+        "the confirmation window after resolution has not passed",
+        c => c.Ticket.ConfirmationDue is { } due && c.Now <= due);
+
+    public static readonly Guard ConfirmationWindowPassed = new("confirmationWindowPassed", GuardKind.Ticket,
+        "the confirmation window after resolution has passed",
+        c => c.Ticket.ConfirmationDue is { } due && c.Now > due);
+
+    private static readonly TicketStatus?[] Creation = [null];
+    private static readonly TicketStatus?[] Open = [New, Triaged, InProgress, OnHold, PendingApproval, EscalatedToHq, Resolved];
+    private static readonly Role[] Everyone = [Requester, ServiceDesk, Engineer, BusinessApprover, ItManager, HqEngineer, Integration];
+
+    public static IReadOnlyList<Transition> Table { get; } =
+    [
+        //   from                                action           to                outcome                    by                                         guards
+        ..Rows(Creation,                         Request,         New,              null,                      [Requester, ServiceDesk, Integration]),
+        ..Rows([New],                            Triage,          Triaged,          null,                      [ServiceDesk]),
+        ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
+        ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
+        ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest),
+        ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest),
+        ..Rows([InProgress],                     Hold,            OnHold,           null,                      [Engineer],                                GroupMember),
+        ..Rows([OnHold],                         Resume,          InProgress,       null,                      [Engineer],                                GroupMember),
+        ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Engineer],                                GroupMember, UnitBelowHq),
+        ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [ItManager],                               UnitBelowHq),
+        ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer, Integration],                 CallerAtHq),
+        ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
+        ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer, Integration],                 CallerAtHq, ApprovedIfChange),
+        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket),
+        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange),
+        ..Rows([Resolved],                       Reopen,          InProgress,       null,                      [Requester],                               OwnTicket, WithinConfirmationWindow),
+        ..Rows([Resolved],                       AutoClose,       Closed,           ClosureOutcome.AutoClosed, [Role.System],                             ConfirmationWindowPassed),
+        ..Rows([New, Triaged, OnHold],           Cancel,          Cancelled,        null,                      [Requester],                               OwnTicket),
+        ..Rows([New, Triaged, OnHold],           Cancel,          Cancelled,        null,                      [ServiceDesk]),
+        ..Rows([Triaged, InProgress, OnHold],    Reassign,        null,             null,                      [ServiceDesk]),
+        ..Rows([Triaged, InProgress, OnHold],    Reassign,        null,             null,                      [Engineer],                                GroupMember),
+        ..Rows(Open,                             Comment,         null,             null,                      Everyone),
+    ];
+
+    /// <summary>The actions this caller may take on this ticket now (what the API returns as <c>allowedActions</c>).</summary>
+    public static IReadOnlyList<TicketAction> AllowedActions(Ticket ticket, Actor actor, DateTimeOffset now)
+    {
+        var context = new GuardContext(ticket, actor, now);
+        return Table.Where(t => t.From == ticket.Status && actor.Has(t.By) && t.Guards.All(g => g.Holds(context)))
+                    .Select(t => t.Action).Distinct().ToList();
+    }
+
+    /// <summary>Finds the row that lets this caller take this action now, or says precisely why none does.</summary>
+    public static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketAction action, Actor actor, DateTimeOffset now)
+    {
+        var rows = Table.Where(t => t.Action == action).ToList();
+        if (!rows.Any(t => actor.Has(t.By)))
+            return (null, TicketError.Forbidden($"None of your roles ({string.Join(", ", actor.Roles)}) may {action.Name()} a ticket."));
+
+        var fromHere = rows.Where(t => t.From == ticket.Status).ToList();
+        if (fromHere.Count == 0)
+            return (null, TicketError.NotAllowedInState(ticket.Status, action, AllowedActions(ticket, actor, now)));
+
+        var mine = fromHere.Where(t => actor.Has(t.By)).ToList();
+        if (mine.Count == 0)
+            return (null, TicketError.Forbidden(
+                $"In {ticket.Status}, only {string.Join(" or ", fromHere.Select(t => t.By).Distinct())} may {action.Name()} a ticket."));
+
+        var context = new GuardContext(ticket, actor, now);
+        var granted = mine.FirstOrDefault(t => t.Guards.All(g => g.Holds(context)));
+        if (granted is not null) return (granted, null);
+
+        var failures = mine.SelectMany(t => t.Guards.Where(g => !g.Holds(context))).ToList();
+        var ticketGuard = mine.Where(t => t.Guards.Where(g => g.Kind == GuardKind.Actor).All(g => g.Holds(context)))
+                              .SelectMany(t => t.Guards.Where(g => !g.Holds(context))).FirstOrDefault();
+        return ticketGuard is not null
+            ? (null, TicketError.Conflict($"Cannot {action.Name()}: requires that {ticketGuard.Description}.", AllowedActions(ticket, actor, now)))
+            : (null, TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failures[0].Description}."));
+    }
+
+    /// <summary>The lifecycle as a Mermaid state diagram, drawn from <see cref="Table"/>.</summary>
+    public static string MermaidDiagram()
+    {
+        var lines = new List<string> { "stateDiagram-v2" };
+        foreach (var edge in Table.Where(t => t.To is not null)
+                     .GroupBy(t => (t.From, t.Action, t.To))
+                     .Select(g => (g.Key.From, g.Key.Action, g.Key.To, Roles: string.Join(", ", g.Select(t => t.By).Distinct()))))
+        {
+            var from = edge.From?.ToString() ?? "[*]";
+            lines.Add($"    {from} --> {edge.To}: {edge.Action.Name()} ({edge.Roles})");
+        }
+        lines.Add("    Closed --> [*]");
+        lines.Add("    Cancelled --> [*]");
+        return string.Join('\n', lines) + "\n";
+    }
+
+    private static IEnumerable<Transition> Rows(TicketStatus?[] from, TicketAction action, TicketStatus? to,
+        ClosureOutcome? outcome, Role[] by, params Guard[] guards) =>
+        @from.SelectMany(s => by.Select(role => new Transition(s, action, to, outcome, role, guards)));
+}
