@@ -12,12 +12,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<TicketOptions>(builder.Configuration.GetSection("Tickets"));
-builder.Services.AddItsmStorage(builder.Configuration);
+builder.Services.AddItsmStorage();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddItsmOpenApi();
 
@@ -37,5 +37,4 @@ api.MapTicketActions();
 api.MapWorkflow();
 api.MapOrganisation();
 
-await app.PrepareDatabaseAsync();
 await app.RunAsync();

@@ -17,6 +17,8 @@ public sealed class BadRequestHandler(IProblemDetailsService problems, ILogger<B
             BadHttpRequestException { StatusCode: 413 } => (413, "body-too-large", "Request body too large", exception.Message),
             BadHttpRequestException { InnerException: JsonException json } =>
                 (400, "malformed-json", "The request body is not valid", Describe(json)),
+            BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+                (400, "body-required", "A request body is required", "Send the request's JSON body (Content-Type: application/json)."),
             BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request is not valid", bad.Message),
             _ => (500, "internal", "Internal error", "The server failed to process the request; it has been logged."),
         };

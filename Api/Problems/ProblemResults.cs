@@ -35,6 +35,23 @@ public static class ProblemResults
         _ => Problem(422, "unprocessable", "The request cannot be applied", error.Detail),
     };
 
+    /// <summary>Gives the framework's own problems (validation, empty 4xx from routing) our stable types.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith("urn:itsm:", StringComparison.Ordinal) == true) return;
+        if (problem is HttpValidationProblemDetails invalid) CamelCaseFields(invalid.Errors);
+        (problem.Type, problem.Detail) = problem switch
+        {
+            HttpValidationProblemDetails validation => (TypeOf("validation"), problem.Detail ??
+                string.Join(" ", validation.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))),
+            { Status: 404 } => (TypeOf("not-found"), problem.Detail ?? "No such resource."),
+            { Status: 405 } => (TypeOf("method-not-allowed"), problem.Detail ?? "The resource does not support this method."),
+            { Status: 415 } => (TypeOf("unsupported-media-type"), problem.Detail ?? "Send the body as application/json."),
+            _ => (problem.Type, problem.Detail),
+        };
+    }
+
     /// <summary>Writes a problem directly, for middleware that runs outside endpoints (authentication).</summary>
     public static async Task Write(HttpContext context, int status, string name, string title, string detail)
     {
@@ -44,6 +61,18 @@ public static class ProblemResults
             HttpContext = context,
             ProblemDetails = new ProblemDetails { Status = status, Type = TypeOf(name), Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>Names fields as the JSON does (<c>plan.what</c>, not <c>Plan.What</c>).</summary>
+    private static void CamelCaseFields(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+            if (camel == key) continue;
+            errors[camel] = errors[key];
+            errors.Remove(key);
+        }
     }
 
     private static Dictionary<string, object?> Allowed(TicketError error) =>

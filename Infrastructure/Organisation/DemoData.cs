@@ -34,7 +34,7 @@ public sealed class DemoData(Database database, ILogger<DemoData> logger)
         ("requester", "Requester", []),
         ("servicedesk", "ServiceDesk", ["L1"]),
         ("engineer", "Engineer", ["L2SYS", "L2BIZ"]),
-        ("approver", "BusinessApprover", []),
+        ("approver", "BusinessApprover,Requester", []),
         ("itmanager", "ItManager", []),
     ];
 

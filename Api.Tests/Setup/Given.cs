@@ -1,0 +1,57 @@
+using Itsm.Api.Tickets;
+using Itsm.Domain.Tickets;
+
+namespace Itsm.Api.Tests.Setup;
+
+/// <summary>Drives tickets of unit JS through the API to any status, as the people whose job it is would.</summary>
+public sealed class Given(ItsmApp app) : IDisposable
+{
+    public readonly TicketClient Requester = app.As(Keys.JsRequester);
+    public readonly TicketClient ServiceDesk = app.As(Keys.JsServiceDesk);
+    public readonly TicketClient Engineer = app.As(Keys.JsEngineer);
+    public readonly TicketClient Approver = app.As(Keys.JsApprover);
+    public readonly TicketClient ItManager = app.As(Keys.JsItManager);
+    public readonly TicketClient HqEngineer = app.As(Keys.HqEngineer);
+
+    public static readonly object Plan = new
+    {
+        plan = new { what = "Add role AP_CLERK to wangli", backup = "Export the role set", test = "Post a test invoice in QA", rollback = "Restore the role set" },
+    };
+
+    public async Task<TicketResponse> TicketIn(TicketStatus status, Category category = Category.ApplicationProblem, string title = "ERP posting fails")
+    {
+        var ticket = await Requester.CreateAsync(TicketClient.NewTicket(title, category));
+        var id = ticket.Id;
+        return status switch
+        {
+            TicketStatus.New => ticket,
+            TicketStatus.Triaged => await Triaged(id),
+            TicketStatus.InProgress => await InProgress(id),
+            TicketStatus.OnHold => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "hold", new { reason = "Waiting for the user" })),
+            TicketStatus.PendingApproval => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "request-approval", Plan)),
+            TicketStatus.EscalatedToHq => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "escalate", new { reason = "Central defect", whatWasTried = "Reproduced" })),
+            TicketStatus.Resolved => await Resolved(id),
+            TicketStatus.Closed => await Then(Resolved(id), () => Requester.ActOkAsync(id, "confirm", new { satisfaction = 4 })),
+            TicketStatus.Cancelled => await Requester.ActOkAsync(id, "cancel", new { reason = "Raised by mistake" }),
+            _ => throw new ArgumentOutOfRangeException(nameof(status)),
+        };
+    }
+
+    private Task<TicketResponse> Triaged(long id) => ServiceDesk.ActOkAsync(id, "triage", new { group = "JS-L2SYS" });
+
+    private Task<TicketResponse> InProgress(long id) => Then(Triaged(id), () => Engineer.ActOkAsync(id, "start"));
+
+    private Task<TicketResponse> Resolved(long id) =>
+        Then(InProgress(id), () => Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" }));
+
+    private static async Task<TicketResponse> Then(Task<TicketResponse> first, Func<Task<TicketResponse>> next)
+    {
+        await first;
+        return await next();
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in new[] { Requester, ServiceDesk, Engineer, Approver, ItManager, HqEngineer }) client.Dispose();
+    }
+}
