@@ -15,6 +15,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<TicketOptions>(builder.Configuration.GetSection("Tickets"));
 builder.Services.AddItsmStorage();

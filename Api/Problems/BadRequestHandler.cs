@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,7 +9,7 @@ namespace Itsm.Api.Problems;
 /// Turns what the framework throws for unreadable requests (malformed JSON, wrong types, unknown enum values, oversized
 /// bodies) into precise 400/413 problems, and anything else into a logged 500 problem that reveals nothing.
 /// </summary>
-public sealed class BadRequestHandler(IProblemDetailsService problems, ILogger<BadRequestHandler> logger) : IExceptionHandler
+public sealed partial class BadRequestHandler(IProblemDetailsService problems, ILogger<BadRequestHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -19,6 +20,8 @@ public sealed class BadRequestHandler(IProblemDetailsService problems, ILogger<B
                 (400, "malformed-json", "The request body is not valid", Describe(json)),
             BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
                 (400, "body-required", "A request body is required", "Send the request's JSON body (Content-Type: application/json)."),
+            BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } m =>
+                (400, "bad-parameter", "A parameter is not valid", $"'{m.Groups["name"].Value}' cannot be '{m.Groups["value"].Value}'."),
             BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request is not valid", bad.Message),
             _ => (500, "internal", "Internal error", "The server failed to process the request; it has been logged."),
         };
@@ -33,6 +36,9 @@ public sealed class BadRequestHandler(IProblemDetailsService problems, ILogger<B
             ProblemDetails = new ProblemDetails { Status = status, Type = ProblemResults.TypeOf(name), Title = title, Detail = detail },
         });
     }
+
+    [GeneratedRegex("""Failed to bind parameter "[^"]* (?<name>\w+)" from "(?<value>.*)".""")]
+    private static partial Regex BindFailure();
 
     private static string Describe(JsonException json)
     {

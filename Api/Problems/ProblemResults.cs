@@ -45,6 +45,7 @@ public static class ProblemResults
         {
             HttpValidationProblemDetails validation => (TypeOf("validation"), problem.Detail ??
                 string.Join(" ", validation.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))),
+            { Status: 400 } => (TypeOf("bad-request"), problem.Detail ?? "The request is not valid."),
             { Status: 404 } => (TypeOf("not-found"), problem.Detail ?? "No such resource."),
             { Status: 405 } => (TypeOf("method-not-allowed"), problem.Detail ?? "The resource does not support this method."),
             { Status: 415 } => (TypeOf("unsupported-media-type"), problem.Detail ?? "Send the body as application/json."),
