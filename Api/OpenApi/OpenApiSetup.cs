@@ -42,6 +42,19 @@ public static class OpenApiSetup
                 var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
                 if (!anonymous)
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchRequired>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = "If-Match",
+                        In = ParameterLocation.Header,
+                        Required = true,
+                        Description = "The ticket's current ETag, e.g. \"3\" (from GET /api/v1/tickets/{id} or the previous change).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Example = JsonValue.Create("\"1\""),
+                    });
+                }
                 if (operation.OperationId is { } id && Examples.Requests.TryGetValue(id, out var example)
                     && operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
                     media.Example = JsonNode.Parse(example);
@@ -64,6 +77,9 @@ public static class OpenApiSetup
         return app;
     }
 }
+
+/// <summary>Marks an endpoint that needs the resource's ETag in If-Match (documented as a required header).</summary>
+public sealed class IfMatchRequired;
 
 /// <summary>Request examples shown in the document and pre-filled in Swagger UI, by operation id.</summary>
 internal static class Examples

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Itsm.Api.Access;
+using Itsm.Api.OpenApi;
 using Itsm.Api.Problems;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
@@ -39,6 +40,7 @@ public static class TicketActionsApi
     private static void Action(RouteHandlerBuilder endpoint, string action, string summary) =>
         endpoint.WithName("Ticket" + string.Concat(action.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
             .WithSummary(summary)
+            .WithMetadata(new IfMatchRequired())
             .WithDescription($"Performs `{action}` on the ticket. Requires `If-Match` with the ticket's ETag (428 without, 412 when stale). " +
                              "409 when the ticket's status does not permit it (the problem lists the caller's allowed actions), " +
                              "403 when the caller's roles or relation to the ticket do not.")

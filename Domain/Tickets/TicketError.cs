@@ -17,7 +17,7 @@ public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyL
 {
     public static TicketError NotAllowedInState(TicketStatus status, TicketAction action, IReadOnlyList<TicketAction> allowed) =>
         new(TicketErrorKind.NotAllowedInState,
-            $"A ticket in {status} cannot be {action.Name()}. Allowed for you now: " +
+            $"A ticket in {status} does not allow '{action.Name()}'. Allowed for you now: " +
             (allowed.Count == 0 ? "none" : string.Join(", ", allowed.Select(a => a.Name()))) + ".", allowed);
 
     public static TicketError Forbidden(string detail) => new(TicketErrorKind.Forbidden, detail);
