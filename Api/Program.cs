@@ -26,6 +26,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
 

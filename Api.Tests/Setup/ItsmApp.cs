@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Itsm.Infrastructure.Sql;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -8,21 +9,33 @@ using Microsoft.Extensions.Time.Testing;
 namespace Itsm.Api.Tests.Setup;
 
 /// <summary>The real service over HTTP, on its own fresh embedded database file, with a clock the test controls.</summary>
-public sealed class ItsmApp : WebApplicationFactory<Program>
+public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
+    private string? _connectionString;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 1, 0, 0, TimeSpan.Zero));
 
-    public string DatabasePath => Path.Combine(_directory, "itsm.db");
+    public string Directory => _directory;
+
+    /// <summary>The provider of the HTTP suite: SQLite, or SQL Server when ITSM_TEST_HTTP_PROVIDER says so.</summary>
+    public DatabaseProvider Provider => settings?.ContainsKey("Database:Provider") == true
+        ? Enum.Parse<DatabaseProvider>(settings["Database:Provider"]!) : TestDatabases.HttpProvider;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+        System.IO.Directory.CreateDirectory(_directory);
+        _connectionString = settings?.GetValueOrDefault("ConnectionStrings:Itsm")
+                            ?? TestDatabases.CreateAsync(Provider, _directory).GetAwaiter().GetResult();
+        var configuration = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Itsm"] = $"Data Source={DatabasePath}",
-        }));
+            ["ConnectionStrings:Itsm"] = _connectionString,
+            ["Database:Provider"] = Provider.ToString(),
+            ["Database:SeedDemoData"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(configuration));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -39,6 +52,9 @@ public sealed class ItsmApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         if (!disposing) return;
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_connectionString is not null && settings?.ContainsKey("ConnectionStrings:Itsm") != true)
+            TestDatabases.DropAsync(Provider, _connectionString).GetAwaiter().GetResult();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using Itsm.Api.Problems;
 using Itsm.Infrastructure.Sql;
 
@@ -12,24 +11,29 @@ public static class HealthApi
     {
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapGet("/live", Live).WithName("Live").WithSummary("The process is up (does not touch the database)");
-        health.MapGet("/ready", Ready).WithName("Ready").WithSummary("The service can serve requests: the database answers")
+        health.MapGet("/ready", Ready).WithName("Ready").WithSummary("The service can serve requests: the database answers, migrated")
             .Produces<HealthResponse>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     public static HealthResponse Live() => new("live");
 
-    public static async Task<IResult> Ready(Database database, CancellationToken ct)
+    public static async Task<IResult> Ready(Database database, DatabaseState state, CancellationToken ct)
     {
+        if (state.NotReadyReason is { } reason) return NotReady(reason);
         try
         {
-            await using var connection = await database.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM SchemaVersions", cancellationToken: ct));
-            return TypedResults.Ok(new HealthResponse("ready", "ok"));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await database.PingAsync(timeout.Token);
+            return TypedResults.Ok(new HealthResponse("ready", database.Options.Provider.ToString()));
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return ProblemResults.Problem(503, "not-ready", "Not ready", $"The database does not answer: {e.Message}");
+            return NotReady($"The database does not answer ({database.Options.Provider}): {e.Message}");
         }
     }
+
+    private static IResult NotReady(string reason) =>
+        ProblemResults.Problem(503, "not-ready", "Not ready", reason);
 }

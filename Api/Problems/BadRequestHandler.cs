@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Itsm.Infrastructure.Sql;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Itsm.Api.Problems;
@@ -23,9 +24,18 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } m =>
                 (400, "bad-parameter", "A parameter is not valid", $"'{m.Groups["name"].Value}' cannot be '{m.Groups["value"].Value}'."),
             BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request is not valid", bad.Message),
+            DatabaseUnavailableException { InnerException: CommitOutcomeUnknownException } => (503, "database-unavailable", "Database unavailable",
+                "The connection to the database failed while saving: the change may or may not have been saved. Read the resource before trying again."),
+            DatabaseUnavailableException => (503, "database-unavailable", "Database unavailable",
+                "The database does not answer; nothing was changed. Try again shortly."),
             _ => (500, "internal", "Internal error", "The server failed to process the request; it has been logged."),
         };
-        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        if (status == 503)
+        {
+            logger.LogWarning("{Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.Headers.RetryAfter = "5";
+        }
+        else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         else logger.LogDebug(exception, "Bad request for {Method} {Path}", context.Request.Method, context.Request.Path);
 
         context.Response.StatusCode = status;

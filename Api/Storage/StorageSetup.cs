@@ -10,6 +10,7 @@ public static class StorageSetup
     {
         services.AddSingleton(provider => ReadOptions(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton<Database>();
+        services.AddSingleton<DatabaseState>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<DemoData>();
         services.AddSingleton<OrganisationStore>();
@@ -17,6 +18,20 @@ public static class StorageSetup
         services.AddHostedService<DatabasePreparation>();
         return services;
     }
+
+    /// <summary>Until the database is reached and migrated, API calls get a 503 problem (health and documents still answer).</summary>
+    public static IApplicationBuilder UseDatabaseGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var state = context.RequestServices.GetRequiredService<DatabaseState>();
+        if (state.IsPrepared || !context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+        context.Response.Headers.RetryAfter = "5";
+        await Problems.ProblemResults.Write(context, StatusCodes.Status503ServiceUnavailable, "database-unavailable",
+            "Database unavailable", state.NotReadyReason ?? "The database is not ready.");
+    });
 
     /// <summary><c>Database</c> section plus <c>ConnectionStrings:Itsm</c>; a relative SQLite path is taken from the content root.</summary>
     private static DatabaseOptions ReadOptions(IConfiguration configuration, IHostEnvironment environment)
@@ -27,24 +42,4 @@ public static class StorageSetup
             options.ConnectionString = SqliteFile.RootedAt(options.ConnectionString, environment.ContentRootPath);
         return options;
     }
-}
-
-/// <summary>
-/// Applies pending migrations and seeds the demo organisation into an empty embedded database before anything else
-/// starts (the server included), so no request ever meets an unprepared schema. A failing migration stops start-up.
-/// </summary>
-public sealed class DatabasePreparation(Migrator migrator, DemoData demoData, DatabaseOptions options) : IHostedLifecycleService
-{
-    public async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        await migrator.MigrateAsync(cancellationToken);
-        if (options.SeedDemoData ?? options.Provider == DatabaseProvider.Sqlite)
-            await demoData.SeedIfEmptyAsync(cancellationToken);
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -152,7 +152,7 @@ public sealed class ActionContext(
         var group = await organisation.FindGroupAsync(groupId, Cancellation);
         if (group is null) return (null, null, ProblemResults.Unprocessable("group", $"Group '{groupId}' does not exist."));
         if (assigneeId is null) return (group, null, null);
-        var assignee = await organisation.FindAssigneeAsync(assigneeId, group.UnitPath, Cancellation);
+        var assignee = await organisation.FindAssigneeAsync(assigneeId, Cancellation);
         return assignee is null
             ? (null, null, ProblemResults.Unprocessable("assignee", $"User '{assigneeId}' does not exist."))
             : (group, assignee, null);

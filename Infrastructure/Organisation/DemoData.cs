@@ -38,21 +38,18 @@ public sealed class DemoData(Database database, ILogger<DemoData> logger)
         ("itmanager", "ItManager", []),
     ];
 
-    public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
+    public async Task<bool> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
     {
-        var (connection, transaction) = await database.BeginAsync(ct);
-        await using (connection)
-        await using (transaction)
+        var seeded = await database.WriteAsync(async (connection, transaction, ct) =>
         {
-            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM Units", null, transaction, cancellationToken: ct)) > 0)
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrganisationSql.CountUnits, null, transaction, cancellationToken: ct)) > 0)
                 return false;
 
             var paths = new Dictionary<string, string>();
             foreach (var (id, name, parent) in Units)
             {
                 paths[id] = (parent is null ? "/" : paths[parent]) + id + "/";
-                await Execute("INSERT INTO Units (Id, Name, ParentId, Path) VALUES (@id, @name, @parent, @path)",
-                    new { id, name, parent, path = paths[id] });
+                await Execute(OrganisationSql.InsertUnit, new { id, name, parent, path = paths[id] });
             }
             foreach (var unit in new[] { "HQ", "JS", "ZJ" })
             {
@@ -62,7 +59,7 @@ public sealed class DemoData(Database database, ILogger<DemoData> logger)
             }
             await Group("HQ-L3", "HQ experts and vendors (line 3)", "HQ", "Line3");
             foreach (var (id, name, unit, owner) in Systems)
-                await Execute("INSERT INTO Systems (Id, Name, UnitId, OwnerDepartment) VALUES (@id, @name, @unit, @owner)", new { id, name, unit, owner });
+                await Execute(OrganisationSql.InsertSystem, new { id, name, unit, owner });
 
             foreach (var unit in new[] { "JS", "ZJ" })
             foreach (var (suffix, roles, lines) in ProvinceUsers)
@@ -71,25 +68,21 @@ public sealed class DemoData(Database database, ILogger<DemoData> logger)
             await User("HQ", "itmanager", "ItManager", []);
             await User("HQ", "integration", "Integration", [], kind: "Integration");
 
-            await transaction.CommitAsync(ct);
-        }
-        logger.LogInformation("Seeded the demo organisation and its demo-<unit>-<role> API keys");
-        return true;
+            return true;
 
-        Task Execute(string sql, object args) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+            Task Execute(string sql, object args) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
 
-        Task Group(string id, string name, string unit, string line) =>
-            Execute("INSERT INTO SupportGroups (Id, Name, UnitId, Line) VALUES (@id, @name, @unit, @line)", new { id, name, unit, line });
+            Task Group(string id, string name, string unit, string line) => Execute(OrganisationSql.InsertGroup, new { id, name, unit, line });
 
-        async Task User(string unit, string suffix, string roles, string[] groups, string kind = "Person")
-        {
-            var id = $"{unit.ToLowerInvariant()}-{suffix}";
-            await Execute("INSERT INTO Users (Id, Name, UnitId, Kind, Roles) VALUES (@id, @name, @unit, @kind, @roles)",
-                new { id, name = $"{unit} {suffix} (demo)", unit, kind, roles });
-            foreach (var group in groups)
-                await Execute("INSERT INTO GroupMembers (GroupId, UserId) VALUES (@group, @id)", new { group, id });
-            await Execute("INSERT INTO ApiKeys (KeyHash, UserId, Name, CreatedAt) VALUES (@hash, @id, @name, @at)",
-                new { hash = ApiKeyHash.Of($"demo-{id}"), id, name = "demo key", at = DateTimeOffset.UtcNow });
-        }
+            async Task User(string unit, string suffix, string roles, string[] groups, string kind = "Person")
+            {
+                var id = $"{unit.ToLowerInvariant()}-{suffix}";
+                await Execute(OrganisationSql.InsertUser, new { id, name = $"{unit} {suffix} (demo)", unit, kind, roles });
+                foreach (var group in groups) await Execute(OrganisationSql.InsertMember, new { group, id });
+                await Execute(OrganisationSql.InsertKey, new { hash = ApiKeyHash.Of($"demo-{id}"), id, name = "demo key", at = DateTimeOffset.UtcNow });
+            }
+        }, cancellationToken);
+        if (seeded) logger.LogInformation("Seeded the demo organisation and its demo-<unit>-<role> API keys");
+        return seeded;
     }
 }

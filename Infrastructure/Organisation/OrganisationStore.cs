@@ -8,94 +8,73 @@ namespace Itsm.Infrastructure.Organisation;
 /// <summary>Units, support groups, systems, users and their keys. Lists are limited to what the caller's scope reaches.</summary>
 public sealed class OrganisationStore(Database database)
 {
-    private const string GroupColumns = "g.Id, g.Name, g.UnitId, u.Path AS UnitPath, g.Line";
-    private const string SystemColumns = "s.Id, s.Name, s.UnitId, u.Path AS UnitPath, s.OwnerDepartment";
+    public Task<Actor?> FindActorByKeyAsync(string apiKey, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+                OrganisationSql.ActorByKey, new { hash = ApiKeyHash.Of(apiKey) }, cancellationToken: token));
+            if (row is null) return null;
+            var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
+            return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet());
+        }, ct);
 
-    public async Task<Actor?> FindActorByKeyAsync(string apiKey, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition("""
-            SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles
-            FROM ApiKeys k JOIN Users u ON u.Id = k.UserId JOIN Units un ON un.Id = u.UnitId
-            WHERE k.KeyHash = @hash AND k.RevokedAt IS NULL
-            """, new { hash = ApiKeyHash.Of(apiKey) }, cancellationToken: ct));
-        if (row is null) return null;
-        var groups = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT GroupId FROM GroupMembers WHERE UserId = @Id", new { row.Id }, cancellationToken: ct));
-        return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet());
-    }
+    public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
+            new CommandDefinition(OrganisationSql.Unit, new { id }, cancellationToken: token)), ct);
 
-    public async Task<Unit?> FindUnitAsync(string id, CancellationToken ct)
+    public Task<IReadOnlyList<Unit>> UnitsInScopeAsync(Actor actor, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Unit>(new CommandDefinition(
-            "SELECT Id, Name, ParentId, Path FROM Units WHERE Id = @id", new { id }, cancellationToken: ct));
-    }
-
-    public async Task<IReadOnlyList<Unit>> UnitsInScopeAsync(Actor actor, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
         var (from, to) = Scope.Range(actor.UnitPath);
-        return (await connection.QueryAsync<Unit>(new CommandDefinition(
-            "SELECT Id, Name, ParentId, Path FROM Units WHERE Path >= @from AND Path < @to ORDER BY Path",
-            new { from, to }, cancellationToken: ct))).ToList();
+        return database.ReadAsync<IReadOnlyList<Unit>>(async (connection, token) => (await connection.QueryAsync<Unit>(
+            new CommandDefinition(OrganisationSql.UnitsInRange, new { from, to }, cancellationToken: token))).ToList(), ct);
     }
 
-    public async Task<SupportGroup?> FindGroupAsync(string id, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<GroupRow>(new CommandDefinition(
-            $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId WHERE g.Id = @id", new { id }, cancellationToken: ct)))?.ToGroup();
-    }
+    public Task<SupportGroup?> FindGroupAsync(string id, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) => (await connection.QuerySingleOrDefaultAsync<GroupRow>(
+            new CommandDefinition(OrganisationSql.Group, new { id }, cancellationToken: token)))?.ToGroup(), ct);
 
-    /// <summary>Groups of the caller's units, of the units above them (which serve them) and HQ's line 3.</summary>
-    public async Task<IReadOnlyList<SupportGroup>> GroupsForAsync(Actor actor, CancellationToken ct)
+    /// <summary>Groups of the caller's units and of the units above them (which serve them, HQ's line 3 included).</summary>
+    public Task<IReadOnlyList<SupportGroup>> GroupsForAsync(Actor actor, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         var (from, to) = Scope.Range(actor.UnitPath);
-        return (await connection.QueryAsync<GroupRow>(new CommandDefinition(
-            $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId " +
-            "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, g.Id",
-            new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: ct))).Select(g => g.ToGroup()).ToList();
+        return database.ReadAsync<IReadOnlyList<SupportGroup>>(async (connection, token) => (await connection.QueryAsync<GroupRow>(
+            new CommandDefinition(OrganisationSql.GroupsServing, new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: token)))
+            .Select(g => g.ToGroup()).ToList(), ct);
     }
 
-    public async Task<BusinessSystem?> FindSystemAsync(string id, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<BusinessSystem>(new CommandDefinition(
-            $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId WHERE s.Id = @id", new { id }, cancellationToken: ct));
-    }
+    public Task<BusinessSystem?> FindSystemAsync(string id, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BusinessSystem>(
+            new CommandDefinition(OrganisationSql.System, new { id }, cancellationToken: token)), ct);
 
     /// <summary>Systems the caller's units use: their own and those of the units above them (enterprise-wide systems live at HQ).</summary>
-    public async Task<IReadOnlyList<BusinessSystem>> SystemsForAsync(Actor actor, CancellationToken ct)
+    public Task<IReadOnlyList<BusinessSystem>> SystemsForAsync(Actor actor, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         var (from, to) = Scope.Range(actor.UnitPath);
-        return (await connection.QueryAsync<BusinessSystem>(new CommandDefinition(
-            $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId " +
-            "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, s.Id",
-            new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: ct))).ToList();
+        return database.ReadAsync<IReadOnlyList<BusinessSystem>>(async (connection, token) => (await connection.QueryAsync<BusinessSystem>(
+            new CommandDefinition(OrganisationSql.SystemsUsed, new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: token))).ToList(), ct);
     }
 
-    public async Task<Assignee?> FindAssigneeAsync(string userId, string unitPathOfTicket, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM Users WHERE Id = @userId", new { userId }, cancellationToken: ct));
-        if (exists == 0) return null;
-        var groups = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT GroupId FROM GroupMembers WHERE UserId = @userId", new { userId }, cancellationToken: ct));
-        return new Assignee(userId, groups.ToHashSet());
-    }
+    public Task<Assignee?> FindAssigneeAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrganisationSql.UserExists, new { userId }, cancellationToken: token)) == 0)
+                return null;
+            var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId }, cancellationToken: token));
+            return new Assignee(userId, groups.ToHashSet());
+        }, ct);
 
-    public async Task<PriorityMatrix> PriorityMatrixAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var cells = await connection.QueryAsync<(string Impact, string Urgency, string Priority)>(new CommandDefinition(
-            "SELECT Impact, Urgency, Priority FROM PriorityMatrix", cancellationToken: ct));
-        return new PriorityMatrix(cells.Select(c =>
-            new PriorityMatrixCell(Enum.Parse<Impact>(c.Impact), Enum.Parse<Urgency>(c.Urgency), Enum.Parse<Priority>(c.Priority))));
-    }
+    public Task<PriorityMatrix> PriorityMatrixAsync(CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            var cells = await connection.QueryAsync<(string Impact, string Urgency, string Priority)>(
+                new CommandDefinition(OrganisationSql.PriorityMatrix, cancellationToken: token));
+            return new PriorityMatrix(cells.Select(c =>
+                new PriorityMatrixCell(Enum.Parse<Impact>(c.Impact), Enum.Parse<Urgency>(c.Urgency), Enum.Parse<Priority>(c.Priority))));
+        }, ct);
+
+    /// <summary>Whether the database answers with its schema in place (for readiness).</summary>
+    public Task PingAsync(CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.ExecuteScalarAsync<long>(new CommandDefinition(OrganisationSql.Ping, cancellationToken: token)), ct);
 
     internal static IReadOnlySet<Role> ParseRoles(string roles) =>
         roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Enum.Parse<Role>).ToHashSet();

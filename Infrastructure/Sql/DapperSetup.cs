@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Itsm.Infrastructure.Sql;
 
@@ -15,16 +16,25 @@ internal static class DapperSetup
     }
 
     /// <summary>
-    /// Instants are stored in UTC as fixed-width ISO 8601 text on SQLite, so they compare and sort as text.
+    /// Instants are stored in UTC: as <c>datetimeoffset</c> on SQL Server, and on SQLite as fixed-width ISO 8601 text,
+    /// so that they compare and sort as text.
     /// </summary>
     private sealed class UtcInstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+        private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
-            parameter.DbType = DbType.String;
-            parameter.Value = value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+            if (parameter is SqliteParameter)
+            {
+                parameter.DbType = DbType.String;
+                parameter.Value = value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                parameter.DbType = DbType.DateTimeOffset;
+                parameter.Value = value.ToUniversalTime();
+            }
         }
 
         public override DateTimeOffset Parse(object value) => value switch
@@ -35,7 +45,4 @@ internal static class DapperSetup
             _ => throw new DataException($"Cannot read an instant from {value.GetType().Name}."),
         };
     }
-
-    public static string ToStoredInstant(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(UtcInstantHandler.Format, CultureInfo.InvariantCulture);
 }

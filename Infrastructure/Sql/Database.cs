@@ -1,28 +1,46 @@
 using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Polly;
+using Polly.Retry;
 
 namespace Itsm.Infrastructure.Sql;
 
+/// <summary>The database does not answer (after retries); the API answers 503 and readiness reports it.</summary>
+public sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The commit's fate is unknown (the connection broke during it): never retried, since it may have succeeded.</summary>
+public sealed class CommitOutcomeUnknownException(Exception inner)
+    : Exception("The database connection failed while committing; the change may or may not have been saved.", inner);
+
 /// <summary>
-/// Opens connections to the store. One connection per unit of work (pooling makes this cheap); the dialect
-/// keeps what differs between providers in one place.
+/// Connections and units of work. Each unit of work opens its own connection (pooling makes this cheap) and runs
+/// inside a retry pipeline that repeats the whole unit on a transient fault, never a single statement and never a
+/// commit whose outcome is unknown.
 /// </summary>
 public sealed class Database
 {
     private readonly string _connectionString;
+    private readonly ResiliencePipeline _retry;
 
     public Database(DatabaseOptions options)
     {
         Options = options;
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
-        {
-            ForeignKeys = true,
-            Pooling = true,
-            DefaultTimeout = 30,
-        };
-        _connectionString = builder.ToString();
-        DataSource = builder.DataSource;
-        Dialect = SqlDialect.Sqlite;
+        Dialect = SqlDialect.For(options.Provider);
+        _connectionString = options.Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnectionStringBuilder(options.ConnectionString) { ForeignKeys = true, Pooling = true, DefaultTimeout = 30 }.ToString()
+            : options.ConnectionString;
+        var pipeline = new ResiliencePipelineBuilder();
+        if (options.MaxRetries > 0)
+            pipeline.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsRetryable),
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        _retry = pipeline.Build();
         DapperSetup.EnsureConfigured();
     }
 
@@ -30,32 +48,86 @@ public sealed class Database
 
     public SqlDialect Dialect { get; }
 
-    public string DataSource { get; }
+    /// <summary>The SQLite file, for the embedded database (null for a server).</summary>
+    public string? SqliteFile => Options.Provider == DatabaseProvider.Sqlite ? new SqliteConnectionStringBuilder(_connectionString).DataSource : null;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    /// <summary>A read-only unit of work: safe to repeat.</summary>
+    public Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        RunAsync(async token =>
+        {
+            await using var connection = await OpenAsync(token);
+            return await work(connection, token);
+        }, ct);
+
+    /// <summary>A unit of work in one transaction, committed at the end. Repeated whole on a transient fault before the commit.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        RunAsync(async token =>
+        {
+            await using var connection = await OpenAsync(token);
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            var result = await work(connection, transaction, token);
+            try
+            {
+                await transaction.CommitAsync(token);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+            {
+                throw new CommitOutcomeUnknownException(e);
+            }
+            return result;
+        }, ct);
+
+    /// <summary>One quick round trip, without retries: readiness must answer fast.</summary>
+    public async Task PingAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        // WAL is a property of the file (set by the migrator); FULL makes every commit durable, not only crash-safe.
-        command.CommandText = "PRAGMA synchronous = FULL;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        command.CommandText = Organisation.OrganisationSql.Ping;
+        await command.ExecuteScalarAsync(ct);
     }
 
-    /// <summary>Opens a connection and a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue instead of deadlocking).</summary>
-    public async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken = default)
+    /// <summary>Opens a connection (without retries): for start-up work that handles failures itself.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = await OpenAsync(cancellationToken);
+        var connection = Dialect.Connect(_connectionString);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return (connection, transaction);
+            await connection.OpenAsync(ct);
+            if (Dialect.OnOpen is { } onOpen)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = onOpen;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            return connection;
         }
-        catch
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             await connection.DisposeAsync();
-            throw;
+            throw new CannotConnectException(e);
         }
     }
+
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(async token => await work(token), ct);
+        }
+        catch (Exception e) when (IsRetryable(e))
+        {
+            throw new DatabaseUnavailableException($"The database does not answer: {Describe(e)}", e);
+        }
+        catch (CommitOutcomeUnknownException e)
+        {
+            throw new DatabaseUnavailableException($"The database connection failed during a commit: {Describe(e.InnerException!)}", e);
+        }
+    }
+
+    private bool IsRetryable(Exception e) => e is CannotConnectException || Dialect.IsTransient(e);
+
+    private static string Describe(Exception e) => (e is CannotConnectException ? e.InnerException! : e).Message;
+
+    /// <summary>Nothing was sent yet, so trying again is always safe.</summary>
+    private sealed class CannotConnectException(Exception inner) : Exception(inner.Message, inner);
 }

@@ -1,6 +1,6 @@
 namespace Itsm.Infrastructure.Sql;
 
-public enum DatabaseProvider { Sqlite }
+public enum DatabaseProvider { Sqlite, SqlServer }
 
 /// <summary>Configuration section <c>Database</c>; the connection string is <c>ConnectionStrings:Itsm</c>.</summary>
 public sealed class DatabaseOptions
@@ -11,6 +11,17 @@ public sealed class DatabaseOptions
 
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
-    /// <summary>Seeds the demo organisation and keys into an empty database. Defaults to true for the embedded database.</summary>
+    /// <summary>Seeds the demo organisation and keys into an empty database. Defaults to true for the embedded database only.</summary>
     public bool? SeedDemoData { get; set; }
+
+    /// <summary>Retries of a unit of work that failed on a transient fault (deadlock victim, failover, timeout…).</summary>
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First retry delay; it doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often start-up tries again to reach a database that does not answer.</summary>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool SeedsDemoData => SeedDemoData ?? Provider == DatabaseProvider.Sqlite;
 }

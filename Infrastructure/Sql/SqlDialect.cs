@@ -1,11 +1,29 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
 namespace Itsm.Infrastructure.Sql;
 
-/// <summary>The SQL that differs between providers; everything else is written once in the stores.</summary>
+/// <summary>Everything that differs between the providers, in one place; the stores write the rest once.</summary>
 public sealed class SqlDialect
 {
+    /// <summary>SqlClient's baseline transient errors (SqlConfigurableRetryFactory.BaselineTransientErrors) plus timeouts (-2).</summary>
+    private static readonly HashSet<int> SqlServerTransientErrors =
+    [
+        -2, 233, 997, 1204, 1205, 1222, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613,
+        42108, 42109, 49918, 49919, 49920,
+    ];
+
     public static readonly SqlDialect Sqlite = new()
     {
-        Name = "Sqlite",
+        Provider = DatabaseProvider.Sqlite,
+        Connect = connectionString => new SqliteConnection(connectionString),
+        // WAL is a property of the file (set before migrations); FULL makes every commit durable, not only crash-safe.
+        OnOpen = "PRAGMA synchronous = FULL;",
+        BeforeMigrations = "PRAGMA journal_mode = WAL;",
+        CreateJournal = "CREATE TABLE IF NOT EXISTS SchemaVersions (ScriptName TEXT NOT NULL PRIMARY KEY, AppliedAt TEXT NOT NULL);",
+        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already makes migrating instances queue behind each other.
+        LockMigrations = null,
         NextTicketNumber = """
             INSERT INTO TicketNumbers (UnitId, Year, LastNumber) VALUES (@UnitId, @Year, 1)
             ON CONFLICT (UnitId, Year) DO UPDATE SET LastNumber = LastNumber + 1
@@ -13,9 +31,64 @@ public sealed class SqlDialect
             """,
         InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING Id;",
         Limit = (sql, limit) => $"{sql} LIMIT {limit}",
+        IsTransient = e => e is SqliteException { SqliteErrorCode: 5 or 6 },
     };
 
-    public required string Name { get; init; }
+    public static readonly SqlDialect SqlServer = new()
+    {
+        Provider = DatabaseProvider.SqlServer,
+        Connect = connectionString => new SqlConnection(connectionString),
+        OnOpen = null,
+        BeforeMigrations = """
+            IF EXISTS (SELECT 1 FROM sys.databases WHERE database_id = DB_ID() AND is_read_committed_snapshot_on = 0)
+                ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE;
+            """,
+        CreateJournal = """
+            IF OBJECT_ID(N'dbo.SchemaVersions', N'U') IS NULL
+                CREATE TABLE dbo.SchemaVersions (ScriptName nvarchar(200) NOT NULL PRIMARY KEY, AppliedAt datetimeoffset(7) NOT NULL);
+            """,
+        // Held until the script's transaction ends, so instances starting together apply each script once.
+        LockMigrations = """
+            DECLARE @result int;
+            EXEC @result = sp_getapplock @Resource = N'Itsm.Migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 120000;
+            IF @result < 0 THROW 50001, N'Timed out waiting for another instance to finish migrating.', 1;
+            """,
+        NextTicketNumber = """
+            MERGE TicketNumbers WITH (HOLDLOCK) AS t
+            USING (SELECT @UnitId AS UnitId, @Year AS Year) AS s ON t.UnitId = s.UnitId AND t.Year = s.Year
+            WHEN MATCHED THEN UPDATE SET LastNumber = t.LastNumber + 1
+            WHEN NOT MATCHED THEN INSERT (UnitId, Year, LastNumber) VALUES (s.UnitId, s.Year, 1)
+            OUTPUT INSERTED.LastNumber;
+            """,
+        InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.Id VALUES ({values});",
+        Limit = (sql, limit) => $"{sql} OFFSET 0 ROWS FETCH NEXT {limit} ROWS ONLY",
+        IsTransient = e => e switch
+        {
+            SqlException sql => sql.Errors.Cast<SqlError>().Any(error => SqlServerTransientErrors.Contains(error.Number)),
+            TimeoutException => true,
+            _ => false,
+        },
+    };
+
+    public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite;
+
+    public required DatabaseProvider Provider { get; init; }
+
+    /// <summary>The folder of this provider's migrations: <c>Sql/&lt;Name&gt;/</c>.</summary>
+    public string Name => Provider.ToString();
+
+    public required Func<string, DbConnection> Connect { get; init; }
+
+    /// <summary>Run on every opened connection.</summary>
+    public required string? OnOpen { get; init; }
+
+    /// <summary>Database settings applied before migrations, outside any transaction.</summary>
+    public required string BeforeMigrations { get; init; }
+
+    public required string CreateJournal { get; init; }
+
+    /// <summary>Taken inside each migration's transaction so that instances starting together do not collide.</summary>
+    public required string? LockMigrations { get; init; }
 
     /// <summary>Takes the next number for (@UnitId, @Year) atomically inside the caller's transaction.</summary>
     public required string NextTicketNumber { get; init; }
@@ -24,4 +97,7 @@ public sealed class SqlDialect
 
     /// <summary>Applies a row limit (a trusted integer, never user text) to an ordered query.</summary>
     public required Func<string, int, string> Limit { get; init; }
+
+    /// <summary>A fault worth retrying the whole unit of work for.</summary>
+    public required Func<Exception, bool> IsTransient { get; init; }
 }

@@ -1,0 +1,79 @@
+using Itsm.Infrastructure.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Itsm.Api.Tests.Storage;
+
+/// <summary>Transient faults repeat the whole unit of work; an unknown commit outcome is never repeated.</summary>
+[TestFixture]
+public sealed class UnitOfWorkRetryTests
+{
+    private string _directory = "";
+    private Database _database = null!;
+
+    [SetUp]
+    public void OpenDatabase()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        _database = new Database(new DatabaseOptions
+        {
+            ConnectionString = $"Data Source={Path.Combine(_directory, "retry.db")}", MaxRetries = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+        });
+    }
+
+    [TearDown]
+    public void Remove()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, true);
+    }
+
+    [Test]
+    public async Task TransientFault_RepeatsTheWholeUnitOfWork()
+    {
+        var attempts = 0;
+
+        var result = await _database.WriteAsync((_, _, _) =>
+            ++attempts < 3 ? throw new SqliteException("database is locked", 5) : Task.FromResult("done"), CancellationToken.None);
+
+        Assert.That((result, attempts), Is.EqualTo(("done", 3)));
+    }
+
+    [Test]
+    public void TransientFaultThatPersists_BecomesDatabaseUnavailable()
+    {
+        var attempts = 0;
+
+        Assert.ThrowsAsync<DatabaseUnavailableException>(() =>
+            _database.ReadAsync<int>((_, _) => { attempts++; throw new SqliteException("database is locked", 5); }, CancellationToken.None));
+
+        Assert.That(attempts, Is.EqualTo(4), "one try and three retries");
+    }
+
+    [Test]
+    public void NonTransientFault_IsNotRepeated()
+    {
+        var attempts = 0;
+
+        Assert.ThrowsAsync<SqliteException>(() =>
+            _database.ReadAsync<int>((_, _) => { attempts++; throw new SqliteException("constraint failed", 19); }, CancellationToken.None));
+
+        Assert.That(attempts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void FailedCommit_IsNeverRepeated()
+    {
+        var attempts = 0;
+
+        var failure = Assert.ThrowsAsync<DatabaseUnavailableException>(() => _database.WriteAsync<int>((connection, transaction, _) =>
+        {
+            attempts++;
+            transaction.Dispose();
+            return Task.FromResult(1);
+        }, CancellationToken.None));
+
+        Assert.That(failure!.InnerException, Is.TypeOf<CommitOutcomeUnknownException>());
+        Assert.That(attempts, Is.EqualTo(1));
+    }
+}

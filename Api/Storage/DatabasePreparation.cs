@@ -1,0 +1,77 @@
+using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Api.Storage;
+
+/// <summary>
+/// Migrates the database (and seeds the demo organisation where configured) before the server starts. A database
+/// that does not answer keeps the process up: readiness and the API report 503 while this keeps trying in the
+/// background. A migration that fails stops the service with the script's name and error.
+/// </summary>
+public sealed class DatabasePreparation(
+    Migrator migrator, DemoData demoData, DatabaseOptions options, DatabaseState state,
+    IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (await TryPrepareAsync(cancellationToken)) return;
+        _retrying = Task.Run(() => RetryUntilPreparedAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RetryUntilPreparedAsync(CancellationToken ct)
+    {
+        try
+        {
+            do await Task.Delay(options.ReconnectInterval, ct);
+            while (!await TryPrepareAsync(ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (MigrationFailedException)
+        {
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <returns>False when the database could not be reached (try again later); throws when a migration fails.</returns>
+    private async Task<bool> TryPrepareAsync(CancellationToken ct)
+    {
+        try
+        {
+            await migrator.MigrateAsync(ct);
+            if (options.SeedsDemoData) await demoData.SeedIfEmptyAsync(ct);
+            state.Prepared();
+            logger.LogInformation("Database ready ({Provider})", options.Provider);
+            return true;
+        }
+        catch (MigrationFailedException e)
+        {
+            logger.LogCritical(e, "Start-up stopped: {Reason}", e.Message);
+            state.NotPrepared(e.Message);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var reason = $"The database cannot be reached ({options.Provider}): {e.Message}";
+            logger.LogWarning("{Reason} Trying again in {Interval}.", reason, options.ReconnectInterval);
+            state.NotPrepared(reason);
+            return false;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

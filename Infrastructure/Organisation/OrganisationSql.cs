@@ -1,0 +1,42 @@
+namespace Itsm.Infrastructure.Organisation;
+
+/// <summary>Every statement the organisation store and the demo data send; the same text serves both providers.</summary>
+public static class OrganisationSql
+{
+    private const string GroupColumns = "g.Id, g.Name, g.UnitId, u.Path AS UnitPath, g.Line";
+    private const string SystemColumns = "s.Id, s.Name, s.UnitId, u.Path AS UnitPath, s.OwnerDepartment";
+
+    public const string ActorByKey = """
+        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles
+        FROM ApiKeys k JOIN Users u ON u.Id = k.UserId JOIN Units un ON un.Id = u.UnitId
+        WHERE k.KeyHash = @hash AND k.RevokedAt IS NULL
+        """;
+
+    public const string GroupsOfUser = "SELECT GroupId FROM GroupMembers WHERE UserId = @userId";
+    public const string UserExists = "SELECT COUNT(*) FROM Users WHERE Id = @userId";
+    public const string Unit = "SELECT Id, Name, ParentId, Path FROM Units WHERE Id = @id";
+    public const string UnitsInRange = "SELECT Id, Name, ParentId, Path FROM Units WHERE Path >= @from AND Path < @to ORDER BY Path";
+    public const string Group = $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId WHERE g.Id = @id";
+    public const string GroupsServing = $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId " +
+                                        "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, g.Id";
+    public const string System = $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId WHERE s.Id = @id";
+    public const string SystemsUsed = $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId " +
+                                      "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, s.Id";
+    public const string PriorityMatrix = "SELECT Impact, Urgency, Priority FROM PriorityMatrix";
+
+    public const string CountUnits = "SELECT COUNT(*) FROM Units";
+    public const string InsertUnit = "INSERT INTO Units (Id, Name, ParentId, Path) VALUES (@id, @name, @parent, @path)";
+    public const string InsertGroup = "INSERT INTO SupportGroups (Id, Name, UnitId, Line) VALUES (@id, @name, @unit, @line)";
+    public const string InsertSystem = "INSERT INTO Systems (Id, Name, UnitId, OwnerDepartment) VALUES (@id, @name, @unit, @owner)";
+    public const string InsertUser = "INSERT INTO Users (Id, Name, UnitId, Kind, Roles) VALUES (@id, @name, @unit, @kind, @roles)";
+    public const string InsertMember = "INSERT INTO GroupMembers (GroupId, UserId) VALUES (@group, @id)";
+    public const string InsertKey = "INSERT INTO ApiKeys (KeyHash, UserId, Name, CreatedAt) VALUES (@hash, @id, @name, @at)";
+
+    public const string Ping = "SELECT COUNT(*) FROM SchemaVersions";
+
+    public static IEnumerable<string> All() =>
+    [
+        ActorByKey, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
+        CountUnits, InsertUnit, InsertGroup, InsertSystem, InsertUser, InsertMember, InsertKey, Ping,
+    ];
+}

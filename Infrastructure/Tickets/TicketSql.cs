@@ -1,0 +1,121 @@
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Tickets;
+
+/// <summary>Every statement the ticket store sends, for one dialect. The T-SQL parse test reads them all from here.</summary>
+public sealed class TicketSql
+{
+    public const string Columns = """
+        Id, Number, UnitId, UnitPath, SystemId, Category, Title, Description, Impact, Urgency, Priority, Status, Outcome,
+        GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
+        ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, PlanWhat, PlanBackup, PlanTest,
+        PlanRollback, EscalatedAt, Version
+        """;
+
+    private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
+
+    public TicketSql(SqlDialect dialect)
+    {
+        Dialect = dialect;
+        NextNumber = dialect.NextTicketNumber;
+        Insert = dialect.InsertReturningId("Tickets", string.Join(", ", InsertedColumns), string.Join(", ", InsertedColumns.Select(c => "@" + c)));
+        InsertComment = dialect.InsertReturningId("TicketComments", "TicketId, At, AuthorId, Visibility, Body", "@TicketId, @At, @AuthorId, @Visibility, @Body");
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public string NextNumber { get; }
+
+    public string Insert { get; }
+
+    public string Update { get; } = """
+        UPDATE Tickets SET
+            Category = @Category, Impact = @Impact, Urgency = @Urgency, Priority = @Priority, Status = @Status, Outcome = @Outcome,
+            GroupId = @GroupId, AssigneeId = @AssigneeId, UpdatedAt = @UpdatedAt, TriagedAt = @TriagedAt, ResolvedAt = @ResolvedAt,
+            ClosedAt = @ClosedAt, ConfirmationDue = @ConfirmationDue, ResolutionCode = @ResolutionCode, Resolution = @Resolution,
+            Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
+            PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
+            EscalatedAt = @EscalatedAt, Version = Version + 1
+        WHERE Id = @Id AND Version = @ExpectedVersion
+        """;
+
+    public string InsertHistory { get; } = """
+        INSERT INTO TicketHistory (TicketId, At, ActorId, Action, FromStatus, ToStatus, Details, Internal)
+        VALUES (@TicketId, @At, @ActorId, @Action, @FromStatus, @ToStatus, @Details, @Internal)
+        """;
+
+    public string InsertComment { get; }
+
+    public string History { get; } = """
+        SELECT Id, At, ActorId, Action, FromStatus, ToStatus, Details, Internal FROM TicketHistory
+        WHERE TicketId = @ticketId AND (Internal = 0 OR @includeInternal = 1) ORDER BY Id
+        """;
+
+    public string Comments { get; } = """
+        SELECT Id, At, AuthorId, Visibility, Body FROM TicketComments
+        WHERE TicketId = @ticketId AND (Visibility = 'Public' OR @includeInternal = 1) ORDER BY Id
+        """;
+
+    /// <summary>The caller's scope: its unit subtree as a path range, and for requesters their own tickets.</summary>
+    public static string Scope(bool ownOnly) =>
+        "UnitPath >= @ScopeFrom AND UnitPath < @ScopeTo" + (ownOnly ? " AND RequesterId = @ScopeRequester" : "");
+
+    public string Get(bool ownOnly) => $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND {Scope(ownOnly)}";
+
+    /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
+    public string List(bool ownOnly, ListFilters filters, int limit)
+    {
+        var where = new List<string> { Scope(ownOnly) };
+        if (filters.HasFlag(ListFilters.Status)) where.Add("Status IN @Statuses");
+        if (filters.HasFlag(ListFilters.Category)) where.Add("Category = @Category");
+        if (filters.HasFlag(ListFilters.Priority)) where.Add("Priority = @Priority");
+        if (filters.HasFlag(ListFilters.Unit)) where.Add("UnitPath >= @UnitFrom AND UnitPath < @UnitTo");
+        if (filters.HasFlag(ListFilters.Group)) where.Add("GroupId = @GroupId");
+        if (filters.HasFlag(ListFilters.Assignee)) where.Add("AssigneeId = @AssigneeId");
+        if (filters.HasFlag(ListFilters.System)) where.Add("SystemId = @SystemId");
+        if (filters.HasFlag(ListFilters.Requester)) where.Add("RequesterId = @RequesterId");
+        if (filters.HasFlag(ListFilters.Text)) where.Add(@"Title LIKE @Text ESCAPE '\'");
+        if (filters.HasFlag(ListFilters.CreatedFrom)) where.Add("CreatedAt >= @CreatedFrom");
+        if (filters.HasFlag(ListFilters.CreatedTo)) where.Add("CreatedAt < @CreatedTo");
+        if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
+        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY Id DESC", limit + 1);
+    }
+
+    /// <summary>Every statement this store can send: the fixed ones and the list query with every filter off and on.</summary>
+    public IEnumerable<string> All()
+    {
+        yield return NextNumber;
+        yield return Insert;
+        yield return Update;
+        yield return InsertHistory;
+        yield return InsertComment;
+        yield return History;
+        yield return Comments;
+        foreach (var ownOnly in new[] { false, true })
+        {
+            yield return Get(ownOnly);
+            yield return List(ownOnly, ListFilters.None, 25);
+            yield return List(ownOnly, Enum.GetValues<ListFilters>().Aggregate((a, b) => a | b), 200);
+            foreach (var filter in Enum.GetValues<ListFilters>().Where(f => f != ListFilters.None))
+                yield return List(ownOnly, filter, 25);
+        }
+    }
+}
+
+[Flags]
+public enum ListFilters
+{
+    None = 0,
+    Status = 1 << 0,
+    Category = 1 << 1,
+    Priority = 1 << 2,
+    Unit = 1 << 3,
+    Group = 1 << 4,
+    Assignee = 1 << 5,
+    System = 1 << 6,
+    Requester = 1 << 7,
+    Text = 1 << 8,
+    CreatedFrom = 1 << 9,
+    CreatedTo = 1 << 10,
+    Before = 1 << 11,
+}
