@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
+using Itsm.Api.Admin;
 using Itsm.Api.Health;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
@@ -38,5 +39,10 @@ api.MapTickets();
 api.MapTicketActions();
 api.MapWorkflow();
 api.MapOrganisation();
+api.MapAdmin();
+
+if (args.FirstOrDefault() == AdminBootstrap.Command)
+    return await AdminBootstrap.RunAsync(app.Services, args);
 
 await app.RunAsync();
+return Environment.ExitCode;

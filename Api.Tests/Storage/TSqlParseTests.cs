@@ -22,7 +22,7 @@ public sealed partial class TSqlParseTests
         var dialect = SqlDialect.SqlServer;
         var statements = new TicketSql(dialect).All()
             .Concat(OrganisationSql.All())
-            .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!]);
+            .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!, dialect.CreateDatabase!]);
         return statements.Distinct().Select((sql, i) => new TestCaseData(sql).SetName($"statement {i + 1:D3}: {OneLine(sql)}"));
     }
 

@@ -10,17 +10,16 @@ using Microsoft.Extensions.Options;
 namespace Itsm.Api.Access;
 
 /// <summary>
-/// Authenticates the <c>X-Api-Key</c> header. Keys are looked up by their SHA-256; a found key is cached for a minute,
-/// so revoking a key takes effect within that minute.
+/// Authenticates the <c>X-Api-Key</c> header. Keys are looked up by their SHA-256; a found key is cached for
+/// <c>Auth:KeyCacheSeconds</c> (default 60), so revoking a key takes effect on every instance within that time.
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    OrganisationStore organisation, IMemoryCache cache)
+    OrganisationStore organisation, IMemoryCache cache, IConfiguration configuration)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,7 +32,8 @@ public sealed class ApiKeyAuthentication(
         {
             actor = await organisation.FindActorByKeyAsync(key, Context.RequestAborted);
             if (actor is null) return AuthenticateResult.Fail("The API key is not valid.");
-            cache.Set(cacheKey, actor, CacheFor);
+            var cacheFor = TimeSpan.FromSeconds(configuration.GetValue("Auth:KeyCacheSeconds", 60));
+            if (cacheFor > TimeSpan.Zero) cache.Set(cacheKey, actor, cacheFor);
         }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ActorIdentity(actor!)), SchemeName));
     }

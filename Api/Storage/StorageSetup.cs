@@ -14,6 +14,7 @@ public static class StorageSetup
         services.AddSingleton<Migrator>();
         services.AddSingleton<DemoData>();
         services.AddSingleton<OrganisationStore>();
+        services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
         services.AddHostedService<DatabasePreparation>();
         return services;

@@ -34,9 +34,24 @@ public static class OrganisationSql
 
     public const string Ping = "SELECT COUNT(*) FROM SchemaVersions";
 
+    public const string UnitExists = "SELECT COUNT(*) FROM Units WHERE Id = @id";
+    public const string GroupExists = "SELECT COUNT(*) FROM SupportGroups WHERE Id = @id";
+    public const string SystemExists = "SELECT COUNT(*) FROM Systems WHERE Id = @id";
+    public const string KeysOfUser = "SELECT KeyHash, Name, CreatedAt, RevokedAt FROM ApiKeys WHERE UserId = @userId ORDER BY CreatedAt";
+    public const string UserInRange = """
+        SELECT u.Id FROM Users u JOIN Units un ON un.Id = u.UnitId
+        WHERE u.Id = @userId AND un.Path >= @from AND un.Path < @to
+        """;
+    public const string RevokeKey = """
+        UPDATE ApiKeys SET RevokedAt = @at
+        WHERE KeyHash >= @from AND KeyHash < @to AND RevokedAt IS NULL
+          AND UserId IN (SELECT u.Id FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE un.Path >= @scopeFrom AND un.Path < @scopeTo)
+        """;
+
     public static IEnumerable<string> All() =>
     [
         ActorByKey, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
         CountUnits, InsertUnit, InsertGroup, InsertSystem, InsertUser, InsertMember, InsertKey, Ping,
+        UnitExists, GroupExists, SystemExists, KeysOfUser, UserInRange, RevokeKey,
     ];
 }

@@ -77,6 +77,32 @@ public sealed class Database
             return result;
         }, ct);
 
+    /// <summary>SQL Server: creates the database of the connection string from <c>master</c> when it does not exist yet.</summary>
+    public async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
+    {
+        if (Dialect.CreateDatabase is not { } sql) return;
+        var builder = new SqlConnectionStringBuilder(_connectionString);
+        var name = builder.InitialCatalog;
+        if (string.IsNullOrEmpty(name) || name.Equals("master", StringComparison.OrdinalIgnoreCase)) return;
+        builder.InitialCatalog = "master";
+        await using var master = Dialect.Connect(builder.ConnectionString);
+        try
+        {
+            await master.OpenAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CannotConnectException(e);
+        }
+        await using var command = master.CreateCommand();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@name";
+        parameter.Value = name;
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>One quick round trip, without retries: readiness must answer fast.</summary>
     public async Task PingAsync(CancellationToken ct)
     {

@@ -23,5 +23,8 @@ public sealed class DatabaseOptions
     /// <summary>How often start-up tries again to reach a database that does not answer.</summary>
     public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>SQL Server: create the database named in the connection string when it does not exist (needs CREATE DATABASE permission).</summary>
+    public bool CreateIfMissing { get; set; }
+
     public bool SeedsDemoData => SeedDemoData ?? Provider == DatabaseProvider.Sqlite;
 }

@@ -45,6 +45,7 @@ public sealed partial class Migrator(Database database, ILogger<Migrator> logger
     public async Task<IReadOnlyList<string>> MigrateAsync(IReadOnlyList<(string Name, string Sql)> scripts, CancellationToken ct)
     {
         EnsureSqliteDirectory();
+        if (database.Options.CreateIfMissing) await database.CreateDatabaseIfMissingAsync(ct);
         await using (var connection = await database.OpenAsync(ct))
         {
             await connection.ExecuteAsync(new CommandDefinition(database.Dialect.BeforeMigrations, cancellationToken: ct));

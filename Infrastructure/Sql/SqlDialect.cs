@@ -24,6 +24,7 @@ public sealed class SqlDialect
         CreateJournal = "CREATE TABLE IF NOT EXISTS SchemaVersions (ScriptName TEXT NOT NULL PRIMARY KEY, AppliedAt TEXT NOT NULL);",
         // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already makes migrating instances queue behind each other.
         LockMigrations = null,
+        CreateDatabase = null,
         NextTicketNumber = """
             INSERT INTO TicketNumbers (UnitId, Year, LastNumber) VALUES (@UnitId, @Year, 1)
             ON CONFLICT (UnitId, Year) DO UPDATE SET LastNumber = LastNumber + 1
@@ -52,6 +53,13 @@ public sealed class SqlDialect
             DECLARE @result int;
             EXEC @result = sp_getapplock @Resource = N'Itsm.Migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 120000;
             IF @result < 0 THROW 50001, N'Timed out waiting for another instance to finish migrating.', 1;
+            """,
+        CreateDatabase = """
+            IF DB_ID(@name) IS NULL
+            BEGIN
+                DECLARE @create nvarchar(400) = N'CREATE DATABASE ' + QUOTENAME(@name);
+                EXEC (@create);
+            END
             """,
         NextTicketNumber = """
             MERGE TicketNumbers WITH (HOLDLOCK) AS t
@@ -91,6 +99,9 @@ public sealed class SqlDialect
     public required string? LockMigrations { get; init; }
 
     /// <summary>Takes the next number for (@UnitId, @Year) atomically inside the caller's transaction.</summary>
+    /// <summary>Creates the database @name on the server if it is missing (null: the provider creates it on open).</summary>
+    public required string? CreateDatabase { get; init; }
+
     public required string NextTicketNumber { get; init; }
 
     public required Func<string, string, string, string> InsertReturningId { get; init; }

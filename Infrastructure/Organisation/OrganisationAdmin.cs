@@ -1,0 +1,93 @@
+using Dapper;
+using Itsm.Domain.Organisation;
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Organisation;
+
+public sealed record NewUser(string Id, string Name, string UnitId, bool IsIntegration, IReadOnlyList<Role> Roles, IReadOnlyList<string> Groups);
+
+/// <summary>An API key as listed: its public id (the first 16 hex digits of its hash), never the key.</summary>
+public sealed record ApiKeyInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+public sealed record IssuedApiKey(string Id, string Key, string UserId, string Name, DateTimeOffset CreatedAt);
+
+public enum AdminOutcome { Done, AlreadyExists, UnknownReference }
+
+/// <summary>Maintains the organisation (units, groups, systems, users) and API keys. Callers check scope first.</summary>
+public sealed class OrganisationAdmin(Database database)
+{
+    public const int KeyIdLength = 16;
+
+    public Task<AdminOutcome> AddUnitAsync(string id, string name, Unit parent, CancellationToken ct) =>
+        Insert(OrganisationSql.UnitExists, id, OrganisationSql.InsertUnit, new { id, name, parent = parent.Id, path = parent.Path + id + "/" }, ct);
+
+    /// <summary>The first unit of an empty organisation: the root (headquarters).</summary>
+    public Task<AdminOutcome> AddRootUnitAsync(string id, string name, CancellationToken ct) =>
+        Insert(OrganisationSql.UnitExists, id, OrganisationSql.InsertUnit, new { id, name, parent = (string?)null, path = "/" + id + "/" }, ct);
+
+    public Task<AdminOutcome> AddGroupAsync(string id, string name, string unitId, SupportLine line, CancellationToken ct) =>
+        Insert(OrganisationSql.GroupExists, id, OrganisationSql.InsertGroup, new { id, name, unit = unitId, line = line.ToString() }, ct);
+
+    public Task<AdminOutcome> AddSystemAsync(string id, string name, string unitId, string owner, CancellationToken ct) =>
+        Insert(OrganisationSql.SystemExists, id, OrganisationSql.InsertSystem, new { id, name, unit = unitId, owner }, ct);
+
+    public Task<AdminOutcome> AddUserAsync(NewUser user, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            if (await Count(OrganisationSql.UserExists, new { userId = user.Id }) > 0) return AdminOutcome.AlreadyExists;
+            foreach (var group in user.Groups)
+                if (await Count(OrganisationSql.GroupExists, new { id = group }) == 0) return AdminOutcome.UnknownReference;
+            await Execute(OrganisationSql.InsertUser, new
+            {
+                id = user.Id, name = user.Name, unit = user.UnitId, kind = user.IsIntegration ? "Integration" : "Person",
+                roles = string.Join(',', user.Roles.Distinct()),
+            });
+            foreach (var group in user.Groups.Distinct()) await Execute(OrganisationSql.InsertMember, new { group, id = user.Id });
+            return AdminOutcome.Done;
+
+            Task<long> Count(string sql, object args) => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, args, transaction, cancellationToken: token));
+            Task Execute(string sql, object args) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: token));
+        }, ct);
+
+    /// <summary>The user, if it belongs to the scope given by <paramref name="scopePath"/>.</summary>
+    public Task<string?> FindUserInScopeAsync(string userId, string scopePath, CancellationToken ct)
+    {
+        var (from, to) = Scope.Range(scopePath);
+        return database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<string?>(
+            new CommandDefinition(OrganisationSql.UserInRange, new { userId, from, to }, cancellationToken: token)), ct);
+    }
+
+    /// <summary>Issues a new random key for the user; the key itself is returned once and stored only as its hash.</summary>
+    public async Task<IssuedApiKey> IssueKeyAsync(string userId, string name, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = ApiKeyHash.NewKey();
+        var hash = ApiKeyHash.Of(key);
+        await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(
+            OrganisationSql.InsertKey, new { hash, id = userId, name, at = now }, transaction, cancellationToken: token)), ct);
+        return new IssuedApiKey(hash[..KeyIdLength], key, userId, name, now);
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>> KeysOfAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<ApiKeyInfo>>(async (connection, token) =>
+            (await connection.QueryAsync<(string KeyHash, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)>(
+                new CommandDefinition(OrganisationSql.KeysOfUser, new { userId }, cancellationToken: token)))
+            .Select(k => new ApiKeyInfo(k.KeyHash[..KeyIdLength], k.Name, k.CreatedAt, k.RevokedAt)).ToList(), ct);
+
+    /// <summary>Revokes the key with this public id if it belongs to a user within the scope; false when there is none.</summary>
+    public Task<bool> RevokeKeyAsync(string keyId, string scopePath, DateTimeOffset now, CancellationToken ct)
+    {
+        var (scopeFrom, scopeTo) = Scope.Range(scopePath);
+        var (from, to) = (keyId, keyId + "g");
+        return database.WriteAsync(async (connection, transaction, token) => await connection.ExecuteAsync(new CommandDefinition(
+            OrganisationSql.RevokeKey, new { at = now, from, to, scopeFrom, scopeTo }, transaction, cancellationToken: token)) > 0, ct);
+    }
+
+    private Task<AdminOutcome> Insert(string existsSql, string id, string insertSql, object args, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(existsSql, new { id }, transaction, cancellationToken: token)) > 0)
+                return AdminOutcome.AlreadyExists;
+            await connection.ExecuteAsync(new CommandDefinition(insertSql, args, transaction, cancellationToken: token));
+            return AdminOutcome.Done;
+        }, ct);
+}
