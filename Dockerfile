@@ -1,5 +1,8 @@
 # Build: docker build -t itsm .
-# Run:   docker run -p 8080:8080 -v itsm-data:/app/data itsm
+# Run on the embedded database:  docker run -p 8080:8080 -v itsm-data:/app/data itsm
+# Run on SQL Server:             docker run -p 8080:8080 -e Database__Provider=SqlServer \
+#                                  -e ConnectionStrings__Itsm="Server=…;Database=itsm;User Id=…;Password=…;Encrypt=True" itsm
+# (see docker-compose.yml and the README's "Production on SQL Server")
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props Itsm.sln ./
