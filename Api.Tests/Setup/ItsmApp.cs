@@ -18,9 +18,11 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
 
     public string Directory => _directory;
 
-    /// <summary>The provider of the HTTP suite: SQLite, or SQL Server when ITSM_TEST_HTTP_PROVIDER says so.</summary>
-    public DatabaseProvider Provider => settings?.ContainsKey("Database:Provider") == true
-        ? Enum.Parse<DatabaseProvider>(settings["Database:Provider"]!) : TestDatabases.HttpProvider;
+    /// <summary>The provider of the HTTP suite: SQLite, or SQL Server when ITSM_TEST_HTTP_PROVIDER says so;
+    /// a test that brings its own connection string names its provider (SQLite when it does not).</summary>
+    public DatabaseProvider Provider => settings?.GetValueOrDefault("Database:Provider") is { } provider
+        ? Enum.Parse<DatabaseProvider>(provider)
+        : settings?.ContainsKey("ConnectionStrings:Itsm") == true ? DatabaseProvider.Sqlite : TestDatabases.HttpProvider;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

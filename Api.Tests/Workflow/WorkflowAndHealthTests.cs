@@ -43,7 +43,7 @@ public sealed class WorkflowAndHealthTests
 
         Assert.That((await client.Http.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var ready = await client.GetJsonAsync("/health/ready");
-        Assert.That(ready["database"]!.GetValue<string>(), Is.EqualTo("Sqlite"));
+        Assert.That(ready["database"]!.GetValue<string>(), Is.EqualTo(_app.Provider.ToString()));
     }
 
     [Test]
