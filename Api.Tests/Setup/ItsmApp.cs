@@ -34,6 +34,8 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             ["ConnectionStrings:Itsm"] = _connectionString,
             ["Database:Provider"] = Provider.ToString(),
             ["Database:SeedDemoData"] = "true",
+            // Tests run scheduler passes themselves, at the fake clock's time; one test switches the timer on.
+            ["Sla:SchedulerEnabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.UseEnvironment("Testing");

@@ -1,6 +1,7 @@
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Tickets;
 using Itsm.Api.Tests.Setup;
@@ -25,6 +26,8 @@ public sealed class StoreContractTests(DatabaseProvider provider)
     private string _connectionString = "";
     private Database _database = null!;
     private TicketStore _tickets = null!;
+    private SlaStore _sla = null!;
+    private SlaEngine _engine = null!;
     private OrganisationStore _organisation = null!;
 
     [OneTimeSetUp]
@@ -35,7 +38,10 @@ public sealed class StoreContractTests(DatabaseProvider provider)
         _database = Open();
         await new Migrator(_database, NullLogger<Migrator>.Instance).MigrateAsync();
         await new DemoData(_database, NullLogger<DemoData>.Instance).SeedIfEmptyAsync();
-        _tickets = new TicketStore(_database);
+        _sla = new SlaStore(_database);
+        await _sla.EnsureDefaultsAsync(Now, CancellationToken.None);
+        _engine = new SlaEngine(_sla, TimeProvider.System);
+        _tickets = new TicketStore(_database, _sla);
         _organisation = new OrganisationStore(_database);
     }
 
@@ -194,7 +200,9 @@ public sealed class StoreContractTests(DatabaseProvider provider)
         var (ticket, error) = Ticket.Raise(new TicketRequest(title, "d", Category.ApplicationProblem, Impact.Individual, Urgency.Medium),
             by ?? JsRequester, unit, system, matrix, Now);
         Assert.That(error, Is.Null);
-        await _tickets.InsertAsync(ticket!, CancellationToken.None);
+        var sla = await _engine.ContextAsync(null, CancellationToken.None);
+        ticket!.UnderSlaPolicy(sla.Policy.Version);
+        await _tickets.InsertAsync(ticket, sla.StartClocks, CancellationToken.None);
         return ticket!;
     }
 

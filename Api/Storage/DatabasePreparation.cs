@@ -1,4 +1,5 @@
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Api.Storage;
@@ -9,7 +10,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -50,6 +51,7 @@ public sealed class DatabasePreparation(
         try
         {
             await migrator.MigrateAsync(ct);
+            await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
             if (options.SeedsDemoData) await demoData.SeedIfEmptyAsync(ct);
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);

@@ -1,4 +1,5 @@
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Tickets;
 
@@ -16,6 +17,9 @@ public static class StorageSetup
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
+        services.AddSingleton<SlaStore>();
+        services.AddSingleton<SlaEngine>();
+        services.AddSingleton<SlaScheduler>();
         services.AddHostedService<DatabasePreparation>();
         return services;
     }

@@ -6,7 +6,7 @@ using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Tickets;
-using Microsoft.Extensions.Options;
+using Itsm.Infrastructure.Sla;
 
 namespace Itsm.Api.Tickets;
 
@@ -51,7 +51,7 @@ public static class TicketActionsApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
     public static Task<IResult> Triage(long id, TriageRequest body, ActionContext context) =>
-        context.Apply(id, async (ticket, actor, now) =>
+        context.Apply(id, TicketAction.Triage, async (ticket, actor, now) =>
         {
             var (group, assignee, problem) = await context.ResolveAssignment(body.Group, body.Assignee);
             if (problem is not null) return problem;
@@ -61,47 +61,46 @@ public static class TicketActionsApi
         });
 
     public static Task<IResult> Start(long id, StartRequest? body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Start(actor, now, body?.Note));
+        context.Apply(id, TicketAction.Start, (ticket, actor, now) => ticket.Start(actor, now, body?.Note));
 
     public static Task<IResult> RequestApproval(long id, RequestApprovalRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) =>
+        context.Apply(id, TicketAction.RequestApproval, (ticket, actor, now) =>
             ticket.RequestApproval(actor, now, new ChangePlan(body.Plan.What, body.Plan.Backup, body.Plan.Test, body.Plan.Rollback)));
 
     public static Task<IResult> Approve(long id, ApproveRequest? body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Approve(actor, now, body?.Comment));
+        context.Apply(id, TicketAction.Approve, (ticket, actor, now) => ticket.Approve(actor, now, body?.Comment));
 
     public static Task<IResult> Reject(long id, RejectRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Reject(actor, now, body.Reason));
+        context.Apply(id, TicketAction.Reject, (ticket, actor, now) => ticket.Reject(actor, now, body.Reason));
 
     public static Task<IResult> Hold(long id, HoldRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Hold(actor, now, body.Reason));
+        context.Apply(id, TicketAction.Hold, (ticket, actor, now) => ticket.Hold(actor, now, body.Reason));
 
     public static Task<IResult> Resume(long id, ResumeRequest? body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Resume(actor, now, body?.Note));
+        context.Apply(id, TicketAction.Resume, (ticket, actor, now) => ticket.Resume(actor, now, body?.Note));
 
     public static Task<IResult> Escalate(long id, EscalateRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried));
+        context.Apply(id, TicketAction.Escalate, (ticket, actor, now) => ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried));
 
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
+        context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
     public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => Enum.IsDefined(body.Code!.Value)
-            ? ticket.Resolve(actor, now, body.Code.Value, body.Resolution,
-                ConfirmationWindow.Due(now, context.Options.ConfirmationWindowWorkingDays))
+        context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => Enum.IsDefined(body.Code!.Value)
+            ? ticket.Resolve(actor, now, body.Code.Value, body.Resolution, sla.ConfirmationDue(now))
             : TicketError.Invalid("code is not a defined resolution code."));
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));
+        context.Apply(id, TicketAction.Confirm, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));
 
     public static Task<IResult> Reopen(long id, ReopenRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Reopen(actor, now, body.Reason));
+        context.Apply(id, TicketAction.Reopen, (ticket, actor, now) => ticket.Reopen(actor, now, body.Reason));
 
     public static Task<IResult> Cancel(long id, CancelRequest body, ActionContext context) =>
-        context.Apply(id, (ticket, actor, now) => ticket.Cancel(actor, now, body.Reason));
+        context.Apply(id, TicketAction.Cancel, (ticket, actor, now) => ticket.Cancel(actor, now, body.Reason));
 
     public static Task<IResult> Reassign(long id, ReassignRequest body, ActionContext context) =>
-        context.Apply(id, async (ticket, actor, now) =>
+        context.Apply(id, TicketAction.Reassign, async (ticket, actor, now) =>
         {
             var (group, assignee, problem) = await context.ResolveAssignment(body.Group, body.Assignee);
             return problem ?? (object?)ticket.Reassign(actor, now, group!, assignee, body.Reason);
@@ -109,22 +108,29 @@ public static class TicketActionsApi
 }
 
 /// <summary>What every action endpoint needs, bound from the request and the services.</summary>
-public sealed class ActionContext(
-    HttpContext http, TicketStore store, OrganisationStore organisation, TimeProvider clock, IOptions<TicketOptions> options)
+public sealed class ActionContext(HttpContext http, TicketStore store, OrganisationStore organisation, SlaEngine sla, TimeProvider clock)
 {
     public OrganisationStore Organisation => organisation;
-    public TicketOptions Options => options.Value;
     public CancellationToken Cancellation => http.RequestAborted;
 
     public static ValueTask<ActionContext?> BindAsync(HttpContext http) => ValueTask.FromResult<ActionContext?>(new(
         http, http.RequestServices.GetRequiredService<TicketStore>(), http.RequestServices.GetRequiredService<OrganisationStore>(),
-        http.RequestServices.GetRequiredService<TimeProvider>(), http.RequestServices.GetRequiredService<IOptions<TicketOptions>>()));
+        http.RequestServices.GetRequiredService<SlaEngine>(), http.RequestServices.GetRequiredService<TimeProvider>()));
 
-    public Task<IResult> Apply(long id, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
-        Apply(id, (t, a, n) => Task.FromResult<object?>(act(t, a, n)));
+    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
+        Apply(id, action, (t, a, n, _) => Task.FromResult<object?>(act(t, a, n)));
 
-    /// <summary>If-Match → load in scope → version check → domain action → conditional save → the ticket with its new ETag.</summary>
-    public async Task<IResult> Apply(long id, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act)
+    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, TicketError?> act) =>
+        Apply(id, action, (t, a, n, s) => Task.FromResult<object?>(act(t, a, n, s)));
+
+    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act) =>
+        Apply(id, action, (t, a, n, _) => act(t, a, n));
+
+    /// <summary>
+    /// If-Match → load in scope → version check → domain action → conditional save (with the clocks the change moves,
+    /// in the same transaction) → the ticket with its new ETag.
+    /// </summary>
+    public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act)
     {
         var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
         if (badPrecondition is not null) return badPrecondition;
@@ -134,12 +140,14 @@ public sealed class ActionContext(
         if (ticket.Version != expected) return Concurrency.Stale(http.Response, ticket);
 
         var now = clock.GetUtcNow();
-        switch (await act(ticket, actor, now))
+        var slaContext = await sla.ContextAsync(ticket.SlaPolicyVersion, Cancellation);
+        var from = ticket.Status;
+        switch (await act(ticket, actor, now, slaContext))
         {
             case TicketError error: return ProblemResults.From(error);
             case IResult problem: return problem;
         }
-        if (!await store.UpdateAsync(ticket, expected!.Value, Cancellation))
+        if (!await store.UpdateAsync(ticket, expected!.Value, (t, clocks) => slaContext.OnChange(t, action, from, clocks, now), Cancellation))
             return Concurrency.Stale(http.Response, await store.GetAsync(id, actor, Cancellation) ?? ticket);
 
         http.Response.SetETag(ticket);

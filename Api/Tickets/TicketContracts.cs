@@ -31,7 +31,8 @@ public sealed record TicketResponse(
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
     string? Group, string? Assignee, string Requester, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
-    ApprovalView? Approval, int Version, IReadOnlyList<string> AllowedActions)
+    ApprovalView? Approval, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
+    int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
@@ -39,7 +40,7 @@ public sealed record TicketResponse(
         t.ResolutionCode is { } code ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue) : null,
         t.Satisfaction,
         t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.Plan) : null,
-        t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
+        t.ResponseDue, t.ResolutionDue, t.SlaState, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
 }
 
 /// <summary>A page of tickets, newest first. Pass <c>nextCursor</c> as <c>cursor</c> for the next page; null means no more.</summary>

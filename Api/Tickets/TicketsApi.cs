@@ -4,6 +4,7 @@ using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Tickets;
 using Microsoft.AspNetCore.Mvc;
 
@@ -53,7 +54,7 @@ public static class TicketsApi
     }
 
     public static async Task<IResult> Create(CreateTicketRequest body, ClaimsPrincipal user, HttpResponse response,
-        OrganisationStore organisation, TicketStore store, TimeProvider clock, CancellationToken ct)
+        OrganisationStore organisation, TicketStore store, SlaEngine sla, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
         var unit = await organisation.FindUnitAsync(body.Unit ?? actor.UnitId, ct);
@@ -68,7 +69,9 @@ public static class TicketsApi
         var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
         if (error is not null) return ProblemResults.From(error);
 
-        await store.InsertAsync(ticket!, ct);
+        var context = await sla.ContextAsync(null, ct);
+        ticket!.UnderSlaPolicy(context.Policy.Version);
+        await store.InsertAsync(ticket, context.StartClocks, ct);
         response.SetETag(ticket!);
         return TypedResults.Created($"/api/v1/tickets/{ticket!.Id}", TicketResponse.From(ticket, actor, now));
     }
@@ -93,12 +96,13 @@ public static class TicketsApi
     /// <param name="text">Text contained in the title (case-insensitive).</param>
     /// <param name="createdFrom">Created at or after this instant.</param>
     /// <param name="createdTo">Created before this instant.</param>
+    /// <param name="slaState">Tickets whose service levels are at warning (75 % used) or breached.</param>
     /// <param name="limit">Page size, 1–200 (default 25).</param>
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
     public static async Task<IResult> List(ClaimsPrincipal user, TicketStore store, OrganisationStore organisation, TimeProvider clock,
         [FromQuery] TicketStatus[]? status, Category? category, Priority? priority, string? unit, string? group, string? assignee,
         string? system, string? requester, string? text, DateTimeOffset? createdFrom, DateTimeOffset? createdTo,
-        int? limit, string? cursor, CancellationToken ct)
+        SlaState? slaState, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
         if (limit is < 1 or > MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
@@ -110,6 +114,7 @@ public static class TicketsApi
         }
         if (text is { Length: > 200 }) return ProblemResults.Invalid("text", "text must be at most 200 characters.");
         if (createdFrom > createdTo) return ProblemResults.Invalid("createdFrom", "createdFrom must not be after createdTo.");
+        if (slaState is { } sla && !Enum.IsDefined(sla)) return ProblemResults.Invalid("slaState", "slaState is Ok, Warning or Breached.");
         if (Undefined(status, category, priority) is { } field) return ProblemResults.Invalid(field, $"{field} has a value that is not defined.");
 
         string? unitPath = null;
@@ -121,7 +126,7 @@ public static class TicketsApi
         }
 
         var query = new TicketQuery(status, category, priority, unitPath, group, assignee, system, requester,
-            string.IsNullOrWhiteSpace(text) ? null : text.Trim(), createdFrom, createdTo, limit ?? 25, beforeId);
+            string.IsNullOrWhiteSpace(text) ? null : text.Trim(), createdFrom, createdTo, limit ?? 25, beforeId, slaState);
         var (items, more) = await store.ListAsync(query, actor, ct);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new TicketPage(items.Select(t => TicketResponse.From(t, actor, now)).ToList(),

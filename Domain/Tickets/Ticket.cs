@@ -55,6 +55,10 @@ public sealed class Ticket
     public string? PlanTest { get; private set; }
     public string? PlanRollback { get; private set; }
     public DateTimeOffset? EscalatedAt { get; private set; }
+    public int SlaPolicyVersion { get; private set; }
+    public DateTimeOffset? ResponseDue { get; private set; }
+    public DateTimeOffset? ResolutionDue { get; private set; }
+    public SlaState SlaState { get; private set; }
     public int Version { get; private set; }
 
     /// <summary>History entries made since the ticket was loaded; the store appends them with the change.</summary>
@@ -84,6 +88,23 @@ public sealed class Ticket
         }));
         return (ticket, null);
     }
+
+    /// <summary>The service levels the ticket runs under, and what its clocks say now.</summary>
+    public void UnderSlaPolicy(int version) => SlaPolicyVersion = version;
+
+    /// <summary>Takes the due times and the worst state of the ticket's clocks (derived data: it does not change the version).</summary>
+    public void ShowSla(IEnumerable<Sla.SlaClock> clocks)
+    {
+        var all = clocks.ToList();
+        ResponseDue = all.FirstOrDefault(c => c.Kind == Sla.ClockKind.Response)?.DueAt;
+        ResolutionDue = all.FirstOrDefault(c => c.Kind == Sla.ClockKind.Resolution)?.DueAt;
+        SlaState = all.Any(c => c.IsBreached) ? SlaState.Breached
+            : all.Any(c => c.Warned && c.StoppedAt is null) ? SlaState.Warning : SlaState.Ok;
+    }
+
+    /// <summary>Records a service-level event (warning, breach) in the history.</summary>
+    public void RecordSlaEvent(string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
+        _changes.Add(new HistoryEntry(now, Actor.System.UserId, type, Status, Status, details));
 
     /// <summary>Called by the store once the ticket has its identity.</summary>
     public void Identify(long id, string number) => (Id, Number) = (id, number);
@@ -128,7 +149,7 @@ public sealed class Ticket
     public TicketError? Resume(Actor by, DateTimeOffset now, string? note) =>
         Perform(TicketAction.Resume, by, now, null, null, Details(("note", note)));
 
-    public TicketError? EscalateToHq(Actor by, DateTimeOffset now, string reason, string whatWasTried) =>
+    public TicketError? EscalateToHq(Actor by, DateTimeOffset now, string reason, string? whatWasTried) =>
         Perform(TicketAction.Escalate, by, now, null, () => EscalatedAt = now, Details(("reason", reason), ("whatWasTried", whatWasTried)));
 
     public TicketError? ReturnFromHq(Actor by, DateTimeOffset now, string guidance) =>

@@ -66,6 +66,14 @@ public enum ResolutionCode
     Duplicate,
 }
 
+/// <summary>The worst of a ticket's service-level clocks.</summary>
+public enum SlaState
+{
+    Ok,
+    Warning,
+    Breached,
+}
+
 public enum CommentVisibility
 {
     Public,

@@ -77,6 +77,7 @@ public static class TicketWorkflow
         ..Rows([OnHold],                         Resume,          InProgress,       null,                      [Engineer],                                GroupMember),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Engineer],                                GroupMember, UnitBelowHq),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [ItManager],                               UnitBelowHq),
+        ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Role.System],                             UnitBelowHq),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer, Integration],                 CallerAtHq),
         ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
         ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),

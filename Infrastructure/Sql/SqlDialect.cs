@@ -31,7 +31,7 @@ public sealed class SqlDialect
             RETURNING LastNumber;
             """,
         InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING Id;",
-        Limit = (sql, limit) => $"{sql} LIMIT {limit}",
+        Limit = (sql, rows) => $"{sql} LIMIT {rows}",
         IsTransient = e => e is SqliteException { SqliteErrorCode: 5 or 6 },
     };
 
@@ -69,7 +69,7 @@ public sealed class SqlDialect
             OUTPUT INSERTED.LastNumber;
             """,
         InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.Id VALUES ({values});",
-        Limit = (sql, limit) => $"{sql} OFFSET 0 ROWS FETCH NEXT {limit} ROWS ONLY",
+        Limit = (sql, rows) => $"{sql} OFFSET 0 ROWS FETCH NEXT {rows} ROWS ONLY",
         IsTransient = e => e switch
         {
             SqlException sql => sql.Errors.Cast<SqlError>().Any(error => SqlServerTransientErrors.Contains(error.Number)),
@@ -106,8 +106,8 @@ public sealed class SqlDialect
 
     public required Func<string, string, string, string> InsertReturningId { get; init; }
 
-    /// <summary>Applies a row limit (a trusted integer, never user text) to an ordered query.</summary>
-    public required Func<string, int, string> Limit { get; init; }
+    /// <summary>Applies a row limit to an ordered query: a parameter (<c>@limit</c>) or a trusted integer, never user text.</summary>
+    public required Func<string, string, string> Limit { get; init; }
 
     /// <summary>A fault worth retrying the whole unit of work for.</summary>
     public required Func<Exception, bool> IsTransient { get; init; }

@@ -9,7 +9,7 @@ public sealed class TicketSql
         Id, Number, UnitId, UnitPath, SystemId, Category, Title, Description, Impact, Urgency, Priority, Status, Outcome,
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, PlanWhat, PlanBackup, PlanTest,
-        PlanRollback, EscalatedAt, Version
+        PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, Version
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -39,6 +39,9 @@ public sealed class TicketSql
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;
 
+    /// <summary>The derived service-level fields alone: they do not change the ticket's version (its ETag).</summary>
+    public string UpdateSla { get; } = "UPDATE Tickets SET ResponseDue = @ResponseDue, ResolutionDue = @ResolutionDue, SlaState = @SlaState WHERE Id = @Id";
+
     public string InsertHistory { get; } = """
         INSERT INTO TicketHistory (TicketId, At, ActorId, Action, FromStatus, ToStatus, Details, Internal)
         VALUES (@TicketId, @At, @ActorId, @Action, @FromStatus, @ToStatus, @Details, @Internal)
@@ -60,6 +63,10 @@ public sealed class TicketSql
     public static string Scope(bool ownOnly) =>
         "UnitPath >= @ScopeFrom AND UnitPath < @ScopeTo" + (ownOnly ? " AND RequesterId = @ScopeRequester" : "");
 
+    public string Lock { get; } = "UPDATE Tickets SET Version = Version WHERE Id IN @ids";
+
+    public string GetMany { get; } = $"SELECT {Columns} FROM Tickets WHERE Id IN @ids";
+
     public string Get(bool ownOnly) => $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND {Scope(ownOnly)}";
 
     /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
@@ -77,8 +84,9 @@ public sealed class TicketSql
         if (filters.HasFlag(ListFilters.Text)) where.Add(@"Title LIKE @Text ESCAPE '\'");
         if (filters.HasFlag(ListFilters.CreatedFrom)) where.Add("CreatedAt >= @CreatedFrom");
         if (filters.HasFlag(ListFilters.CreatedTo)) where.Add("CreatedAt < @CreatedTo");
+        if (filters.HasFlag(ListFilters.SlaState)) where.Add("SlaState = @SlaState");
         if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
-        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY Id DESC", limit + 1);
+        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY Id DESC", (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Every statement this store can send: the fixed ones and the list query with every filter off and on.</summary>
@@ -87,6 +95,9 @@ public sealed class TicketSql
         yield return NextNumber;
         yield return Insert;
         yield return Update;
+        yield return UpdateSla;
+        yield return GetMany;
+        yield return Lock;
         yield return InsertHistory;
         yield return InsertComment;
         yield return History;
@@ -118,4 +129,5 @@ public enum ListFilters
     CreatedFrom = 1 << 9,
     CreatedTo = 1 << 10,
     Before = 1 << 11,
+    SlaState = 1 << 12,
 }

@@ -2,18 +2,23 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Itsm.Domain.Organisation;
+using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Tickets;
+
+/// <summary>Moves a ticket's clocks for a change (inside the change's transaction) and returns the notifications it raises.</summary>
+public delegate IReadOnlyList<Notification> ClockMover(Ticket ticket, List<SlaClock> clocks);
 
 /// <summary>Filters of the ticket list; every one is optional. Results are newest first, after <see cref="BeforeId"/>.</summary>
 public sealed record TicketQuery(
     IReadOnlyList<TicketStatus>? Statuses = null, Category? Category = null, Priority? Priority = null,
     string? UnitPath = null, string? GroupId = null, string? AssigneeId = null, string? SystemId = null,
     string? RequesterId = null, string? Text = null, DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null,
-    int Limit = 25, long? BeforeId = null);
+    int Limit = 25, long? BeforeId = null, SlaState? SlaState = null);
 
 public sealed class StoredHistoryEntry
 {
@@ -37,12 +42,12 @@ public sealed class StoredComment
 }
 
 /// <summary>Tickets, their history and comments. Every read filters by the caller's scope in the SQL itself.</summary>
-public sealed class TicketStore(Database database)
+public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
 
-    /// <summary>Stores a new ticket with its number (per unit and year) and its first history entry, in one transaction.</summary>
-    public async Task InsertAsync(Ticket ticket, CancellationToken ct)
+    /// <summary>Stores a new ticket with its number (per unit and year), its first history entry and its clocks, in one transaction.</summary>
+    public async Task InsertAsync(Ticket ticket, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
     {
         var (id, number) = await database.WriteAsync(async (connection, transaction, token) =>
         {
@@ -53,27 +58,69 @@ public sealed class TicketStore(Database database)
             var args = Parameters(ticket);
             args.Add("Number", number);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.Insert, args, transaction, cancellationToken: token));
+            ticket.Identify(id, number);
+            var clocks = startClocks(ticket);
+            ticket.ShowSla(clocks);
+            await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
             await AppendHistoryAsync(connection, transaction, id, ticket.Changes, token);
+            await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
             return (id, number);
         }, ct);
         ticket.Identify(id, number);
         ticket.Saved(ticket.Version);
     }
 
-    /// <summary>Saves a change if nobody else changed the ticket since <paramref name="expectedVersion"/>; false when stale.</summary>
-    public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, CancellationToken ct)
+    /// <summary>
+    /// Saves a change if nobody else changed the ticket since <paramref name="expectedVersion"/> (false when stale), with its
+    /// history. Inside the same transaction, once the ticket's row is locked by the update, <paramref name="moveClocks"/>
+    /// moves the ticket's current clocks and says whom to notify.
+    /// </summary>
+    public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, ClockMover? moveClocks, CancellationToken ct)
     {
         var saved = await database.WriteAsync(async (connection, transaction, token) =>
         {
             var args = Parameters(ticket);
             args.Add("ExpectedVersion", expectedVersion);
             if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: token)) == 0) return false;
-            await AppendHistoryAsync(connection, transaction, ticket.Id, ticket.Changes, token);
+            var clocks = (await sla.ClocksAsync(connection, transaction, [ticket.Id], token))[ticket.Id].ToList();
+            var notifications = moveClocks?.Invoke(ticket, clocks) ?? [];
+            await PersistAsync(connection, transaction, ticket, null, clocks, notifications, token);
             return true;
         }, ct);
         if (saved) ticket.Saved(expectedVersion + 1);
         return saved;
     }
+
+    public Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, CancellationToken ct) => UpdateAsync(ticket, expectedVersion, null, ct);
+
+    /// <summary>Locks the tickets' rows for the rest of the transaction (background work that moves their clocks).</summary>
+    public Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(_sql.Lock, new { ids }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// Writes inside the caller's transaction: with <paramref name="expectedVersion"/> the whole ticket (a new version),
+    /// always its derived service-level fields, history, clocks and notifications. The caller calls <see cref="Ticket.Saved"/>
+    /// after committing.
+    /// </summary>
+    public async Task<bool> PersistAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int? expectedVersion,
+        IEnumerable<SlaClock> clocks, IEnumerable<Notification> notifications, CancellationToken ct)
+    {
+        var args = Parameters(ticket);
+        if (expectedVersion is not null)
+        {
+            args.Add("ExpectedVersion", expectedVersion);
+            if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) == 0) return false;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, args, transaction, cancellationToken: ct));
+        await AppendHistoryAsync(connection, transaction, ticket.Id, ticket.Changes, ct);
+        await sla.SaveClocksAsync(connection, transaction, ticket.Id, clocks, ct);
+        await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
+        return true;
+    }
+
+    /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
+    public async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        (await connection.QueryAsync<Ticket>(new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct))).ToList();
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
     public async Task<StoredComment> AddCommentAsync(Ticket ticket, CommentVisibility visibility, string body, CancellationToken ct)
@@ -121,6 +168,7 @@ public sealed class TicketStore(Database database)
         Add(ListFilters.CreatedFrom, "CreatedFrom", query.CreatedFrom);
         Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo);
         Add(ListFilters.Before, "BeforeId", query.BeforeId);
+        Add(ListFilters.SlaState, "SlaState", query.SlaState?.ToString());
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
@@ -175,7 +223,7 @@ public sealed class TicketStore(Database database)
             Outcome = t.Outcome?.ToString(), t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt,
             t.ResolvedAt, t.ClosedAt, t.ConfirmationDue, ResolutionCode = t.ResolutionCode?.ToString(), t.Resolution, t.Satisfaction,
             ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.PlanWhat, t.PlanBackup, t.PlanTest,
-            t.PlanRollback, t.EscalatedAt, t.Version,
+            t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(), t.Version,
         });
         return args;
     }

@@ -1,0 +1,91 @@
+using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Tickets;
+using Microsoft.Extensions.Logging;
+
+namespace Itsm.Infrastructure.Sla;
+
+/// <summary>What one pass did.</summary>
+public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated, int AutoClosed);
+
+/// <summary>
+/// One pass of the service-level scheduler: finds the clocks whose next deadline has come through the indexed
+/// <c>NextDeadline</c> (never by scanning tickets), records each warning and breach once, notifies, escalates to HQ
+/// where the policy says so, and auto-closes resolved tickets whose confirmation window has passed. Deadlines missed
+/// while the service was down are simply due on the next pass. Only the instance holding the lease runs it.
+/// </summary>
+public sealed class SlaScheduler(Database database, TicketStore tickets, SlaStore store, SlaEngine engine, TimeProvider clock,
+    ILogger<SlaScheduler> logger)
+{
+    public const int BatchSize = 200;
+    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public async Task<SchedulerPass> RunPassAsync(CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetUtcNow();
+            if (!await store.TakeLeaseAsync("sla", _instance, now, LeaseDuration, ct)) return new SchedulerPass(false, 0, 0, 0);
+            var (ticked, escalated, closed) = (0, 0, 0);
+            var seen = new HashSet<long>();
+            // Each batch moves its clocks' deadlines past now; a ticket seen twice would mean they did not move, so stop there.
+            for (var ids = await store.DueTicketIdsAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add); ids = await store.DueTicketIdsAsync(now, BatchSize, ct))
+            {
+                var (count, escalations) = await TickAsync(ids, now, ct);
+                (ticked, escalated) = (ticked + count, escalated + escalations);
+            }
+            seen.Clear();
+            for (var ids = await store.AutoCloseDueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add); ids = await store.AutoCloseDueAsync(now, BatchSize, ct))
+                closed += await AutoCloseAsync(ids, now, ct);
+            if (ticked + closed > 0)
+                logger.LogInformation("SLA pass: {Ticked} tickets with due clocks, {Escalated} escalated to HQ, {Closed} auto-closed", ticked, escalated, closed);
+            return new SchedulerPass(true, ticked, escalated, closed);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<(int Ticked, int Escalated)> TickAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct)
+    {
+        return await database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await tickets.LockAsync(connection, transaction, ids, token);
+            var clocks = await store.ClocksAsync(connection, transaction, ids, token);
+            var (count, escalations) = (0, 0);
+            foreach (var ticket in await tickets.GetManyAsync(connection, transaction, ids, token))
+            {
+                var context = await engine.ContextAsync(ticket.SlaPolicyVersion, token);
+                var ticketClocks = clocks[ticket.Id].ToList();
+                var version = ticket.Version;
+                var (notifications, escalated) = context.Tick(ticket, ticketClocks, now);
+                await tickets.PersistAsync(connection, transaction, ticket, escalated ? version : null, ticketClocks, notifications, token);
+                (count, escalations) = (count + 1, escalations + (escalated ? 1 : 0));
+            }
+            return (count, escalations);
+        }, ct);
+    }
+
+    private async Task<int> AutoCloseAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct) =>
+        await database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await tickets.LockAsync(connection, transaction, ids, token);
+            var clocks = await store.ClocksAsync(connection, transaction, ids, token);
+            var closed = 0;
+            foreach (var ticket in await tickets.GetManyAsync(connection, transaction, ids, token))
+            {
+                var (version, from) = (ticket.Version, ticket.Status);
+                if (ticket.AutoClose(now) is not null) continue;
+                var context = await engine.ContextAsync(ticket.SlaPolicyVersion, token);
+                var ticketClocks = clocks[ticket.Id].ToList();
+                var notifications = context.OnChange(ticket, TicketAction.AutoClose, from, ticketClocks, now);
+                if (await tickets.PersistAsync(connection, transaction, ticket, version, ticketClocks, notifications, token)) closed++;
+            }
+            return closed;
+        }, ct);
+}

@@ -1,0 +1,70 @@
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Sla;
+
+/// <summary>Every statement of the service-level stores and the scheduler, for one dialect.</summary>
+public sealed class SlaSql(SqlDialect dialect)
+{
+    private const string ClockColumns = """
+        Id, TicketId, Kind, Calendar, TargetMinutes, PolicyVersion, WarnAtPercent, State, StartedAt, StoppedAt, ElapsedMinutes,
+        RunningSince, WarnAt, DueAt, Warned, BreachedAt, NextDeadline, Segments
+        """;
+
+    public const string Calendars = "SELECT Code, Definition FROM Calendars ORDER BY Code";
+    public const string CalendarExists = "SELECT COUNT(*) FROM Calendars WHERE Code = @code";
+    public const string InsertCalendar = "INSERT INTO Calendars (Code, Definition, UpdatedAt) VALUES (@code, @definition, @at)";
+    public const string UpdateCalendar = "UPDATE Calendars SET Definition = @definition, UpdatedAt = @at WHERE Code = @code";
+    public const string CountPolicies = "SELECT COUNT(*) FROM SlaPolicies";
+    public const string LatestPolicyVersion = "SELECT MAX(Version) FROM SlaPolicies";
+    public const string Policy = "SELECT Definition FROM SlaPolicies WHERE Version = @version";
+    public const string InsertPolicy = "INSERT INTO SlaPolicies (Version, Definition, CreatedAt, CreatedBy) VALUES (@version, @definition, @at, @by)";
+    public const string PriorityMatrixCell = "UPDATE PriorityMatrix SET Priority = @priority WHERE Impact = @impact AND Urgency = @urgency";
+
+    public const string ClocksOfTicket = $"SELECT {ClockColumns} FROM SlaClocks WHERE TicketId = @ticketId ORDER BY Id";
+    public const string ClocksOfTickets = $"SELECT {ClockColumns} FROM SlaClocks WHERE TicketId IN @ticketIds ORDER BY Id";
+    public const string UpdateClock = """
+        UPDATE SlaClocks SET Calendar = @Calendar, TargetMinutes = @TargetMinutes, State = @State, StoppedAt = @StoppedAt,
+            ElapsedMinutes = @ElapsedMinutes, RunningSince = @RunningSince, WarnAt = @WarnAt, DueAt = @DueAt, Warned = @Warned,
+            BreachedAt = @BreachedAt, NextDeadline = @NextDeadline, Segments = @Segments
+        WHERE Id = @Id
+        """;
+
+    public const string TakeLease = """
+        UPDATE SchedulerLeases SET Holder = @holder, ExpiresAt = @expires
+        WHERE Name = @name AND (Holder = @holder OR ExpiresAt < @now)
+        """;
+
+    public const string InsertNotification = """
+        INSERT INTO Notifications (TicketId, Type, RecipientKind, Recipient, CreatedAt, Details)
+        VALUES (@TicketId, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
+        """;
+
+    public string InsertClock { get; } = dialect.InsertReturningId("SlaClocks",
+        "TicketId, Kind, Calendar, TargetMinutes, PolicyVersion, WarnAtPercent, State, StartedAt, StoppedAt, ElapsedMinutes, RunningSince, WarnAt, DueAt, Warned, BreachedAt, NextDeadline, Segments",
+        "@TicketId, @Kind, @Calendar, @TargetMinutes, @PolicyVersion, @WarnAtPercent, @State, @StartedAt, @StoppedAt, @ElapsedMinutes, @RunningSince, @WarnAt, @DueAt, @Warned, @BreachedAt, @NextDeadline, @Segments");
+
+    /// <summary>Tickets with a clock whose next deadline has come, earliest first (served by the filtered NextDeadline index).</summary>
+    public string DueTickets { get; } = dialect.Limit(
+        "SELECT TicketId FROM SlaClocks WHERE NextDeadline IS NOT NULL AND NextDeadline <= @now ORDER BY NextDeadline", "@batch");
+
+    /// <summary>Resolved tickets whose confirmation window has passed.</summary>
+    public string AutoCloseDue { get; } = dialect.Limit(
+        "SELECT Id FROM Tickets WHERE Status = 'Resolved' AND ConfirmationDue <= @now ORDER BY ConfirmationDue", "@batch");
+
+    public string Notifications(bool before) => dialect.Limit(
+        $"SELECT Id, TicketId, Type, RecipientKind, Recipient, CreatedAt, Details FROM Notifications WHERE ({ForCaller})" +
+        (before ? " AND Id < @before" : "") + " ORDER BY Id DESC", "@limit");
+
+    private const string ForCaller = """
+        (RecipientKind = 'Group' AND Recipient IN @groups)
+        OR (RecipientKind = 'ItManagers' AND @isManager = 1 AND Recipient >= @from AND Recipient < @to)
+        OR (RecipientKind = 'ServiceDesk' AND @isDesk = 1 AND Recipient >= @from AND Recipient < @to)
+        """;
+
+    public IEnumerable<string> All() =>
+    [
+        Calendars, CalendarExists, InsertCalendar, UpdateCalendar, CountPolicies, LatestPolicyVersion, Policy, InsertPolicy, PriorityMatrixCell,
+        ClocksOfTicket, ClocksOfTickets, UpdateClock, TakeLease, InsertNotification, InsertClock, DueTickets, AutoCloseDue,
+        Notifications(false), Notifications(true),
+    ];
+}

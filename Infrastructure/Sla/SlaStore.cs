@@ -1,0 +1,191 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using Itsm.Domain.Organisation;
+using Itsm.Domain.Sla;
+using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Sla;
+
+/// <summary>A notification for the people up the hierarchy; read through the API, delivered by integrations.</summary>
+public sealed class Notification
+{
+    public long Id { get; init; }
+    public long TicketId { get; init; }
+    public string Type { get; init; } = "";
+    public string RecipientKind { get; init; } = "";
+    public string Recipient { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public string Details { get; init; } = "{}";
+}
+
+/// <summary>Calendars, policies, clocks, notifications and the scheduler's lease.</summary>
+public sealed class SlaStore(Database database)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly SlaSql _sql = new(database.Dialect);
+
+    public Task<IReadOnlyList<(string Code, CalendarDefinition Definition)>> CalendarsAsync(CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<(string, CalendarDefinition)>>(async (connection, token) =>
+            (await connection.QueryAsync<(string Code, string Definition)>(new CommandDefinition(SlaSql.Calendars, cancellationToken: token)))
+            .Select(r => (r.Code, JsonSerializer.Deserialize<CalendarDefinition>(r.Definition, Json)!)).ToList(), ct);
+
+    /// <summary>Creates or replaces a calendar; true when it was created.</summary>
+    public Task<bool> SaveCalendarAsync(string code, CalendarDefinition definition, DateTimeOffset at, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            var args = new { code, definition = JsonSerializer.Serialize(definition, Json), at };
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SlaSql.CalendarExists, args, transaction, cancellationToken: token)) > 0;
+            await connection.ExecuteAsync(new CommandDefinition(exists ? SlaSql.UpdateCalendar : SlaSql.InsertCalendar, args, transaction, cancellationToken: token));
+            return !exists;
+        }, ct);
+
+    public Task<int> LatestPolicyVersionAsync(CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+            await connection.ExecuteScalarAsync<int?>(new CommandDefinition(SlaSql.LatestPolicyVersion, cancellationToken: token)) ?? 0, ct);
+
+    public Task<SlaPolicy?> PolicyAsync(int version, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+            await connection.ExecuteScalarAsync<string?>(new CommandDefinition(SlaSql.Policy, new { version }, cancellationToken: token)) is { } json
+                ? JsonSerializer.Deserialize<SlaPolicy>(json, Json)! with { Version = version }
+                : null, ct);
+
+    /// <summary>Stores the policy as the next version and returns it.</summary>
+    public Task<SlaPolicy> AddPolicyVersionAsync(SlaPolicy policy, string by, DateTimeOffset at, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            var version = (await connection.ExecuteScalarAsync<int?>(new CommandDefinition(SlaSql.LatestPolicyVersion, null, transaction, cancellationToken: token)) ?? 0) + 1;
+            var stored = policy with { Version = version };
+            await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertPolicy,
+                new { version, definition = JsonSerializer.Serialize(stored, Json), at, by }, transaction, cancellationToken: token));
+            return stored;
+        }, ct);
+
+    public Task SavePriorityMatrixAsync(PriorityMatrix matrix, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            foreach (var cell in matrix.Cells)
+                await connection.ExecuteAsync(new CommandDefinition(SlaSql.PriorityMatrixCell,
+                    new { impact = cell.Impact.ToString(), urgency = cell.Urgency.ToString(), priority = cell.Priority.ToString() }, transaction, cancellationToken: token));
+            return true;
+        }, ct);
+
+    public Task<List<SlaClock>> ClocksAsync(long ticketId, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) => (await connection.QueryAsync<ClockRow>(
+            new CommandDefinition(SlaSql.ClocksOfTicket, new { ticketId }, cancellationToken: token))).Select(r => r.ToClock()).ToList(), ct);
+
+    public async Task<ILookup<long, SlaClock>> ClocksAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ticketIds, CancellationToken ct) =>
+        (await connection.QueryAsync<ClockRow>(new CommandDefinition(SlaSql.ClocksOfTickets, new { ticketIds }, transaction, cancellationToken: ct)))
+        .Select(r => r.ToClock()).ToLookup(c => c.TicketId);
+
+    /// <summary>Inserts new clocks and updates changed ones, inside the caller's transaction.</summary>
+    public async Task SaveClocksAsync(DbConnection connection, DbTransaction transaction, long ticketId, IEnumerable<SlaClock> clocks, CancellationToken ct)
+    {
+        foreach (var clock in clocks.Where(c => c.Changed || c.Id == 0))
+        {
+            var args = ClockRow.Parameters(clock, ticketId);
+            if (clock.Id == 0)
+                clock.Identify(await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.InsertClock, args, transaction, cancellationToken: ct)), ticketId);
+            else
+                await connection.ExecuteAsync(new CommandDefinition(SlaSql.UpdateClock, args, transaction, cancellationToken: ct));
+        }
+    }
+
+    public async Task AddNotificationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Notification> notifications, CancellationToken ct)
+    {
+        foreach (var notification in notifications)
+            await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, notification, transaction, cancellationToken: ct));
+    }
+
+    /// <summary>Notifications addressed to the caller: to its groups, or (service desk, IT managers) to units in its scope.</summary>
+    public Task<IReadOnlyList<Notification>> NotificationsForAsync(Actor actor, long? before, int limit, CancellationToken ct)
+    {
+        var (from, to) = Scope.Range(actor.UnitPath);
+        return database.ReadAsync<IReadOnlyList<Notification>>(async (connection, token) => (await connection.QueryAsync<Notification>(
+            new CommandDefinition(_sql.Notifications(before is not null), new
+            {
+                groups = actor.GroupIds.ToArray(), isManager = actor.Has(Role.ItManager) ? 1 : 0, isDesk = actor.Has(Role.ServiceDesk) ? 1 : 0,
+                from, to, before, limit,
+            }, cancellationToken: token))).ToList(), ct);
+    }
+
+    public Task<IReadOnlyList<long>> DueTicketIdsAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
+            new CommandDefinition(_sql.DueTickets, new { now, batch }, cancellationToken: token))).Distinct().ToList(), ct);
+
+    public Task<IReadOnlyList<long>> AutoCloseDueAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
+            new CommandDefinition(_sql.AutoCloseDue, new { now, batch }, cancellationToken: token))).ToList(), ct);
+
+    /// <summary>Takes or renews the lease on a job; false while another instance holds it.</summary>
+    public Task<bool> TakeLeaseAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) => await connection.ExecuteAsync(new CommandDefinition(
+            SlaSql.TakeLease, new { name, holder, now, expires = now + duration }, transaction, cancellationToken: token)) == 1, ct);
+
+    /// <summary>Seeds the default calendars (CN-BUSINESS, 24x7) and policy version 1 into a database that has none.</summary>
+    public async Task EnsureDefaultsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = (await CalendarsAsync(ct)).Select(c => c.Code).ToHashSet();
+        foreach (var (code, definition) in SlaDefaults.Calendars.Where(c => !existing.Contains(c.Code)))
+            await SaveCalendarAsync(code, definition, now, ct);
+        if (await LatestPolicyVersionAsync(ct) == 0) await AddPolicyVersionAsync(SlaPolicy.Default, "system", now, ct);
+    }
+
+    private sealed class ClockRow
+    {
+        public long Id { get; init; }
+        public long TicketId { get; init; }
+        public string Kind { get; init; } = "";
+        public string Calendar { get; init; } = "";
+        public int TargetMinutes { get; init; }
+        public int PolicyVersion { get; init; }
+        public int WarnAtPercent { get; init; }
+        public string State { get; init; } = "";
+        public DateTimeOffset StartedAt { get; init; }
+        public DateTimeOffset? StoppedAt { get; init; }
+        public double ElapsedMinutes { get; init; }
+        public DateTimeOffset? RunningSince { get; init; }
+        public DateTimeOffset? WarnAt { get; init; }
+        public DateTimeOffset? DueAt { get; init; }
+        public bool Warned { get; init; }
+        public DateTimeOffset? BreachedAt { get; init; }
+        public DateTimeOffset? NextDeadline { get; init; }
+        public string Segments { get; init; } = "[]";
+
+        public SlaClock ToClock() => SlaClock.Restore(Id, TicketId, Enum.Parse<ClockKind>(Kind), Calendar, TargetMinutes, PolicyVersion,
+            WarnAtPercent, Enum.Parse<ClockState>(State), StartedAt, StoppedAt, ElapsedMinutes, RunningSince, WarnAt, DueAt, Warned,
+            BreachedAt, NextDeadline, JsonSerializer.Deserialize<List<ClockSegment>>(Segments, Json)!);
+
+        public static object Parameters(SlaClock c, long ticketId) => new
+        {
+            c.Id, TicketId = ticketId, Kind = c.Kind.ToString(), c.Calendar, c.TargetMinutes, c.PolicyVersion, c.WarnAtPercent,
+            State = c.State.ToString(), c.StartedAt, c.StoppedAt, c.ElapsedMinutes, c.RunningSince, c.WarnAt, c.DueAt, c.Warned,
+            c.BreachedAt, c.NextDeadline, Segments = JsonSerializer.Serialize(c.Segments, Json),
+        };
+    }
+}
+
+/// <summary>The product's default calendars (DOMAIN.md §6).</summary>
+public static class SlaDefaults
+{
+    private static readonly IReadOnlyList<PeriodDefinition> BusinessDay = [new("08:30", "12:00"), new("13:30", "17:30")];
+    private static readonly IReadOnlyList<PeriodDefinition> WholeDay = [new("00:00", "24:00")];
+
+    public static readonly IReadOnlyList<(string Code, CalendarDefinition Definition)> Calendars =
+    [
+        ("CN-BUSINESS", new CalendarDefinition("China business days (Asia/Shanghai)", "Asia/Shanghai", Week(BusinessDay, weekend: false))),
+        ("24x7", new CalendarDefinition("Around the clock", "Asia/Shanghai", Week(WholeDay, weekend: true))),
+    ];
+
+    private static Dictionary<string, IReadOnlyList<PeriodDefinition>> Week(IReadOnlyList<PeriodDefinition> periods, bool weekend) =>
+        new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }
+            .ToDictionary(d => d, d => weekend || (d != "saturday" && d != "sunday") ? periods : (IReadOnlyList<PeriodDefinition>)[]);
+}
