@@ -62,15 +62,49 @@ public sealed class UnitOfWorkRetryTests
     }
 
     [Test]
+    public async Task GroupCommit_AFailingUnitDoesNotAffectTheOthersCommittedWithIt()
+    {
+        await _database.WriteAsync(async (connection, transaction, _) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "CREATE TABLE t (id INTEGER PRIMARY KEY)";
+            return await command.ExecuteNonQueryAsync();
+        }, CancellationToken.None);
+
+        var writes = Enumerable.Range(1, 40).Select(i => _database.WriteAsync(async (connection, transaction, _) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"INSERT INTO t (id) VALUES ({(i % 10 == 0 ? 1 : i)})";
+            return await command.ExecuteNonQueryAsync();
+        }, CancellationToken.None)).ToList();
+        await Task.WhenAll(writes.Select(w => w.ContinueWith(_ => { })));
+
+        Assert.That(writes.Count(w => w.IsFaulted), Is.EqualTo(4), "the four duplicates of id 1 fail");
+        var count = await _database.ReadAsync(async (connection, _) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM t";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }, CancellationToken.None);
+        Assert.That(count, Is.EqualTo(36));
+    }
+
+    [Test]
     public void FailedCommit_IsNeverRepeated()
     {
         var attempts = 0;
 
-        var failure = Assert.ThrowsAsync<DatabaseUnavailableException>(() => _database.WriteAsync<int>((connection, transaction, _) =>
+        // A deferred foreign key is checked only at COMMIT, so the commit itself fails.
+        var failure = Assert.ThrowsAsync<DatabaseUnavailableException>(() => _database.WriteAsync(async (connection, transaction, _) =>
         {
             attempts++;
-            transaction.Dispose();
-            return Task.FromResult(1);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (pid INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED); " +
+                                  "INSERT INTO c VALUES (42);";
+            return await command.ExecuteNonQueryAsync();
         }, CancellationToken.None));
 
         Assert.That(failure!.InnerException, Is.TypeOf<CommitOutcomeUnknownException>());

@@ -75,7 +75,9 @@ public static partial class SlaApi
         var policy = new SlaPolicy(0, body.Rules, body.PauseIn, body.WarnAtPercent, body.ConfirmationWindowDays, body.ConfirmationCalendar);
         var errors = policy.Validate((await engine.CalendarsAsync(ct)).Keys.ToHashSet());
         if (errors.Count > 0) return Invalid(errors);
-        return TypedResults.Ok(await store.AddPolicyVersionAsync(policy, user.Actor().UserId, clock.GetUtcNow(), ct));
+        var stored = await store.AddPolicyVersionAsync(policy, user.Actor().UserId, clock.GetUtcNow(), ct);
+        engine.PolicyChanged();
+        return TypedResults.Ok(stored);
     }
 
     public static async Task<IResult> Preview(PreviewRequest body, SlaEngine engine, CancellationToken ct)
@@ -113,7 +115,7 @@ public static partial class SlaApi
     public static async Task<PriorityMatrixBody> GetMatrix(OrganisationStore organisation, CancellationToken ct) =>
         new((await organisation.PriorityMatrixAsync(ct)).Cells.ToList());
 
-    public static async Task<IResult> PutMatrix(PriorityMatrixBody body, ClaimsPrincipal user, SlaStore store, CancellationToken ct)
+    public static async Task<IResult> PutMatrix(PriorityMatrixBody body, ClaimsPrincipal user, SlaStore store, OrganisationStore organisation, CancellationToken ct)
     {
         if (HqManagerOnly(user) is { } forbidden) return forbidden;
         if (body.Cells.Any(c => !Enum.IsDefined(c.Impact) || !Enum.IsDefined(c.Urgency) || !Enum.IsDefined(c.Priority)))
@@ -124,6 +126,7 @@ public static partial class SlaApi
         try { matrix = new PriorityMatrix(body.Cells); }
         catch (ArgumentException e) { return ProblemResults.Invalid("cells", e.Message); }
         await store.SavePriorityMatrixAsync(matrix, ct);
+        organisation.ReferenceDataChanged();
         return TypedResults.Ok(new PriorityMatrixBody(matrix.Cells.ToList()));
     }
 

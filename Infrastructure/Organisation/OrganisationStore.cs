@@ -8,6 +8,9 @@ namespace Itsm.Infrastructure.Organisation;
 /// <summary>Units, support groups, systems, users and their keys. Lists are limited to what the caller's scope reaches.</summary>
 public sealed class OrganisationStore(Database database)
 {
+    /// <summary>Units, groups, systems and the matrix change rarely and are read on every change: found ones are kept briefly.</summary>
+    private readonly ReferenceCache _cache = new(TimeSpan.FromSeconds(10));
+
     public Task<Actor?> FindActorByKeyAsync(string apiKey, CancellationToken ct) =>
         database.ReadAsync(async (connection, token) =>
         {
@@ -18,9 +21,9 @@ public sealed class OrganisationStore(Database database)
             return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet());
         }, ct);
 
-    public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) =>
+    public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) => _cache.GetAsync("unit:" + id, () =>
         database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
-            new CommandDefinition(OrganisationSql.Unit, new { id }, cancellationToken: token)), ct);
+            new CommandDefinition(OrganisationSql.Unit, new { id }, cancellationToken: token)), ct));
 
     public Task<IReadOnlyList<Unit>> UnitsInScopeAsync(Actor actor, CancellationToken ct)
     {
@@ -29,9 +32,9 @@ public sealed class OrganisationStore(Database database)
             new CommandDefinition(OrganisationSql.UnitsInRange, new { from, to }, cancellationToken: token))).ToList(), ct);
     }
 
-    public Task<SupportGroup?> FindGroupAsync(string id, CancellationToken ct) =>
+    public Task<SupportGroup?> FindGroupAsync(string id, CancellationToken ct) => _cache.GetAsync("group:" + id, () =>
         database.ReadAsync(async (connection, token) => (await connection.QuerySingleOrDefaultAsync<GroupRow>(
-            new CommandDefinition(OrganisationSql.Group, new { id }, cancellationToken: token)))?.ToGroup(), ct);
+            new CommandDefinition(OrganisationSql.Group, new { id }, cancellationToken: token)))?.ToGroup(), ct));
 
     /// <summary>Groups of the caller's units and of the units above them (which serve them, HQ's line 3 included).</summary>
     public Task<IReadOnlyList<SupportGroup>> GroupsForAsync(Actor actor, CancellationToken ct)
@@ -42,9 +45,9 @@ public sealed class OrganisationStore(Database database)
             .Select(g => g.ToGroup()).ToList(), ct);
     }
 
-    public Task<BusinessSystem?> FindSystemAsync(string id, CancellationToken ct) =>
+    public Task<BusinessSystem?> FindSystemAsync(string id, CancellationToken ct) => _cache.GetAsync("system:" + id, () =>
         database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BusinessSystem>(
-            new CommandDefinition(OrganisationSql.System, new { id }, cancellationToken: token)), ct);
+            new CommandDefinition(OrganisationSql.System, new { id }, cancellationToken: token)), ct));
 
     /// <summary>Systems the caller's units use: their own and those of the units above them (enterprise-wide systems live at HQ).</summary>
     public Task<IReadOnlyList<BusinessSystem>> SystemsForAsync(Actor actor, CancellationToken ct)
@@ -63,14 +66,17 @@ public sealed class OrganisationStore(Database database)
             return new Assignee(userId, groups.ToHashSet());
         }, ct);
 
-    public Task<PriorityMatrix> PriorityMatrixAsync(CancellationToken ct) =>
-        database.ReadAsync(async (connection, token) =>
+    public async Task<PriorityMatrix> PriorityMatrixAsync(CancellationToken ct) => (await _cache.GetAsync<PriorityMatrix>("matrix", async () =>
+        await database.ReadAsync(async (connection, token) =>
         {
             var cells = await connection.QueryAsync<(string Impact, string Urgency, string Priority)>(
                 new CommandDefinition(OrganisationSql.PriorityMatrix, cancellationToken: token));
             return new PriorityMatrix(cells.Select(c =>
                 new PriorityMatrixCell(Enum.Parse<Impact>(c.Impact), Enum.Parse<Urgency>(c.Urgency), Enum.Parse<Priority>(c.Priority))));
-        }, ct);
+        }, ct)))!;
+
+    /// <summary>Forgets cached reference data (after this instance changed some).</summary>
+    public void ReferenceDataChanged() => _cache.Clear();
 
     /// <summary>Whether the database answers with its schema in place (for readiness).</summary>
     public Task PingAsync(CancellationToken ct) =>
@@ -85,6 +91,23 @@ public sealed class OrganisationStore(Database database)
     }
 
     private sealed record UserRow(string Id, string Name, string UnitId, string UnitPath, string Roles);
+}
+
+/// <summary>A small time-boxed cache of found values (misses are not kept, so new entries show up at once).</summary>
+internal sealed class ReferenceCache(TimeSpan ttl)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (object Value, long Until)> _entries = new();
+
+    public async Task<T?> GetAsync<T>(string key, Func<Task<T?>> load)
+    {
+        var now = Environment.TickCount64;
+        if (_entries.TryGetValue(key, out var entry) && entry.Until > now) return (T)entry.Value;
+        var value = await load();
+        if (value is not null) _entries[key] = (value, now + (long)ttl.TotalMilliseconds);
+        return value;
+    }
+
+    public void Clear() => _entries.Clear();
 }
 
 /// <summary>A unit subtree as a half-open range of paths: '/HQ/JS/' covers every path from '/HQ/JS/' up to '/HQ/JS0'.</summary>

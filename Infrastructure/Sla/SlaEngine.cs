@@ -80,10 +80,12 @@ public sealed class SlaEngine(SlaStore store, TimeProvider clock)
     private static readonly TimeSpan CalendarsFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<int, SlaPolicy> _policies = new();
     private (IReadOnlyDictionary<string, BusinessCalendar> Calendars, DateTimeOffset Until)? _calendars;
+    private (int Version, DateTimeOffset Until)? _latest;
 
+    /// <summary>The policy version <paramref name="policyVersion"/>, or the one in force (looked up at most every few seconds).</summary>
     public async Task<SlaContext> ContextAsync(int? policyVersion, CancellationToken ct)
     {
-        var version = policyVersion ?? await store.LatestPolicyVersionAsync(ct);
+        var version = policyVersion ?? await LatestVersionAsync(ct);
         if (!_policies.TryGetValue(version, out var policy))
         {
             policy = await store.PolicyAsync(version, ct) ?? throw new InvalidOperationException($"SLA policy version {version} does not exist.");
@@ -99,6 +101,17 @@ public sealed class SlaEngine(SlaStore store, TimeProvider clock)
         _calendars = (calendars, clock.GetUtcNow() + CalendarsFor);
         return calendars;
     }
+
+    private async Task<int> LatestVersionAsync(CancellationToken ct)
+    {
+        if (_latest is { } latest && latest.Until > clock.GetUtcNow()) return latest.Version;
+        var version = await store.LatestPolicyVersionAsync(ct);
+        _latest = (version, clock.GetUtcNow() + TimeSpan.FromSeconds(5));
+        return version;
+    }
+
+    /// <summary>Forgets the cached latest version (after this instance stored a new one).</summary>
+    public void PolicyChanged() => _latest = null;
 
     /// <summary>Forgets the cached calendars (after this instance changed one).</summary>
     public void CalendarsChanged() => _calendars = null;

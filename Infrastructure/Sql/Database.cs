@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -22,6 +23,7 @@ public sealed class Database
 {
     private readonly string _connectionString;
     private readonly ResiliencePipeline _retry;
+    private readonly Channel<PendingWrite>? _writes;
 
     public Database(DatabaseOptions options)
     {
@@ -42,6 +44,11 @@ public sealed class Database
             });
         _retry = pipeline.Build();
         DapperSetup.EnsureConfigured();
+        if (Dialect.SerializesWriters)
+        {
+            _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+            _ = Task.Run(CommitGroupsAsync);
+        }
     }
 
     public DatabaseOptions Options { get; }
@@ -59,23 +66,105 @@ public sealed class Database
             return await work(connection, token);
         }, ct);
 
-    /// <summary>A unit of work in one transaction, committed at the end. Repeated whole on a transient fault before the commit.</summary>
+    /// <summary>
+    /// A unit of work in one transaction, committed at the end; repeated whole on a transient fault before the commit.
+    /// On SQLite the single writer commits the units of work waiting together in one transaction (group commit: one
+    /// fsync for many), each inside its own savepoint so that one failing unit does not affect the others.
+    /// </summary>
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
         RunAsync(async token =>
         {
-            await using var connection = await OpenAsync(token);
-            await using var transaction = await connection.BeginTransactionAsync(token);
-            var result = await work(connection, transaction, token);
-            try
-            {
-                await transaction.CommitAsync(token);
-            }
-            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
-            {
-                throw new CommitOutcomeUnknownException(e);
-            }
-            return result;
+            if (_writes is null) return await WriteAloneAsync(work, token);
+            var pending = new PendingWrite(async (c, t, x) => await work(c, t, x), token);
+            await _writes.Writer.WriteAsync(pending, token);
+            return (T)(await pending.Done.Task)!;
         }, ct);
+
+    private async Task<T> WriteAloneAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken token)
+    {
+        await using var connection = await OpenAsync(token);
+        await using var transaction = await connection.BeginTransactionAsync(token);
+        var result = await work(connection, transaction, token);
+        await CommitAsync(transaction);
+        return result;
+    }
+
+    /// <summary>The single writer: takes what is waiting (up to <see cref="MaxGroup"/>), runs each in a savepoint, commits once.</summary>
+    private async Task CommitGroupsAsync()
+    {
+        var group = new List<PendingWrite>(MaxGroup);
+        while (await _writes!.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
+            {
+                if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
+                else group.Add(pending);
+            }
+            if (group.Count > 0) await CommitGroupAsync(group);
+        }
+    }
+
+    private const int MaxGroup = 64;
+
+    private async Task CommitGroupAsync(List<PendingWrite> group)
+    {
+        var outcomes = new (object? Result, Exception? Error)[group.Count];
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            if (Dialect.BeforeWrite is { } beforeWrite)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = beforeWrite;
+                await command.ExecuteNonQueryAsync();
+            }
+            await using var transaction = await connection.BeginTransactionAsync();
+            for (var i = 0; i < group.Count; i++)
+            {
+                await transaction.SaveAsync("unit");
+                try
+                {
+                    outcomes[i] = (await group[i].Work(connection, transaction, group[i].Cancellation), null);
+                    await transaction.ReleaseAsync("unit");
+                }
+                catch (Exception e)
+                {
+                    await transaction.RollbackAsync("unit");
+                    await transaction.ReleaseAsync("unit");
+                    outcomes[i] = (null, e);
+                }
+            }
+            await CommitAsync(transaction);
+        }
+        catch (Exception e)
+        {
+            for (var i = 0; i < group.Count; i++)
+                if (outcomes[i].Error is null) outcomes[i] = (null, e);
+        }
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (outcomes[i].Error is { } error) group[i].Done.TrySetException(error);
+            else group[i].Done.TrySetResult(outcomes[i].Result);
+        }
+    }
+
+    private static async Task CommitAsync(DbTransaction transaction)
+    {
+        try
+        {
+            await transaction.CommitAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            throw new CommitOutcomeUnknownException(e);
+        }
+    }
+
+    private sealed record PendingWrite(Func<DbConnection, DbTransaction, CancellationToken, Task<object?>> Work, CancellationToken Cancellation)
+    {
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>SQL Server: creates the database of the connection string from <c>master</c> when it does not exist yet.</summary>
     public async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
@@ -119,12 +208,6 @@ public sealed class Database
         try
         {
             await connection.OpenAsync(ct);
-            if (Dialect.OnOpen is { } onOpen)
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = onOpen;
-                await command.ExecuteNonQueryAsync(ct);
-            }
             return connection;
         }
         catch (Exception e) when (e is not OperationCanceledException)

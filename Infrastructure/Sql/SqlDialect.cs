@@ -19,7 +19,9 @@ public sealed class SqlDialect
         Provider = DatabaseProvider.Sqlite,
         Connect = connectionString => new SqliteConnection(connectionString),
         // WAL is a property of the file (set before migrations); FULL makes every commit durable, not only crash-safe.
-        OnOpen = "PRAGMA synchronous = FULL;",
+        BeforeWrite = "PRAGMA synchronous = FULL;",
+        // One writer at a time in the process: waiting in a queue beats SQLite's busy-retry sleeps by orders of magnitude.
+        SerializesWriters = true,
         BeforeMigrations = "PRAGMA journal_mode = WAL;",
         CreateJournal = "CREATE TABLE IF NOT EXISTS SchemaVersions (ScriptName TEXT NOT NULL PRIMARY KEY, AppliedAt TEXT NOT NULL);",
         // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already makes migrating instances queue behind each other.
@@ -39,7 +41,8 @@ public sealed class SqlDialect
     {
         Provider = DatabaseProvider.SqlServer,
         Connect = connectionString => new SqlConnection(connectionString),
-        OnOpen = null,
+        BeforeWrite = null,
+        SerializesWriters = false,
         BeforeMigrations = """
             IF EXISTS (SELECT 1 FROM sys.databases WHERE database_id = DB_ID() AND is_read_committed_snapshot_on = 0)
                 ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE;
@@ -87,8 +90,11 @@ public sealed class SqlDialect
 
     public required Func<string, DbConnection> Connect { get; init; }
 
-    /// <summary>Run on every opened connection.</summary>
-    public required string? OnOpen { get; init; }
+    /// <summary>Run on a connection before a write transaction.</summary>
+    public required string? BeforeWrite { get; init; }
+
+    /// <summary>Whether write transactions of this process go one at a time (SQLite has a single writer anyway).</summary>
+    public required bool SerializesWriters { get; init; }
 
     /// <summary>Database settings applied before migrations, outside any transaction.</summary>
     public required string BeforeMigrations { get; init; }
