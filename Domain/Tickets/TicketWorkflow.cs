@@ -93,12 +93,18 @@ public static class TicketWorkflow
         ..Rows(Open,                             Comment,         null,             null,                      Everyone),
     ];
 
+    private static readonly IReadOnlyDictionary<TicketStatus, Transition[]> FromStatus =
+        Enum.GetValues<TicketStatus>().ToDictionary(s => s, s => Table.Where(t => t.From == s).ToArray());
+
     /// <summary>The actions this caller may take on this ticket now (what the API returns as <c>allowedActions</c>).</summary>
     public static IReadOnlyList<TicketAction> AllowedActions(Ticket ticket, Actor actor, DateTimeOffset now)
     {
         var context = new GuardContext(ticket, actor, now);
-        return Table.Where(t => t.From == ticket.Status && actor.Has(t.By) && t.Guards.All(g => g.Holds(context)))
-                    .Select(t => t.Action).Distinct().ToList();
+        var allowed = new List<TicketAction>();
+        foreach (var t in FromStatus[ticket.Status])
+            if (!allowed.Contains(t.Action) && actor.Has(t.By) && t.Guards.All(g => g.Holds(context)))
+                allowed.Add(t.Action);
+        return allowed;
     }
 
     /// <summary>Finds the row that lets this caller take this action now, or says precisely why none does.</summary>
