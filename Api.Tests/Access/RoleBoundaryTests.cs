@@ -6,21 +6,8 @@ namespace Itsm.Api.Tests.Access;
 
 /// <summary>Who may do what (DOMAIN.md §3): a role that may not take an action gets 403 and the ticket does not change.</summary>
 [TestFixture]
-public sealed class RoleBoundaryTests
+public sealed class RoleBoundaryTests : ApiFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     public static IEnumerable<TestCaseData> RolesThatMayNot()
     {
         object resolve = new { code = "Fixed", resolution = "Done" };

@@ -6,21 +6,8 @@ namespace Itsm.Api.Tests.Access;
 
 /// <summary>A caller sees and acts only within its unit subtree; HQ sees all; requesters see their own tickets.</summary>
 [TestFixture]
-public sealed class UnitScopeTests
+public sealed class UnitScopeTests : ApiFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     [TestCase(Keys.ZjRequester)]
     [TestCase(Keys.ZjServiceDesk)]
     [TestCase(Keys.ZjEngineer)]

@@ -7,21 +7,8 @@ namespace Itsm.Api.Tests.Tickets;
 
 /// <summary>Each class of bad input gets a precise problem and changes nothing.</summary>
 [TestFixture]
-public sealed class BadInputTests
+public sealed class BadInputTests : ApiFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     private const string Valid = """{"system":"ERP","category":"ApplicationProblem","title":"Posting fails","description":"d","impact":"Unit","urgency":"Low"}""";
 
     public static IEnumerable<TestCaseData> BadCreateBodies()

@@ -10,21 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Itsm.Api.Tests.Tickets;
 
 [TestFixture]
-public sealed class ConcurrencyAndHistoryTests
+public sealed class ConcurrencyAndHistoryTests : ApiFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     [Test, Repeat(5)]
     public async Task ParallelActions_WithTheSameETag_ExactlyOneWins()
     {

@@ -12,7 +12,7 @@ namespace Itsm.Api.Tests.Tickets;
 /// The expectations are DOMAIN.md §5 written out by hand: allowed pairs move to the listed status, every other pair is a 409.
 /// </summary>
 [TestFixture]
-public sealed class StateActionMatrixTests
+public sealed class StateActionMatrixTests : ApiFixture
 {
     private static readonly Dictionary<(TicketStatus, string), TicketStatus> Allowed = new()
     {
@@ -44,23 +44,6 @@ public sealed class StateActionMatrixTests
 
     private static readonly string[] Actions =
         ["triage", "start", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
-
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _app = new ItsmApp();
-        _given = new Given(_app);
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
 
     public static IEnumerable<TestCaseData> Pairs() =>
         from status in Enum.GetValues<TicketStatus>()

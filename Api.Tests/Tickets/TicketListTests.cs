@@ -6,21 +6,8 @@ using Itsm.Domain.Tickets;
 namespace Itsm.Api.Tests.Tickets;
 
 [TestFixture]
-public sealed class TicketListTests
+public sealed class TicketListTests : ApiFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [OneTimeSetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     [Test]
     public async Task Paging_WhileTicketsAreBeingCreated_HasNoGapsOrDuplicates()
     {
