@@ -7,17 +7,30 @@ namespace Itsm.Api.Tickets;
 /// <summary>An opaque keyset cursor: the position after which the next page starts.</summary>
 public static class Cursor
 {
-    private const string Prefix = "t1:";
+    /// <summary>Newest-first pages: the last id seen.</summary>
+    private const string ById = "t1:";
 
-    public static string Encode(long lastId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Prefix + lastId.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>Changes oldest-first (<c>updatedSince</c>): the last change sequence seen.</summary>
+    private const string ByChange = "c1:";
 
-    public static bool TryDecode(string cursor, out long lastId)
+    public static string Encode(long lastId) => Encode(ById, lastId);
+
+    public static string EncodeChange(long lastSequence) => Encode(ByChange, lastSequence);
+
+    public static bool TryDecode(string cursor, out long lastId) => TryDecode(cursor, ById, out lastId);
+
+    public static bool TryDecodeChange(string cursor, out long lastSequence) => TryDecode(cursor, ByChange, out lastSequence);
+
+    private static string Encode(string kind, long value) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(kind + value.ToString(CultureInfo.InvariantCulture)));
+
+    private static bool TryDecode(string cursor, string kind, out long value)
     {
-        lastId = 0;
+        value = 0;
         if (cursor.Length > 64 || !Base64Url.IsValid(cursor)) return false;
         var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        return text.StartsWith(Prefix, StringComparison.Ordinal)
-               && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out lastId)
-               && lastId > 0;
+        return text.StartsWith(kind, StringComparison.Ordinal)
+               && long.TryParse(text.AsSpan(kind.Length), NumberStyles.None, CultureInfo.InvariantCulture, out value)
+               && value > 0;
     }
 }

@@ -12,6 +12,8 @@ namespace Itsm.Api.Tickets;
 /// <param name="Impact">Who is affected.</param>
 /// <param name="Urgency">How soon it matters.</param>
 /// <param name="Unit">Owning unit, within the caller's scope; defaults to the caller's own unit.</param>
+/// <param name="ExternalRef">The caller's own reference (its system and id): raising the same reference again returns the
+/// ticket already raised for it (200) instead of a second one.</param>
 public sealed record CreateTicketRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string System,
     [property: Required] Category? Category,
@@ -19,7 +21,12 @@ public sealed record CreateTicketRequest(
     [property: Required, StringLength(8000, MinimumLength = 1)] string Description,
     [property: Required] Impact? Impact,
     [property: Required] Urgency? Urgency,
-    [property: StringLength(64, MinimumLength = 1)] string? Unit = null);
+    [property: StringLength(64, MinimumLength = 1)] string? Unit = null,
+    ExternalRefRequest? ExternalRef = null);
+
+public sealed record ExternalRefRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string System,
+    [property: Required, StringLength(200, MinimumLength = 1)] string Id);
 
 public sealed record ResolutionView(ResolutionCode Code, string Text, DateTimeOffset ResolvedAt, DateTimeOffset? ConfirmationDue);
 
@@ -32,7 +39,7 @@ public sealed record TicketResponse(
     string? Group, string? Assignee, string Requester, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
     ApprovalView? Approval, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
-    int Version, IReadOnlyList<string> AllowedActions)
+    ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
@@ -40,7 +47,8 @@ public sealed record TicketResponse(
         t.ResolutionCode is { } code ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue) : null,
         t.Satisfaction,
         t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.Plan) : null,
-        t.ResponseDue, t.ResolutionDue, t.SlaState, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
+        t.ResponseDue, t.ResolutionDue, t.SlaState,
+        t.ExternalSystem is { } system ? new ExternalRef(system, t.ExternalId ?? "") : null, t.ChangeSequence, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
 }
 
 /// <summary>A page of tickets, newest first. Pass <c>nextCursor</c> as <c>cursor</c> for the next page; null means no more.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using Itsm.Api.Access;
@@ -22,14 +23,18 @@ public static class TicketsApi
         tickets.MapPost("/", Create).WithName("RequestTicket")
             .WithSummary("Raise a ticket (request)")
             .WithDescription("Creates a ticket in status New, owned by the caller's unit (or `unit`, within the caller's scope). " +
-                             "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`.")
+                             "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. " +
+                             "With `externalRef`, a reference this caller already raised returns that ticket (200) instead.")
             .Produces<TicketResponse>(StatusCodes.Status201Created)
+            .Produces<TicketResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422);
 
         tickets.MapGet("/", List).WithName("ListTickets")
             .WithSummary("List tickets, newest first, with filters and keyset paging")
             .WithDescription("Only tickets within the caller's unit subtree (requesters: their own). `limit` 1–200 (default 25); " +
-                             "pass the response's `nextCursor` as `cursor` for the next page.")
+                             "pass the response's `nextCursor` as `cursor` for the next page. With `updatedSince` the list is the tickets " +
+                             "changed after that change sequence, oldest change first: a poller passes the largest `changeSequence` it " +
+                             "has seen (0 at first) and never misses an update.")
             .Produces<TicketPage>().ProducesValidationProblem();
 
         tickets.MapGet("/{id:long}", Get).WithName("GetTicket")
@@ -64,16 +69,35 @@ public static class TicketsApi
         if (system is null)
             return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
 
-        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value);
+        var reference = body.ExternalRef is { } r ? new ExternalRef(r.System, r.Id) : null;
+        if (reference is not null && await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } existing)
+            return Found(existing);
+        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference);
         var now = clock.GetUtcNow();
         var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
         if (error is not null) return ProblemResults.From(error);
 
         var context = await sla.ContextAsync(null, ct);
         ticket!.UnderSlaPolicy(context.Policy.Version);
-        await store.InsertAsync(ticket, context.StartClocks, ct);
-        response.SetETag(ticket!);
-        return TypedResults.Created($"/api/v1/tickets/{ticket!.Id}", TicketResponse.From(ticket, actor, now));
+        try
+        {
+            await store.InsertAsync(ticket, context.StartClocks, ct);
+        }
+        catch (DbException) when (reference is not null)
+        {
+            // Another request with the same reference won the race: theirs is the ticket.
+            if (await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } raced) return Found(raced);
+            throw;
+        }
+        response.SetETag(ticket);
+        return TypedResults.Created($"/api/v1/tickets/{ticket.Id}", TicketResponse.From(ticket, actor, now));
+
+        IResult Found(Ticket found)
+        {
+            response.SetETag(found);
+            response.Headers.Location = $"/api/v1/tickets/{found.Id}";
+            return TypedResults.Ok(TicketResponse.From(found, actor, clock.GetUtcNow()));
+        }
     }
 
     public static async Task<IResult> Get(long id, ClaimsPrincipal user, HttpResponse response, TicketStore store, TimeProvider clock, CancellationToken ct)
@@ -97,20 +121,25 @@ public static class TicketsApi
     /// <param name="createdFrom">Created at or after this instant.</param>
     /// <param name="createdTo">Created before this instant.</param>
     /// <param name="slaState">Tickets whose service levels are at warning (75 % used) or breached.</param>
+    /// <param name="updatedSince">A change sequence: tickets changed after it, in change order (0: from the beginning).</param>
     /// <param name="limit">Page size, 1–200 (default 25).</param>
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
     public static async Task<IResult> List(ClaimsPrincipal user, TicketStore store, OrganisationStore organisation, TimeProvider clock,
         [FromQuery] TicketStatus[]? status, Category? category, Priority? priority, string? unit, string? group, string? assignee,
         string? system, string? requester, string? text, DateTimeOffset? createdFrom, DateTimeOffset? createdTo,
-        SlaState? slaState, int? limit, string? cursor, CancellationToken ct)
+        SlaState? slaState, long? updatedSince, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
         if (limit is < 1 or > MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
+        if (updatedSince is < 0) return ProblemResults.Invalid("updatedSince", "updatedSince is a change sequence, 0 or more.");
         long? beforeId = null;
+        var changedAfter = updatedSince;
         if (cursor is not null)
         {
-            if (!Cursor.TryDecode(cursor, out var lastId)) return ProblemResults.Invalid("cursor", "cursor is not one this API returned.");
-            beforeId = lastId;
+            var decoded = updatedSince is null ? Cursor.TryDecode(cursor, out var last) : Cursor.TryDecodeChange(cursor, out last);
+            if (!decoded) return ProblemResults.Invalid("cursor", "cursor is not one this API returned for this kind of list.");
+            if (updatedSince is null) beforeId = last;
+            else changedAfter = last;
         }
         if (text is { Length: > 200 }) return ProblemResults.Invalid("text", "text must be at most 200 characters.");
         if (createdFrom > createdTo) return ProblemResults.Invalid("createdFrom", "createdFrom must not be after createdTo.");
@@ -126,11 +155,11 @@ public static class TicketsApi
         }
 
         var query = new TicketQuery(status, category, priority, unitPath, group, assignee, system, requester,
-            string.IsNullOrWhiteSpace(text) ? null : text.Trim(), createdFrom, createdTo, limit ?? 25, beforeId, slaState);
+            string.IsNullOrWhiteSpace(text) ? null : text.Trim(), createdFrom, createdTo, limit ?? 25, beforeId, slaState, changedAfter);
         var (items, more) = await store.ListAsync(query, actor, ct);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new TicketPage(items.Select(t => TicketResponse.From(t, actor, now)).ToList(),
-            more ? Cursor.Encode(items[^1].Id) : null));
+            !more ? null : changedAfter is null ? Cursor.Encode(items[^1].Id) : Cursor.EncodeChange(items[^1].ChangeSequence)));
     }
 
     public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, CancellationToken ct)

@@ -14,7 +14,11 @@ public sealed record HistoryEntry(
     IReadOnlyDictionary<string, object?> Details, bool Internal = false);
 
 /// <summary>What a requester supplies when raising a ticket.</summary>
-public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency);
+public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency,
+    ExternalRef? ExternalRef = null);
+
+/// <summary>The caller's own reference for a ticket (its system and id), unique per caller: create-or-find.</summary>
+public sealed record ExternalRef(string System, string Id);
 
 /// <summary>The ticket aggregate. Every change goes through <see cref="TicketWorkflow"/> and appends a history entry.</summary>
 public sealed class Ticket
@@ -59,6 +63,9 @@ public sealed class Ticket
     public DateTimeOffset? ResponseDue { get; private set; }
     public DateTimeOffset? ResolutionDue { get; private set; }
     public SlaState SlaState { get; private set; }
+    public string? ExternalSystem { get; private set; }
+    public string? ExternalId { get; private set; }
+    public long ChangeSequence { get; private set; }
     public int Version { get; private set; }
 
     /// <summary>History entries made since the ticket was loaded; the store appends them with the change.</summary>
@@ -80,6 +87,7 @@ public sealed class Ticket
             Title = request.Title, Description = request.Description, Impact = request.Impact, Urgency = request.Urgency,
             Priority = matrix.PriorityOf(request.Impact, request.Urgency), Status = TicketStatus.New,
             RequesterId = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+            ExternalSystem = request.ExternalRef?.System, ExternalId = request.ExternalRef?.Id,
         };
         ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
         {
@@ -105,6 +113,9 @@ public sealed class Ticket
     /// <summary>Records a service-level event (warning, breach) in the history.</summary>
     public void RecordSlaEvent(string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
         _changes.Add(new HistoryEntry(now, Actor.System.UserId, type, Status, Status, details));
+
+    /// <summary>Called by the store: the number of the latest change, in commit order across all tickets.</summary>
+    public void Sequenced(long changeSequence) => ChangeSequence = changeSequence;
 
     /// <summary>Called by the store once the ticket has its identity.</summary>
     public void Identify(long id, string number) => (Id, Number) = (id, number);

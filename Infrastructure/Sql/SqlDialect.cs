@@ -33,6 +33,7 @@ public sealed class SqlDialect
             RETURNING LastNumber;
             """,
         InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING Id;",
+        NextChangeSequence = "UPDATE Sequences SET Value = Value + 1 WHERE Name = 'ticket-change' RETURNING Value;",
         Limit = (sql, rows) => $"{sql} LIMIT {rows}",
         IsTransient = e => e is SqliteException { SqliteErrorCode: 5 or 6 },
     };
@@ -72,6 +73,7 @@ public sealed class SqlDialect
             OUTPUT INSERTED.LastNumber;
             """,
         InsertReturningId = (table, columns, values) => $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.Id VALUES ({values});",
+        NextChangeSequence = "UPDATE Sequences SET Value = Value + 1 OUTPUT INSERTED.Value WHERE Name = N'ticket-change';",
         Limit = (sql, rows) => $"{sql} OFFSET 0 ROWS FETCH NEXT {rows} ROWS ONLY",
         IsTransient = e => e switch
         {
@@ -111,6 +113,9 @@ public sealed class SqlDialect
     public required string NextTicketNumber { get; init; }
 
     public required Func<string, string, string, string> InsertReturningId { get; init; }
+
+    /// <summary>Takes the next ticket change number; the row stays locked until commit, so numbers commit in order.</summary>
+    public required string NextChangeSequence { get; init; }
 
     /// <summary>Applies a row limit to an ordered query: a parameter (<c>@limit</c>) or a trusted integer, never user text.</summary>
     public required Func<string, string, string> Limit { get; init; }

@@ -9,7 +9,8 @@ public sealed class TicketSql
         Id, Number, UnitId, UnitPath, SystemId, Category, Title, Description, Impact, Urgency, Priority, Status, Outcome,
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, PlanWhat, PlanBackup, PlanTest,
-        PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, Version
+        PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
+        ChangeSequence, Version
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -18,6 +19,7 @@ public sealed class TicketSql
     {
         Dialect = dialect;
         NextNumber = dialect.NextTicketNumber;
+        NextChange = dialect.NextChangeSequence;
         Insert = dialect.InsertReturningId("Tickets", string.Join(", ", InsertedColumns), string.Join(", ", InsertedColumns.Select(c => "@" + c)));
         InsertComment = dialect.InsertReturningId("TicketComments", "TicketId, At, AuthorId, Visibility, Body", "@TicketId, @At, @AuthorId, @Visibility, @Body");
     }
@@ -25,6 +27,13 @@ public sealed class TicketSql
     public SqlDialect Dialect { get; }
 
     public string NextNumber { get; }
+
+    public string NextChange { get; }
+
+    public string SetChange { get; } = "UPDATE Tickets SET ChangeSequence = @ChangeSequence WHERE Id = @Id";
+
+    public string ByExternalRef { get; } =
+        $"SELECT {Columns} FROM Tickets WHERE RequesterId = @RequesterId AND ExternalSystem = @System AND ExternalId = @ExternalId";
 
     public string Insert { get; }
 
@@ -86,13 +95,19 @@ public sealed class TicketSql
         if (filters.HasFlag(ListFilters.CreatedTo)) where.Add("CreatedAt < @CreatedTo");
         if (filters.HasFlag(ListFilters.SlaState)) where.Add("SlaState = @SlaState");
         if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
-        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY Id DESC", (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (filters.HasFlag(ListFilters.ChangedAfter)) where.Add("ChangeSequence > @ChangedAfter");
+        var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : "Id DESC";
+        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY {order}",
+            (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Every statement this store can send: the fixed ones and the list query with every filter off and on.</summary>
     public IEnumerable<string> All()
     {
         yield return NextNumber;
+        yield return NextChange;
+        yield return SetChange;
+        yield return ByExternalRef;
         yield return Insert;
         yield return Update;
         yield return UpdateSla;
@@ -130,4 +145,6 @@ public enum ListFilters
     CreatedTo = 1 << 10,
     Before = 1 << 11,
     SlaState = 1 << 12,
+    /// <summary>Changes after a change sequence, oldest first (the poller's view); replaces <see cref="Before"/>.</summary>
+    ChangedAfter = 1 << 13,
 }

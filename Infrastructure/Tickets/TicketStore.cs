@@ -18,7 +18,7 @@ public sealed record TicketQuery(
     IReadOnlyList<TicketStatus>? Statuses = null, Category? Category = null, Priority? Priority = null,
     string? UnitPath = null, string? GroupId = null, string? AssigneeId = null, string? SystemId = null,
     string? RequesterId = null, string? Text = null, DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null,
-    int Limit = 25, long? BeforeId = null, SlaState? SlaState = null);
+    int Limit = 25, long? BeforeId = null, SlaState? SlaState = null, long? ChangedAfter = null);
 
 public sealed class StoredHistoryEntry
 {
@@ -64,6 +64,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
             await AppendHistoryAsync(connection, transaction, id, ticket.Changes, token);
             await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
+            await SequenceAsync(connection, transaction, ticket, token);
             return (id, number);
         }, ct);
         ticket.Identify(id, number);
@@ -115,7 +116,21 @@ public sealed class TicketStore(Database database, SlaStore sla)
         await AppendHistoryAsync(connection, transaction, ticket.Id, ticket.Changes, ct);
         await sla.SaveClocksAsync(connection, transaction, ticket.Id, clocks, ct);
         await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
+        await SequenceAsync(connection, transaction, ticket, ct);
         return true;
+    }
+
+    /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
+    public Task<Ticket?> FindByExternalRefAsync(string requesterId, ExternalRef reference, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Ticket>(new CommandDefinition(_sql.ByExternalRef,
+            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token)), ct);
+
+    /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
+    private async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
+    {
+        var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.NextChange, null, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(_sql.SetChange, new { ChangeSequence = sequence, ticket.Id }, transaction, cancellationToken: ct));
+        ticket.Sequenced(sequence);
     }
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
@@ -169,6 +184,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
         Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo);
         Add(ListFilters.Before, "BeforeId", query.BeforeId);
         Add(ListFilters.SlaState, "SlaState", query.SlaState?.ToString());
+        Add(ListFilters.ChangedAfter, "ChangedAfter", query.ChangedAfter);
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
@@ -223,7 +239,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
             Outcome = t.Outcome?.ToString(), t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt,
             t.ResolvedAt, t.ClosedAt, t.ConfirmationDue, ResolutionCode = t.ResolutionCode?.ToString(), t.Resolution, t.Satisfaction,
             ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.PlanWhat, t.PlanBackup, t.PlanTest,
-            t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(), t.Version,
+            t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
+            t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version,
         });
         return args;
     }
