@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Health;
+using Itsm.Api.Idempotency;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
 using Itsm.Api.Problems;
@@ -21,6 +22,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmStorage();
 builder.Services.AddServiceLevels();
+builder.Services.AddHostedService<IdempotencyPurge>();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddItsmOpenApi();
 
@@ -31,6 +33,7 @@ app.UseStatusCodePages();
 app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapItsmOpenApi();
 app.MapHealth();

@@ -22,6 +22,8 @@ public sealed partial class TSqlParseTests
         var dialect = SqlDialect.SqlServer;
         var statements = new TicketSql(dialect).All()
             .Concat(OrganisationSql.All())
+            .Concat(Itsm.Infrastructure.Idempotency.IdempotencySql.All())
+            .Concat(new Itsm.Infrastructure.Sla.SlaSql(dialect).All())
             .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!, dialect.CreateDatabase!]);
         return statements.Distinct().Select((sql, i) => new TestCaseData(sql).SetName($"statement {i + 1:D3}: {OneLine(sql)}"));
     }

@@ -55,6 +55,19 @@ public static class OpenApiSetup
                         Example = JsonValue.Create("\"1\""),
                     });
                 }
+                if (!anonymous && context.Description.HttpMethod == "POST")
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = "Idempotency-Key",
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "Makes a retry safe: the same key (per caller, kept 24 h) returns the first outcome with " +
+                                      "`Idempotent-Replayed: true`; the same key with another request is 422, while still in flight 409.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                    });
+                }
                 if (operation.OperationId is { } id && Examples.Requests.TryGetValue(id, out var example)
                     && operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
                     media.Example = JsonNode.Parse(example);

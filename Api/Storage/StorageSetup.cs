@@ -18,6 +18,7 @@ public static class StorageSetup
         services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
         services.AddSingleton<SlaStore>();
+        services.AddSingleton<Itsm.Infrastructure.Idempotency.IdempotencyStore>();
         services.AddSingleton<SlaEngine>();
         services.AddSingleton<SlaScheduler>();
         services.AddHostedService<DatabasePreparation>();

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Dapper;
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Idempotency;
+
+public enum ClaimOutcome { Claimed, Replay, DifferentRequest, InFlight }
+
+public sealed record StoredResponse(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+
+/// <summary>
+/// Idempotency keys per caller: the first request with a key claims it, its response is stored, and a retry with the
+/// same key and the same request gets that response again. Keys are kept for <see cref="Retention"/>.
+/// </summary>
+public sealed class IdempotencyStore(Database database)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>A claim older than this is taken to belong to a request that never finished (the process stopped).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
+
+    public Task<(ClaimOutcome Outcome, StoredResponse? Response)> ClaimAsync(string caller, string key, string hash, DateTimeOffset now, CancellationToken ct) =>
+        database.WriteAsync<(ClaimOutcome, StoredResponse?)>(async (connection, transaction, token) =>
+        {
+            var args = new { caller, key, hash, now, expires = now + Retention };
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(IdempotencySql.Find, args, transaction, cancellationToken: token));
+            if (row is null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Insert, args, transaction, cancellationToken: token));
+                return (ClaimOutcome.Claimed, null);
+            }
+            var expired = row.ExpiresAt < now;
+            var abandoned = row.State == "InFlight" && row.CreatedAt + AbandonedAfter < now;
+            if (expired || abandoned)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Reclaim, args, transaction, cancellationToken: token));
+                return (ClaimOutcome.Claimed, null);
+            }
+            if (row.RequestHash != hash) return (ClaimOutcome.DifferentRequest, null);
+            if (row.State == "InFlight") return (ClaimOutcome.InFlight, null);
+            return (ClaimOutcome.Replay, new StoredResponse(row.ResponseStatus ?? 200,
+                JsonSerializer.Deserialize<Dictionary<string, string>>(row.ResponseHeaders ?? "{}")!, row.ResponseBody ?? []));
+        }, ct);
+
+    public Task CompleteAsync(string caller, string key, StoredResponse response, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Complete, new
+        {
+            caller, key, status = response.Status, headers = JsonSerializer.Serialize(response.Headers), body = response.Body,
+        }, transaction, cancellationToken: token)), ct);
+
+    /// <summary>Gives the key up when the request produced nothing worth replaying (a server-side failure).</summary>
+    public Task ReleaseAsync(string caller, string key, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
+            new CommandDefinition(IdempotencySql.Release, new { caller, key }, transaction, cancellationToken: token)), ct);
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
+            new CommandDefinition(IdempotencySql.Purge, new { now }, transaction, cancellationToken: token)), ct);
+
+    private sealed class Row
+    {
+        public string RequestHash { get; init; } = "";
+        public string State { get; init; } = "";
+        public int? ResponseStatus { get; init; }
+        public string? ResponseHeaders { get; init; }
+        public byte[]? ResponseBody { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+    }
+}
