@@ -9,6 +9,7 @@ using Itsm.Api.Problems;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
 using Itsm.Api.Tickets;
+using Itsm.Api.Webhooks;
 using Itsm.Api.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmStorage();
 builder.Services.AddServiceLevels();
 builder.Services.AddHostedService<IdempotencyPurge>();
+builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddItsmOpenApi();
 
@@ -45,6 +47,7 @@ api.MapServiceLevels();
 api.MapWorkflow();
 api.MapOrganisation();
 api.MapAdmin();
+api.MapWebhooks();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

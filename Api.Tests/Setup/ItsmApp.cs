@@ -36,6 +36,8 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             ["Database:SeedDemoData"] = "true",
             // Tests run scheduler passes themselves, at the fake clock's time; one test switches the timer on.
             ["Sla:SchedulerEnabled"] = "false",
+            ["Outbox:Enabled"] = "false",
+            ["Webhooks:AllowInsecureTargets"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.UseEnvironment("Testing");

@@ -5,6 +5,7 @@ using Itsm.Domain.Organisation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -62,7 +63,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var clocks = startClocks(ticket);
             ticket.ShowSla(clocks);
             await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
-            await AppendHistoryAsync(connection, transaction, id, ticket.Changes, token);
+            await AppendHistoryAsync(connection, transaction, ticket, token);
             await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
             await SequenceAsync(connection, transaction, ticket, token);
             return (id, number);
@@ -113,7 +114,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) == 0) return false;
         }
         await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, args, transaction, cancellationToken: ct));
-        await AppendHistoryAsync(connection, transaction, ticket.Id, ticket.Changes, ct);
+        await AppendHistoryAsync(connection, transaction, ticket, ct);
         await sla.SaveClocksAsync(connection, transaction, ticket.Id, clocks, ct);
         await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
         await SequenceAsync(connection, transaction, ticket, ct);
@@ -146,7 +147,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.InsertComment,
                 new { TicketId = ticket.Id, entry.At, AuthorId = entry.ActorId, Visibility = visibility.ToString(), Body = body },
                 transaction, cancellationToken: token));
-            await AppendHistoryAsync(connection, transaction, ticket.Id, ticket.Changes, token);
+            await AppendHistoryAsync(connection, transaction, ticket, token);
             return id;
         }, ct);
         ticket.Saved(ticket.Version);
@@ -216,10 +217,13 @@ public sealed class TicketStore(Database database, SlaStore sla)
         return args;
     }
 
-    private async Task AppendHistoryAsync(DbConnection connection, DbTransaction transaction, long ticketId,
-        IEnumerable<HistoryEntry> entries, CancellationToken ct)
+    /// <summary>The ticket's new history entries, and in the same transaction the events others must hear about.</summary>
+    private async Task AppendHistoryAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
     {
-        foreach (var entry in entries)
+        var ticketId = ticket.Id;
+        foreach (var e in TicketEvents.From(ticket, ticket.Changes))
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, e, transaction, cancellationToken: ct));
+        foreach (var entry in ticket.Changes)
         {
             await connection.ExecuteAsync(new CommandDefinition(_sql.InsertHistory, new
             {

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text;
+using Dapper;
+using Itsm.Infrastructure.Sla;
+using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Webhooks;
+using Microsoft.Extensions.Logging;
+
+namespace Itsm.Infrastructure.Outbox;
+
+/// <summary>Configuration section <c>Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>How long a secret replaced by a rotation keeps signing beside the new one.</summary>
+    public TimeSpan SecretGracePeriod { get; set; } = TimeSpan.FromHours(24);
+
+    public sealed class RetryOptions
+    {
+        /// <summary>Delay after the first failed attempt; it doubles per attempt (with jitter) up to <see cref="MaxDelay"/>.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(6);
+        /// <summary>After this many attempts a delivery is a dead letter (the defaults span about a day).</summary>
+        public int MaxAttempts { get; set; } = 15;
+    }
+}
+
+/// <summary>Sends one signed webhook request.</summary>
+public sealed class WebhookSender(HttpClient http)
+{
+    public async Task<(int? Status, TimeSpan? RetryAfter, string? Error)> SendAsync(string url, string eventId, string body,
+        IEnumerable<string> secrets, DateTimeOffset now, CancellationToken ct)
+    {
+        var timestamp = now.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("webhook-id", eventId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", string.Join(' ', secrets.Select(s => WebhookSigner.Sign(s, eventId, timestamp, body))));
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } date ? date - now : null);
+            return ((int)response.StatusCode, retryAfter, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (null, null, e is TaskCanceledException ? "timed out" : e.Message);
+        }
+    }
+}
+
+public sealed record DispatchPass(bool Leased, int EventsFannedOut, int Delivered, int Failed);
+
+/// <summary>
+/// Delivers what the outbox holds, at least once: fans each event out to the subscriptions that want it (a delivery
+/// row each), then sends due deliveries, in order per subscription and ticket. A failure waits with exponential backoff
+/// (honouring Retry-After); after the last attempt the delivery is a dead letter; 410 Gone disables the subscription.
+/// One instance at a time holds the lease; a stopped process resumes where it was, since all state is in the database.
+/// </summary>
+public sealed class OutboxDispatcher(Database database, SlaStore leases, WebhookSender sender, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger)
+{
+    private const int Batch = 200;
+    private readonly OutboxSql _sql = new(database.Dialect);
+    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public async Task<DispatchPass> RunPassAsync(CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            if (!await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), TimeSpan.FromMinutes(2), ct)) return new DispatchPass(false, 0, 0, 0);
+            var fannedOut = 0;
+            for (int n; (n = await FanOutAsync(ct)) > 0;) fannedOut += n;
+            var (delivered, failed) = (0, 0);
+            for (var round = 0; round < 50; round++)
+            {
+                var due = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<DueDelivery>(
+                    new CommandDefinition(_sql.DueDeliveries, new { now = clock.GetUtcNow(), batch = Batch }, cancellationToken: token))).ToList(), ct);
+                if (due.Count == 0) break;
+                var outcomes = await Task.WhenAll(due.Select(d => SendAsync(d, ct)));
+                delivered += outcomes.Count(o => o);
+                failed += outcomes.Count(o => !o);
+                if (outcomes.All(o => !o)) break;
+            }
+            return new DispatchPass(true, fannedOut, delivered, failed);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private Task<int> FanOutAsync(CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            var events = (await connection.QueryAsync<(long Id, string EventId, string Type, long TicketId, string UnitPath)>(
+                new CommandDefinition(_sql.Undispatched, new { batch = Batch }, transaction, cancellationToken: token))).ToList();
+            if (events.Count == 0) return 0;
+            var subscriptions = (await connection.QueryAsync<(string Id, string UnitPath, string EventTypes)>(
+                new CommandDefinition(OutboxSql.EnabledSubscriptions, null, transaction, cancellationToken: token))).ToList();
+            var now = clock.GetUtcNow();
+            foreach (var e in events)
+            foreach (var s in subscriptions.Where(s => e.UnitPath.StartsWith(s.UnitPath, StringComparison.Ordinal)
+                                                      && (s.EventTypes == "*" || s.EventTypes.Split(',').Contains(e.Type))))
+                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
+                    new { SubscriptionId = s.Id, e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkDispatched, new { ids = events.Select(e => e.Id).ToArray() }, transaction, cancellationToken: token));
+            return events.Count;
+        }, ct);
+
+    private async Task<bool> SendAsync(DueDelivery d, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var secrets = d.PreviousSecret is not null && d.PreviousSecretUntil > now ? new[] { d.Secret, d.PreviousSecret } : [d.Secret];
+        var (status, retryAfter, error) = await sender.SendAsync(d.Url, d.EventId, d.Payload, secrets, now, ct);
+        now = clock.GetUtcNow();
+        if (status is >= 200 and < 300)
+        {
+            await WriteAsync(OutboxSql.Delivered, new { d.Id, Status = status, Now = now }, ct);
+            return true;
+        }
+        var retry = options.Value.Retry;
+        var attempts = d.Attempts + 1;
+        if (status == (int)HttpStatusCode.Gone)
+        {
+            await WriteAsync(OutboxSql.Retry, new { d.Id, State = "Failed", Status = status, Error = "410 Gone: subscription disabled", Next = (DateTimeOffset?)null }, ct);
+            await WriteAsync(OutboxSql.Disable, new { Id = d.SubscriptionId, Reason = $"The receiver answered 410 Gone at {now:O}." }, ct);
+            logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", d.SubscriptionId);
+            return false;
+        }
+        var dead = attempts >= retry.MaxAttempts;
+        var delay = Backoff(attempts, retry);
+        if (retryAfter is { } asked && asked > delay) delay = asked < retry.MaxDelay ? asked : retry.MaxDelay;
+        await WriteAsync(OutboxSql.Retry, new
+        {
+            d.Id, State = dead ? "DeadLetter" : "Pending", Status = status, Error = error, Next = dead ? (DateTimeOffset?)null : now + delay,
+        }, ct);
+        if (dead) logger.LogWarning("Webhook delivery {Delivery} is a dead letter after {Attempts} attempts: {Error}", d.Id, attempts, error);
+        return false;
+    }
+
+    /// <summary>BaseDelay · 2^(attempt-1), capped at MaxDelay, with ±20 % jitter.</summary>
+    public static TimeSpan Backoff(int attempt, OutboxOptions.RetryOptions retry)
+    {
+        var raw = retry.BaseDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(raw, retry.MaxDelay.TotalSeconds);
+        return TimeSpan.FromSeconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private Task WriteAsync(string sql, object args, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: token)), ct);
+
+    private sealed class DueDelivery
+    {
+        public long Id { get; init; }
+        public string SubscriptionId { get; init; } = "";
+        public string EventId { get; init; } = "";
+        public int Attempts { get; init; }
+        public string Payload { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string Secret { get; init; } = "";
+        public string? PreviousSecret { get; init; }
+        public DateTimeOffset? PreviousSecretUntil { get; init; }
+    }
+}
