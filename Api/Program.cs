@@ -3,6 +3,7 @@ using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Health;
 using Itsm.Api.Idempotency;
+using Itsm.Api.Integrations;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
 using Itsm.Api.Problems;
@@ -48,6 +49,7 @@ api.MapWorkflow();
 api.MapOrganisation();
 api.MapAdmin();
 api.MapWebhooks();
+api.MapIntegrations();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

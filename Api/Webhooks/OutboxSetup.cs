@@ -1,3 +1,6 @@
+using Itsm.Infrastructure.Hq;
+using Microsoft.Extensions.Options;
+using Polly;
 using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Webhooks;
@@ -13,6 +16,38 @@ public static class OutboxSetup
         services.AddSingleton<OutboxDispatcher>();
         services.AddHttpClient<WebhookSender>(client => client.Timeout = configuration.GetValue("Webhooks:Timeout", TimeSpan.FromSeconds(10)))
             .ConfigurePrimaryHttpMessageHandler(() => WebhookTargets.Handler(configuration.GetValue("Webhooks:AllowInsecureTargets", false)));
+        services.Configure<HqOptions>(configuration.GetSection("Hq"));
+        services.AddSingleton<HqStore>();
+        services.AddHttpClient<HqClient>((provider, http) =>
+            {
+                var hq = provider.GetRequiredService<IOptions<HqOptions>>().Value;
+                if (hq.IsConfigured) HqClient.Configure(http, hq);
+            })
+            .AddResilienceHandler("hq", (pipeline, context) =>
+            {
+                var hq = context.ServiceProvider.GetRequiredService<IOptions<HqOptions>>().Value;
+                // HTTP timeouts and delays run on real time, whatever clock the service's own logic is given.
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout(hq.AttemptTimeout * (hq.Retries + 2));
+                if (hq.Retries > 0)
+                    pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
+                    {
+                        // HQ honours Idempotency-Key, so repeating the POST is safe.
+                        MaxRetryAttempts = hq.Retries,
+                        Delay = hq.RetryDelay,
+                        BackoffType = Polly.DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldRetryAfterHeader = true,
+                    });
+                pipeline.AddCircuitBreaker(new Microsoft.Extensions.Http.Resilience.HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = hq.BreakerFailureRatio,
+                    MinimumThroughput = hq.BreakerMinimumThroughput,
+                    SamplingDuration = hq.BreakerSamplingDuration,
+                    BreakDuration = hq.BreakerDuration,
+                });
+                pipeline.AddTimeout(hq.AttemptTimeout);
+            });
         services.AddHostedService<OutboxDispatcherService>();
         return services;
     }

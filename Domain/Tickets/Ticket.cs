@@ -112,7 +112,11 @@ public sealed class Ticket
 
     /// <summary>Records a service-level event (warning, breach) in the history.</summary>
     public void RecordSlaEvent(string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
-        _changes.Add(new HistoryEntry(now, Actor.System.UserId, type, Status, Status, details));
+        RecordEvent(Actor.System.UserId, type, now, details);
+
+    /// <summary>Records something that happened to the ticket without changing it (e.g. HQ acknowledged an escalation).</summary>
+    public void RecordEvent(string actorId, string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
+        _changes.Add(new HistoryEntry(now, actorId, type, Status, Status, details));
 
     /// <summary>Called by the store: the number of the latest change, in commit order across all tickets.</summary>
     public void Sequenced(long changeSequence) => ChangeSequence = changeSequence;

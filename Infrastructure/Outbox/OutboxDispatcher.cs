@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Dapper;
+using Itsm.Infrastructure.Hq;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Webhooks;
@@ -50,7 +51,7 @@ public sealed class WebhookSender(HttpClient http)
     }
 }
 
-public sealed record DispatchPass(bool Leased, int EventsFannedOut, int Delivered, int Failed);
+public sealed record DispatchPass(bool Leased, int EventsFannedOut, int Delivered, int Failed, int SentToHq = 0);
 
 /// <summary>
 /// Delivers what the outbox holds, at least once: fans each event out to the subscriptions that want it (a delivery
@@ -58,11 +59,13 @@ public sealed record DispatchPass(bool Leased, int EventsFannedOut, int Delivere
 /// (honouring Retry-After); after the last attempt the delivery is a dead letter; 410 Gone disables the subscription.
 /// One instance at a time holds the lease; a stopped process resumes where it was, since all state is in the database.
 /// </summary>
-public sealed class OutboxDispatcher(Database database, SlaStore leases, WebhookSender sender, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(Database database, SlaStore leases, WebhookSender sender, HqClient hq, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<OutboxOptions> options, Microsoft.Extensions.Options.IOptions<HqOptions> hqOptions,
+    ILogger<OutboxDispatcher> logger)
 {
     private const int Batch = 200;
     private readonly OutboxSql _sql = new(database.Dialect);
+    private readonly HqSql _hqSql = new(database.Dialect);
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -85,7 +88,8 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                 failed += outcomes.Count(o => !o);
                 if (outcomes.All(o => !o)) break;
             }
-            return new DispatchPass(true, fannedOut, delivered, failed);
+            var sentToHq = hqOptions.Value.IsConfigured ? await SendEscalationsAsync(ct) : 0;
+            return new DispatchPass(true, fannedOut, delivered, failed, sentToHq);
         }
         finally
         {
@@ -107,6 +111,9 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                                                       && (s.EventTypes == "*" || s.EventTypes.Split(',').Contains(e.Type))))
                 await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
                     new { SubscriptionId = s.Id, e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
+            if (hqOptions.Value.IsConfigured)
+                foreach (var e in events.Where(e => e.Type == "ticket.escalated"))
+                    await connection.ExecuteAsync(new CommandDefinition(HqSql.Insert, new { e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkDispatched, new { ids = events.Select(e => e.Id).ToArray() }, transaction, cancellationToken: token));
             return events.Count;
         }, ct);
@@ -142,6 +149,55 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
         return false;
     }
 
+    /// <summary>
+    /// Sends due escalations to HQ, one ticket's escalations in order. Transient failures (after the client's own retries
+    /// and with its circuit breaker) wait with the outbox's backoff; a refusal (4xx other than 408/429) is Failed at once,
+    /// as is the last attempt, and either raises an alert to the IT managers.
+    /// </summary>
+    private async Task<int> SendEscalationsAsync(CancellationToken ct)
+    {
+        var sent = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            var due = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<DueEscalation>(
+                new CommandDefinition(_hqSql.Due, new { now = clock.GetUtcNow(), batch = Batch }, cancellationToken: token))).ToList(), ct);
+            if (due.Count == 0) break;
+            var progress = false;
+            foreach (var e in due)
+            {
+                var (outcome, status, reference, error) = await hq.EscalateAsync(e.EventId, e.Payload, ct);
+                var now = clock.GetUtcNow();
+                if (outcome == HqOutcome.Sent)
+                {
+                    await WriteAsync(HqSql.Sent, new { e.Id, Status = status, Reference = reference, Now = now }, ct);
+                    (sent, progress) = (sent + 1, true);
+                    continue;
+                }
+                var attempts = e.Attempts + 1;
+                var failed = outcome == HqOutcome.Refused || attempts >= options.Value.Retry.MaxAttempts;
+                await database.WriteAsync(async (connection, transaction, token) =>
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(HqSql.Retry, new
+                    {
+                        e.Id, State = failed ? "Failed" : "Queued", Status = status, Error = error, Now = now,
+                        Next = failed ? (DateTimeOffset?)null : now + Backoff(attempts, options.Value.Retry),
+                    }, transaction, cancellationToken: token));
+                    if (failed)
+                        await leases.AddNotificationsAsync(connection, transaction, [new Notification
+                        {
+                            TicketId = e.TicketId, Type = "escalation.failed", RecipientKind = "ItManagers", Recipient = e.UnitPath, CreatedAt = now,
+                            Details = System.Text.Json.JsonSerializer.Serialize(new { escalation = e.EventId, status, error }),
+                        }], token);
+                    return true;
+                }, ct);
+                if (failed) logger.LogWarning("Escalation {Event} of ticket {Ticket} failed: {Error}", e.EventId, e.TicketId, error);
+                if (outcome == HqOutcome.Transient) break;
+            }
+            if (!progress) break;
+        }
+        return sent;
+    }
+
     /// <summary>BaseDelay · 2^(attempt-1), capped at MaxDelay, with ±20 % jitter.</summary>
     public static TimeSpan Backoff(int attempt, OutboxOptions.RetryOptions retry)
     {
@@ -152,6 +208,16 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
 
     private Task WriteAsync(string sql, object args, CancellationToken ct) =>
         database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: token)), ct);
+
+    private sealed class DueEscalation
+    {
+        public long Id { get; init; }
+        public string EventId { get; init; } = "";
+        public long TicketId { get; init; }
+        public int Attempts { get; init; }
+        public string Payload { get; init; } = "";
+        public string UnitPath { get; init; } = "";
+    }
 
     private sealed class DueDelivery
     {

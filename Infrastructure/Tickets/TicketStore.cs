@@ -77,7 +77,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
     /// history. Inside the same transaction, once the ticket's row is locked by the update, <paramref name="moveClocks"/>
     /// moves the ticket's current clocks and says whom to notify.
     /// </summary>
-    public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, ClockMover? moveClocks, CancellationToken ct)
+    public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, ClockMover? moveClocks, CancellationToken ct,
+        Func<DbConnection, DbTransaction, CancellationToken, Task>? alongside = null)
     {
         var saved = await database.WriteAsync(async (connection, transaction, token) =>
         {
@@ -87,6 +88,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var clocks = (await sla.ClocksAsync(connection, transaction, [ticket.Id], token))[ticket.Id].ToList();
             var notifications = moveClocks?.Invoke(ticket, clocks) ?? [];
             await PersistAsync(connection, transaction, ticket, null, clocks, notifications, token);
+            if (alongside is not null) await alongside(connection, transaction, token);
             return true;
         }, ct);
         if (saved) ticket.Saved(expectedVersion + 1);
@@ -94,6 +96,19 @@ public sealed class TicketStore(Database database, SlaStore sla)
     }
 
     public Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, CancellationToken ct) => UpdateAsync(ticket, expectedVersion, null, ct);
+
+    /// <summary>Saves history entries that do not change the ticket (its version stays), with other writes in the same transaction.</summary>
+    public async Task RecordAsync(Ticket ticket, Func<DbConnection, DbTransaction, CancellationToken, Task> alongside, CancellationToken ct)
+    {
+        await database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await LockAsync(connection, transaction, [ticket.Id], token);
+            await PersistAsync(connection, transaction, ticket, null, [], [], token);
+            await alongside(connection, transaction, token);
+            return true;
+        }, ct);
+        ticket.Saved(ticket.Version);
+    }
 
     /// <summary>Locks the tickets' rows for the rest of the transaction (background work that moves their clocks).</summary>
     public Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>

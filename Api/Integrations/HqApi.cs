@@ -1,0 +1,155 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using System.Security.Claims;
+using System.Text.Json;
+using Itsm.Api.Access;
+using Itsm.Api.Problems;
+using Itsm.Api.Tickets;
+using Itsm.Domain.Organisation;
+using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Hq;
+using Itsm.Infrastructure.Outbox;
+using Itsm.Infrastructure.Sla;
+using Itsm.Infrastructure.Tickets;
+using Itsm.Infrastructure.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Itsm.Api.Integrations;
+
+public sealed record HqResolution(ResolutionCode Code, string Text);
+
+/// <summary>An event from the HQ system about an escalation it received (identified by the escalation's id).</summary>
+/// <param name="Type"><c>acknowledged</c>, <c>returned</c> (with <c>guidance</c>) or <c>resolved</c> (with <c>resolution</c>).</param>
+/// <param name="EscalationId">The <c>Idempotency-Key</c> of the escalation HQ received.</param>
+/// <param name="Reference">HQ's own reference for it.</param>
+public sealed record HqEvent(
+    [property: Required, RegularExpression("^(acknowledged|returned|resolved)$")] string Type,
+    [property: Required, StringLength(40, MinimumLength = 1)] string EscalationId,
+    [property: StringLength(200)] string? Reference = null,
+    [property: StringLength(4000)] string? Guidance = null,
+    HqResolution? Resolution = null);
+
+public sealed record HqEventOutcome(string Status, long TicketId, TicketStatus TicketStatus);
+
+public sealed record IntegrationMetrics(OutboxMetrics Outbox, long HqQueued, long HqFailed);
+
+/// <summary>Escalation to the HQ system: its delivery state per ticket, a retry, the events HQ sends back, and the outbox's health.</summary>
+public static class HqApi
+{
+    public static RouteGroupBuilder MapIntegrations(this RouteGroupBuilder api)
+    {
+        var tickets = api.MapGroup("/tickets/{id:long}/escalation").WithTags("Escalation to HQ");
+        tickets.MapGet("/", Escalation).WithName("GetEscalation")
+            .WithSummary("The delivery of the ticket's latest escalation to the HQ system: state, attempts, last error, HQ's reference")
+            .Produces<HqEscalation>().ProducesProblem(404);
+        tickets.MapPost("/retry", Retry).WithName("RetryEscalation")
+            .WithSummary("Send a failed escalation to HQ again (Engineer, ItManager)").Produces<HqEscalation>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+        var integrations = api.MapGroup("/integrations").WithTags("Escalation to HQ");
+        integrations.MapPost("/hq/events", HqEvents).WithName("ReceiveHqEvent")
+            .WithSummary("Events from the HQ system (its Integration key, signed the Standard Webhooks way): acknowledged, returned, resolved")
+            .WithDescription("Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` " +
+                             "(`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; " +
+                             "`returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history.")
+            .Produces<HqEventOutcome>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics")
+            .WithSummary("Delivery health: events waiting, pending deliveries and the oldest one's age, failures (ItManager)")
+            .Produces<IntegrationMetrics>().ProducesProblem(403);
+        return api;
+    }
+
+    public static async Task<IResult> Escalation(long id, ClaimsPrincipal user, TicketStore tickets, HqStore hq, CancellationToken ct)
+    {
+        if (await tickets.GetAsync(id, user.Actor(), ct) is null) return TicketsApi.NotFound(id);
+        return await hq.LatestAsync(id, ct) is { } escalation
+            ? TypedResults.Ok(escalation)
+            : ProblemResults.NotFound($"Ticket {id} has no escalation delivered to the HQ system.");
+    }
+
+    public static async Task<IResult> Retry(long id, ClaimsPrincipal user, TicketStore tickets, HqStore hq, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (await tickets.GetAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
+        if (!actor.Has(Role.Engineer) && !actor.Has(Role.ItManager) && !actor.Has(Role.HqEngineer))
+            return ProblemResults.Problem(403, "forbidden", "Forbidden", "Engineers and IT managers retry escalations.");
+        if (await hq.LatestAsync(id, ct) is not { } escalation) return ProblemResults.NotFound($"Ticket {id} has no escalation delivered to the HQ system.");
+        if (!await hq.RequeueAsync(escalation.Id, clock.GetUtcNow(), ct))
+            return ProblemResults.Problem(409, "escalation-not-failed", "Nothing to retry", $"The escalation is {escalation.State}; only a failed one is sent again.");
+        return TypedResults.Accepted($"/api/v1/tickets/{id}/escalation", await hq.LatestAsync(id, ct));
+    }
+
+    public static async Task<IResult> HqEvents(HttpRequest request, ClaimsPrincipal user, IOptions<HqOptions> options, HqStore hq, TicketStore tickets,
+        SlaEngine sla, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        if (!actor.Has(Role.Integration) || !actor.IsAtHq)
+            return ProblemResults.Problem(403, "forbidden", "Forbidden", "Only the HQ system's integration key sends HQ events.");
+        if (options.Value.CallbackSecret is not { Length: > 0 } secret)
+            return ProblemResults.NotFound("HQ callbacks are not configured (Hq:CallbackSecret).");
+
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(ct);
+        var (id, timestamp, signature) = (request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
+            request.Headers["webhook-signature"].ToString());
+        var now = clock.GetUtcNow();
+        if (id.Length is 0 or > 200 || !WebhookSigner.Verify(secret, id, timestamp, signature, body, now))
+            return ProblemResults.Problem(401, "bad-signature", "Signature not valid",
+                "webhook-id, webhook-timestamp (within 5 minutes) and a webhook-signature made with the shared callback secret are required.");
+
+        HqEvent? e;
+        try { e = JsonSerializer.Deserialize<HqEvent>(body, Json); }
+        catch (JsonException ex) { return ProblemResults.BadRequest("malformed-json", "The request body is not valid", ex.Message.Split(" Path:")[0]); }
+        if (e is null || e.Type is not ("acknowledged" or "returned" or "resolved") || string.IsNullOrEmpty(e.EscalationId))
+            return ProblemResults.Invalid("type", "type is acknowledged, returned or resolved, with the escalationId.");
+        if (e.Type == "returned" && string.IsNullOrWhiteSpace(e.Guidance)) return ProblemResults.Invalid("guidance", "returned needs guidance.");
+        if (e.Type == "resolved" && (e.Resolution is null || string.IsNullOrWhiteSpace(e.Resolution.Text) || !Enum.IsDefined(e.Resolution.Code)))
+            return ProblemResults.Invalid("resolution", "resolved needs a resolution code and text.");
+
+        if (await hq.ByEventAsync(e.EscalationId, ct) is not { } escalation)
+            return ProblemResults.NotFound($"No escalation '{e.EscalationId}' was sent to HQ.");
+        var ticket = (await tickets.GetAsync(escalation.TicketId, actor, ct))!;
+        if (await hq.SeenAsync(id, ct)) return TypedResults.Ok(new HqEventOutcome("duplicate", ticket.Id, ticket.Status));
+
+        var state = e.Type switch { "acknowledged" => "Acknowledged", "returned" => "Returned", _ => "Resolved" };
+        Task Applied(DbConnection c, DbTransaction t, CancellationToken x) => HqStore.AppliedAsync(c, t, id, e.EscalationId, state, e.Reference, now, x);
+        try
+        {
+            if (e.Type == "acknowledged")
+            {
+                ticket.RecordEvent(actor.UserId, "hq.acknowledged", now, new Dictionary<string, object?> { ["reference"] = e.Reference, ["escalation"] = e.EscalationId });
+                await tickets.RecordAsync(ticket, Applied, ct);
+                return TypedResults.Ok(new HqEventOutcome("applied", ticket.Id, ticket.Status));
+            }
+            var context = await sla.ContextAsync(ticket.SlaPolicyVersion, ct);
+            var (action, from, version) = (e.Type == "returned" ? TicketAction.HqReturn : TicketAction.Resolve, ticket.Status, ticket.Version);
+            var error = e.Type == "returned"
+                ? ticket.ReturnFromHq(actor, now, e.Guidance!)
+                : ticket.Resolve(actor, now, e.Resolution!.Code, e.Resolution.Text, context.ConfirmationDue(now));
+            if (error is not null) return ProblemResults.From(error);
+            if (!await tickets.UpdateAsync(ticket, version, (t, clocks) => context.OnChange(t, action, from, clocks, now), ct, Applied))
+                return ProblemResults.Problem(409, "ticket-changed", "The ticket changed meanwhile", "Send the event again; it will be applied once.");
+            return TypedResults.Ok(new HqEventOutcome("applied", ticket.Id, ticket.Status));
+        }
+        catch (DbException)
+        {
+            // The same event raced in twice: the other one applied it.
+            if (await hq.SeenAsync(id, ct)) return TypedResults.Ok(new HqEventOutcome("duplicate", ticket.Id, ticket.Status));
+            throw;
+        }
+    }
+
+    public static async Task<IResult> Metrics(ClaimsPrincipal user, WebhookStore webhooks, TimeProvider clock, Itsm.Infrastructure.Sql.Database database, CancellationToken ct)
+    {
+        if (!user.Actor().Has(Role.ItManager)) return ProblemResults.Problem(403, "forbidden", "Forbidden", "IT managers see the delivery health.");
+        var outbox = await webhooks.MetricsAsync(clock.GetUtcNow(), ct);
+        var (queued, failed) = await database.ReadAsync(async (connection, token) => (
+            await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(HqSql.QueuedCount, cancellationToken: token)),
+            await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(HqSql.FailedCount, cancellationToken: token))), ct);
+        return TypedResults.Ok(new IntegrationMetrics(outbox, queued, failed));
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(allowIntegerValues: false) },
+    };
+}
