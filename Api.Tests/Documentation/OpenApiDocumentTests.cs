@@ -55,6 +55,18 @@ public sealed class OpenApiDocumentTests
     }
 
     [Test]
+    public async Task Document_DescribesEveryWebhookEvent()
+    {
+        using var client = _app.As(null);
+        var document = JsonNode.Parse(await client.Http.GetStringAsync("/openapi/v1.json"))!;
+
+        var webhooks = document["webhooks"]!.AsObject().Select(w => w.Key);
+
+        Assert.That(webhooks, Is.EquivalentTo(Itsm.Infrastructure.Outbox.TicketEvents.Types));
+        Assert.That(document["components"]!["schemas"]!["WebhookEvent"]!["properties"]!["ticket"], Is.Not.Null);
+    }
+
+    [Test]
     public async Task SwaggerUi_IsServed()
     {
         using var client = _app.As(null);

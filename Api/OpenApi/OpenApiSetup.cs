@@ -26,6 +26,7 @@ public static class OpenApiSetup
                                   "RFC 9457 problem (`application/problem+json`) with a stable `type`.",
                 };
                 document.Servers = [];
+                WebhooksDocument.Describe(document);
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme

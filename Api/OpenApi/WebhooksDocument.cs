@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Itsm.Infrastructure.Outbox;
+using Microsoft.OpenApi;
+
+namespace Itsm.Api.OpenApi;
+
+/// <summary>The document's <c>webhooks</c>: what a subscribed helpdesk tool receives, one entry per event type.</summary>
+internal static class WebhooksDocument
+{
+    public static void Describe(OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas["WebhookEvent"] = EventSchema();
+        document.Webhooks = new Dictionary<string, IOpenApiPathItem>();
+        foreach (var type in TicketEvents.Types)
+        {
+            var operation = new OpenApiOperation
+            {
+                OperationId = "Webhook_" + type.Replace('.', '_'),
+                Summary = Summaries.GetValueOrDefault(type, type),
+                Description = "POSTed to each subscription that wants it, signed the Standard Webhooks way: `webhook-id` (the event id, the " +
+                              "same on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 " +
+                              "of `id.timestamp.body` with the subscription's secret; two signatures during a secret rotation).",
+                Parameters =
+                [
+                    Header("webhook-id", "The event id: deduplicate on it."),
+                    Header("webhook-timestamp", "Unix seconds; reject messages more than 5 minutes away."),
+                    Header("webhook-signature", "Space-separated `v1,<base64>` signatures."),
+                ],
+                RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchemaReference("WebhookEvent", document), Example = Example(type) },
+                    },
+                },
+                Responses = new OpenApiResponses
+                {
+                    ["2XX"] = new OpenApiResponse { Description = "Received; the delivery is done." },
+                    ["410"] = new OpenApiResponse { Description = "Gone: the subscription is disabled." },
+                    ["default"] = new OpenApiResponse { Description = "Any other answer, or none: retried with backoff over hours, then a dead letter." },
+                },
+            };
+            document.Webhooks[type] = new OpenApiPathItem { Operations = new Dictionary<HttpMethod, OpenApiOperation> { [HttpMethod.Post] = operation } };
+        }
+    }
+
+    private static readonly Dictionary<string, string> Summaries = new()
+    {
+        ["ticket.created"] = "A ticket was raised", ["ticket.triaged"] = "Line 1 triaged a ticket to a group",
+        ["ticket.assigned"] = "A ticket moved to another group", ["ticket.escalated"] = "A ticket was escalated to headquarters",
+        ["ticket.hq_returned"] = "Headquarters returned a ticket with guidance", ["ticket.resolved"] = "A ticket was resolved",
+        ["ticket.reopened"] = "The requester reopened a ticket", ["ticket.closed"] = "A ticket closed (confirmed, rejected or auto-closed)",
+        ["ticket.cancelled"] = "A ticket was cancelled", ["ticket.commented"] = "A public comment was added (internal notes are never sent)",
+        ["sla.warning"] = "75 % of a service-level target is used", ["sla.breached"] = "A service-level target was missed",
+    };
+
+    private static OpenApiParameter Header(string name, string description) => new()
+    {
+        Name = name, In = ParameterLocation.Header, Required = true, Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static OpenApiSchema EventSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "One event about a ticket.",
+        Required = new HashSet<string> { "id", "type", "occurredAt", "ticket" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The event id (also webhook-id)." },
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = TicketEvents.Types.Select(t => (JsonNode)JsonValue.Create(t)!).ToList() },
+            ["occurredAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+            ["actor"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Who did it (`system` for the service itself)." },
+            ["ticket"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["id"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+                    ["number"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["category"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["priority"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["status"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["group"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                    ["assignee"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                },
+            },
+            ["details"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), body (commented), clock and deadline (sla.*).",
+            },
+        },
+    };
+
+    private static JsonNode Example(string type)
+    {
+        var example = JsonNode.Parse("""
+            {"id": "evt_5f0c7d2a9b4e4c1f8a3d6e2b1c0a9f87", "type": "", "occurredAt": "2026-12-04T08:00:00Z", "actor": "js-servicedesk",
+             "ticket": {"id": 42, "number": "JS-2026-000042", "unit": "JS", "system": "ERP", "title": "Posting fails", "category": "ApplicationProblem",
+                        "priority": "P3", "status": "Triaged", "group": "JS-L2SYS", "assignee": null},
+             "details": {}}
+            """)!;
+        example["type"] = type;
+        return example;
+    }
+}
