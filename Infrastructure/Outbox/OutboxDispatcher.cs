@@ -64,6 +64,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
     ILogger<OutboxDispatcher> logger)
 {
     private const int Batch = 200;
+    private const int MaxParallelSends = 32;
     private readonly OutboxSql _sql = new(database.Dialect);
     private readonly HqSql _hqSql = new(database.Dialect);
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -75,18 +76,29 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
         try
         {
             if (!await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), TimeSpan.FromMinutes(2), ct)) return new DispatchPass(false, 0, 0, 0);
-            var fannedOut = 0;
-            for (int n; (n = await FanOutAsync(ct)) > 0;) fannedOut += n;
-            var (delivered, failed) = (0, 0);
+            // Rounds of fan-out and delivery, so that under a steady stream of events deliveries start at once.
+            var (fannedOut, delivered, failed) = (0, 0, 0);
             for (var round = 0; round < 50; round++)
             {
+                var fanned = await FanOutAsync(ct);
+                fannedOut += fanned;
                 var due = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<DueDelivery>(
                     new CommandDefinition(_sql.DueDeliveries, new { now = clock.GetUtcNow(), batch = Batch }, cancellationToken: token))).ToList(), ct);
-                if (due.Count == 0) break;
-                var outcomes = await Task.WhenAll(due.Select(d => SendAsync(d, ct)));
-                delivered += outcomes.Count(o => o);
-                failed += outcomes.Count(o => !o);
-                if (outcomes.All(o => !o)) break;
+                if (due.Count == 0)
+                {
+                    if (fanned == 0) break;
+                    continue;
+                }
+                using var slots = new SemaphoreSlim(MaxParallelSends);
+                var outcomes = await Task.WhenAll(due.Select(d => SendAsync(d, slots, ct)));
+                await RecordAsync(outcomes, ct);
+                foreach (var o in outcomes.Where(o => o.DisableSubscription))
+                    logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", o.Delivery.SubscriptionId);
+                foreach (var o in outcomes.Where(o => o.State == "DeadLetter"))
+                    logger.LogWarning("Webhook delivery {Delivery} is a dead letter: {Error}", o.Delivery.Id, o.Error);
+                delivered += outcomes.Count(o => o.State == "Delivered");
+                failed += outcomes.Count(o => o.State != "Delivered");
+                if (fanned == 0 && outcomes.All(o => o.State != "Delivered")) break;
             }
             var sentToHq = hqOptions.Value.IsConfigured ? await SendEscalationsAsync(ct) : 0;
             return new DispatchPass(true, fannedOut, delivered, failed, sentToHq);
@@ -118,36 +130,49 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
             return events.Count;
         }, ct);
 
-    private async Task<bool> SendAsync(DueDelivery d, CancellationToken ct)
+    /// <summary>Sends one delivery and works out what to record; the records of a round are written together.</summary>
+    private async Task<DeliveryOutcome> SendAsync(DueDelivery d, SemaphoreSlim slots, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var secrets = d.PreviousSecret is not null && d.PreviousSecretUntil > now ? new[] { d.Secret, d.PreviousSecret } : [d.Secret];
-        var (status, retryAfter, error) = await sender.SendAsync(d.Url, d.EventId, d.Payload, secrets, now, ct);
-        now = clock.GetUtcNow();
-        if (status is >= 200 and < 300)
+        await slots.WaitAsync(ct);
+        try
         {
-            await WriteAsync(OutboxSql.Delivered, new { d.Id, Status = status, Now = now }, ct);
-            return true;
+            var now = clock.GetUtcNow();
+            var secrets = d.PreviousSecret is not null && d.PreviousSecretUntil > now ? new[] { d.Secret, d.PreviousSecret } : [d.Secret];
+            var (status, retryAfter, error) = await sender.SendAsync(d.Url, d.EventId, d.Payload, secrets, now, ct);
+            now = clock.GetUtcNow();
+            if (status is >= 200 and < 300) return new DeliveryOutcome(d, "Delivered", status, null, null, false);
+            if (status == (int)HttpStatusCode.Gone) return new DeliveryOutcome(d, "Failed", status, "410 Gone: subscription disabled", null, true);
+            var retry = options.Value.Retry;
+            if (d.Attempts + 1 >= retry.MaxAttempts) return new DeliveryOutcome(d, "DeadLetter", status, error, null, false);
+            var delay = Backoff(d.Attempts + 1, retry);
+            if (retryAfter is { } asked && asked > delay) delay = asked < retry.MaxDelay ? asked : retry.MaxDelay;
+            return new DeliveryOutcome(d, "Pending", status, error, now + delay, false);
         }
-        var retry = options.Value.Retry;
-        var attempts = d.Attempts + 1;
-        if (status == (int)HttpStatusCode.Gone)
+        finally
         {
-            await WriteAsync(OutboxSql.Retry, new { d.Id, State = "Failed", Status = status, Error = "410 Gone: subscription disabled", Next = (DateTimeOffset?)null }, ct);
-            await WriteAsync(OutboxSql.Disable, new { Id = d.SubscriptionId, Reason = $"The receiver answered 410 Gone at {now:O}." }, ct);
-            logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", d.SubscriptionId);
-            return false;
+            slots.Release();
         }
-        var dead = attempts >= retry.MaxAttempts;
-        var delay = Backoff(attempts, retry);
-        if (retryAfter is { } asked && asked > delay) delay = asked < retry.MaxDelay ? asked : retry.MaxDelay;
-        await WriteAsync(OutboxSql.Retry, new
-        {
-            d.Id, State = dead ? "DeadLetter" : "Pending", Status = status, Error = error, Next = dead ? (DateTimeOffset?)null : now + delay,
-        }, ct);
-        if (dead) logger.LogWarning("Webhook delivery {Delivery} is a dead letter after {Attempts} attempts: {Error}", d.Id, attempts, error);
-        return false;
     }
+
+    private Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            var now = clock.GetUtcNow();
+            foreach (var o in outcomes)
+            {
+                if (o.State == "Delivered")
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Delivered, new { o.Delivery.Id, o.Status, Now = now }, transaction, cancellationToken: token));
+                else
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Retry,
+                        new { o.Delivery.Id, o.State, o.Status, o.Error, Next = o.NextAttemptAt }, transaction, cancellationToken: token));
+                if (o.DisableSubscription)
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Disable,
+                        new { Id = o.Delivery.SubscriptionId, Reason = $"The receiver answered 410 Gone at {now:O}." }, transaction, cancellationToken: token));
+            }
+            return true;
+        }, ct);
+
+    private sealed record DeliveryOutcome(DueDelivery Delivery, string State, int? Status, string? Error, DateTimeOffset? NextAttemptAt, bool DisableSubscription);
 
     /// <summary>
     /// Sends due escalations to HQ, one ticket's escalations in order. Transient failures (after the client's own retries

@@ -42,5 +42,7 @@ CREATE TABLE dbo.WebhookDeliveries (
 );
 CREATE INDEX IX_WebhookDeliveries_Due ON dbo.WebhookDeliveries (NextAttemptAt) WHERE State = N'Pending';
 CREATE INDEX IX_WebhookDeliveries_Subscription ON dbo.WebhookDeliveries (SubscriptionId, Id);
+-- "Is an older delivery of this ticket still pending?" for in-order delivery per ticket.
+CREATE INDEX IX_WebhookDeliveries_Ticket ON dbo.WebhookDeliveries (SubscriptionId, TicketId, Id) WHERE State = N'Pending';
 
 INSERT INTO dbo.SchedulerLeases (Name, Holder, ExpiresAt) VALUES (N'outbox', N'', '0001-01-01T00:00:00+00:00');

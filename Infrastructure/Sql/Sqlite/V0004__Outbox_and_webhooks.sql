@@ -42,5 +42,7 @@ CREATE TABLE WebhookDeliveries (
 );
 CREATE INDEX IX_WebhookDeliveries_Due ON WebhookDeliveries (NextAttemptAt) WHERE State = 'Pending';
 CREATE INDEX IX_WebhookDeliveries_Subscription ON WebhookDeliveries (SubscriptionId, Id);
+-- "Is an older delivery of this ticket still pending?" for in-order delivery per ticket.
+CREATE INDEX IX_WebhookDeliveries_Ticket ON WebhookDeliveries (SubscriptionId, TicketId, Id) WHERE State = 'Pending';
 
 INSERT INTO SchedulerLeases (Name, Holder, ExpiresAt) VALUES ('outbox', '', '0001-01-01T00:00:00.0000000Z');
