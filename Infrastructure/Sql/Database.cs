@@ -66,6 +66,10 @@ public sealed class Database
             return await work(connection, token);
         }, ct);
 
+    /// <summary>A read-only unit of work that brings its own connection (see <see cref="PreparedReads"/>).</summary>
+    internal Task<T> ReadAsync<T>(Func<DbConnection?, CancellationToken, Task<T>> work, CancellationToken ct, bool openConnection) =>
+        openConnection ? ReadAsync<T>((c, t) => work(c, t), ct) : RunAsync(token => work(null, token), ct);
+
     /// <summary>
     /// A unit of work in one transaction, committed at the end; repeated whole on a transient fault before the commit.
     /// On SQLite the single writer commits the units of work waiting together in one transaction (group commit: one

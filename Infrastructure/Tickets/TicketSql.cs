@@ -76,6 +76,10 @@ public sealed class TicketSql
 
     public string GetMany { get; } = $"SELECT {Columns} FROM Tickets WHERE Id IN @ids";
 
+    /// <summary>One ticket in the caller's scope; requesters pass themselves as @ScopeRequester, everyone else null.</summary>
+    public string GetInScope { get; } =
+        $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND UnitPath >= @ScopeFrom AND UnitPath < @ScopeTo AND (@ScopeRequester IS NULL OR RequesterId = @ScopeRequester)";
+
     public string Get(bool ownOnly) => $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND {Scope(ownOnly)}";
 
     /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
@@ -112,6 +116,7 @@ public sealed class TicketSql
         yield return Update;
         yield return UpdateSla;
         yield return GetMany;
+        yield return GetInScope;
         yield return Lock;
         yield return InsertHistory;
         yield return InsertComment;

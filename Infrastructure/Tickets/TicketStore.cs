@@ -46,6 +46,7 @@ public sealed class StoredComment
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
+    private PreparedReads? _get;
 
     /// <summary>Stores a new ticket with its number (per unit and year), its first history entry and its clocks, in one transaction.</summary>
     public async Task InsertAsync(Ticket ticket, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
@@ -171,10 +172,12 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     public Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
     {
-        var args = ScopeArgs(actor);
-        args.Add("Id", id);
-        return database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Ticket>(
-            new CommandDefinition(_sql.Get(actor.SeesOnlyOwnTickets), args, cancellationToken: token)), ct);
+        _get ??= new PreparedReads(database, _sql.GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
+        var (from, to) = Scope.Range(actor.UnitPath);
+        return _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
+        {
+            ["@Id"] = id, ["@ScopeFrom"] = from, ["@ScopeTo"] = to, ["@ScopeRequester"] = actor.SeesOnlyOwnTickets ? actor.UserId : null,
+        }, ct);
     }
 
     /// <summary>One page, newest first (keyset on Id), plus whether more follow.</summary>

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Itsm.Infrastructure.Sql;
+
+/// <summary>
+/// The hottest read kept prepared. Microsoft.Data.Sqlite prepares every command anew, which for a wide SELECT costs more
+/// than running it; here a few open connections each keep the statement prepared and are reused (SQLite only; other
+/// providers cache plans on the server and go the ordinary way).
+/// </summary>
+public sealed class PreparedReads(Database database, string sql, IReadOnlyList<string> parameters)
+{
+    private const int Keep = 16;
+    private readonly ConcurrentBag<(SqliteConnection Connection, SqliteCommand Command)> _idle = [];
+
+    public async Task<T?> SingleOrDefaultAsync<T>(IReadOnlyDictionary<string, object?> values, CancellationToken ct)
+    {
+        if (database.Dialect.Provider != DatabaseProvider.Sqlite)
+            return await database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<T>(
+                new CommandDefinition(sql, new DynamicParameters(values), cancellationToken: token)), ct);
+
+        return await database.ReadAsync(async (_, token) =>
+        {
+            var (connection, command) = _idle.TryTake(out var kept) ? kept : await OpenAsync(token);
+            try
+            {
+                foreach (var name in parameters) command.Parameters[name].Value = values.GetValueOrDefault(name) ?? DBNull.Value;
+                T? result = default;
+                await using (var reader = await command.ExecuteReaderAsync(token))
+                {
+                    if (await reader.ReadAsync(token))
+                    {
+                        result = reader.GetRowParser<T>()(reader);
+                        if (await reader.ReadAsync(token)) throw new InvalidOperationException("More than one row.");
+                    }
+                }
+                if (_idle.Count < Keep) _idle.Add((connection, command));
+                else await connection.DisposeAsync();
+                return result;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }, ct, openConnection: false);
+    }
+
+    private async Task<(SqliteConnection, SqliteCommand)> OpenAsync(CancellationToken ct)
+    {
+        var connection = (SqliteConnection)await database.OpenAsync(ct);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        command.Prepare();
+        return (connection, command);
+    }
+}
