@@ -54,7 +54,8 @@ await using (var connection = await database.OpenAsync(CancellationToken.None))
             SELECT i, 'JS-2026-' || printf('%07d', i), UnitId, UnitPath, SystemId, Category, Title || ' ' || i, Description, Impact, Urgency,
                    Priority, CASE WHEN i % 10 = 0 THEN 'InProgress' ELSE 'Closed' END, Outcome, GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt,
                    TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue, ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy,
-                   PlanWhat, PlanBackup, PlanTest, PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, Version
+                   PlanWhat, PlanBackup, PlanTest, PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState,
+                   ExternalSystem, ExternalId, i, Version
             FROM n, (SELECT * FROM Tickets WHERE Id = 1)
             """, new { from, to }, transaction);
         await connection.ExecuteAsync("""
