@@ -95,23 +95,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 }
 
 /// <summary>Deletes idempotency keys past their retention, hourly.</summary>
-public sealed class IdempotencyPurge(IdempotencyStore store, Itsm.Infrastructure.Sql.DatabaseState database, TimeProvider clock,
-    ILogger<IdempotencyPurge> logger) : BackgroundService
+public sealed class IdempotencyPurge(IdempotencyStore store, Itsm.Infrastructure.Sql.DatabaseState database, TimeProvider time,
+    ILogger<IdempotencyPurge> logger) : Hosting.PeriodicService(database, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                if (!database.IsPrepared) continue;
-                try { await store.PurgeExpiredAsync(clock.GetUtcNow(), stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Purging idempotency keys failed"); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    private readonly TimeProvider _time = time;
+
+    protected override TimeSpan Interval => TimeSpan.FromHours(1);
+
+    protected override Task RunOnceAsync(CancellationToken ct) => store.PurgeExpiredAsync(_time.GetUtcNow(), ct);
 }

@@ -132,14 +132,8 @@ public static partial class SlaApi
 
     public static async Task<IResult> Notifications(ClaimsPrincipal user, SlaStore store, int? limit, string? cursor, CancellationToken ct)
     {
-        if (limit is < 1 or > TicketsApi.MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}.");
-        long? before = null;
-        if (cursor is not null)
-        {
-            if (!Cursor.TryDecode(cursor, out var last)) return ProblemResults.Invalid("cursor", "cursor is not one this API returned.");
-            before = last;
-        }
-        var size = limit ?? 25;
+        var (size, before, problem) = Paging.Parse(limit, cursor);
+        if (problem is not null) return problem;
         var items = await store.NotificationsForAsync(user.Actor(), before, size + 1, ct);
         var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
             JsonSerializer.Deserialize<JsonElement>(n.Details))).ToList();

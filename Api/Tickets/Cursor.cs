@@ -34,3 +34,17 @@ public static class Cursor
                && value > 0;
     }
 }
+
+/// <summary>The page size and keyset position of a newest-first list, or the problem with them.</summary>
+public static class Paging
+{
+    public static (int Size, long? Before, IResult? Problem) Parse(int? limit, string? cursor)
+    {
+        if (limit is < 1 or > TicketsApi.MaxPageSize)
+            return (0, null, Problems.ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}."));
+        if (cursor is null) return (limit ?? 25, null, null);
+        return Cursor.TryDecode(cursor, out var last)
+            ? (limit ?? 25, last, null)
+            : (0, null, Problems.ProblemResults.Invalid("cursor", "cursor is not one this API returned."));
+    }
+}

@@ -1,3 +1,4 @@
+using Itsm.Api.Hosting;
 using Itsm.Infrastructure.Hq;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -53,25 +54,13 @@ public static class OutboxSetup
     }
 }
 
-/// <summary>Runs a dispatch pass every <c>Outbox:Interval</c> (default 1 s) once the database is ready; stops with the host.</summary>
+/// <summary>Runs a dispatch pass every <c>Outbox:Interval</c> (default 1 s).</summary>
 public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, DatabaseState database, TimeProvider clock, IConfiguration configuration,
-    ILogger<OutboxDispatcherService> logger) : BackgroundService
+    ILogger<OutboxDispatcherService> logger) : PeriodicService(database, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Outbox:Enabled", true)) return;
-        using var timer = new PeriodicTimer(configuration.GetValue("Outbox:Interval", TimeSpan.FromSeconds(1)), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                if (!database.IsPrepared) continue;
-                try { await dispatcher.RunPassAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Outbox pass failed; the next pass resumes"); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override bool Enabled => configuration.GetValue("Outbox:Enabled", true);
+
+    protected override TimeSpan Interval => configuration.GetValue("Outbox:Interval", TimeSpan.FromSeconds(1));
+
+    protected override Task RunOnceAsync(CancellationToken ct) => dispatcher.RunPassAsync(ct);
 }

@@ -108,14 +108,8 @@ public static class WebhooksApi
     public static async Task<IResult> Deliveries(string id, ClaimsPrincipal user, WebhookStore store, int? limit, string? cursor, CancellationToken ct)
     {
         if (await InScope(id, user, store, ct) is null) return NotFound(id);
-        if (limit is < 1 or > TicketsApi.MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}.");
-        long? before = null;
-        if (cursor is not null)
-        {
-            if (!Cursor.TryDecode(cursor, out var last)) return ProblemResults.Invalid("cursor", "cursor is not one this API returned.");
-            before = last;
-        }
-        var size = limit ?? 25;
+        var (size, before, problem) = Paging.Parse(limit, cursor);
+        if (problem is not null) return problem;
         var items = await store.DeliveriesAsync(id, before, size + 1, ct);
         var page = items.Take(size).ToList();
         return TypedResults.Ok(new DeliveryPage(page, items.Count > size ? Cursor.Encode(page[^1].Id) : null));
