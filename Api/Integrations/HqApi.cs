@@ -46,7 +46,7 @@ public static class HqApi
             .WithSummary("Send a failed escalation to HQ again (Engineer, ItManager)").Produces<HqEscalation>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var integrations = api.MapGroup("/integrations").WithTags("Escalation to HQ");
-        integrations.MapPost("/hq/events", HqEvents).WithName("ReceiveHqEvent")
+        integrations.MapPost("/hq/events", HqEvents).WithName("ReceiveHqEvent").Accepts<HqEvent>("application/json")
             .WithSummary("Events from the HQ system (its Integration key, signed the Standard Webhooks way): acknowledged, returned, resolved")
             .WithDescription("Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` " +
                              "(`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; " +
