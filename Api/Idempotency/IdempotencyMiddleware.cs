@@ -2,13 +2,15 @@ using System.Security.Cryptography;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Infrastructure.Idempotency;
+using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Api.Idempotency;
 
 /// <summary>
 /// <c>Idempotency-Key</c> on any POST (IETF httpapi draft): per caller, a retry of the same request gets the stored
 /// status and body with <c>Idempotent-Replayed: true</c>; the same key with another request is 422; the same key still
-/// in flight is 409. Keys are kept 24 hours. Server failures (5xx) are not stored, so a retry runs again.
+/// in flight is 409. Keys are kept 24 hours. Server failures (5xx) are not stored, so a retry runs again, except when a
+/// commit's outcome is unknown: then the key stays claimed until it is taken for abandoned (10 minutes).
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -33,7 +35,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 
         var caller = context.User.Actor().UserId;
         var hash = await FingerprintAsync(context.Request);
-        var (outcome, stored) = await store.ClaimAsync(caller, key, hash, clock.GetUtcNow(), context.RequestAborted);
+        var (outcome, stored, claim) = await store.ClaimAsync(caller, key, hash, clock.GetUtcNow(), context.RequestAborted);
         switch (outcome)
         {
             case ClaimOutcome.DifferentRequest:
@@ -60,9 +62,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await next(context);
         }
+        catch (DatabaseUnavailableException e) when (e.InnerException is CommitOutcomeUnknownException)
+        {
+            // The change may have been saved: the key stays claimed (409 to a retry) rather than let a retry do it twice.
+            throw;
+        }
         catch
         {
-            await store.ReleaseAsync(caller, key, CancellationToken.None);
+            await store.ReleaseAsync(claim!, CancellationToken.None);
             throw;
         }
         finally
@@ -70,12 +77,21 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             context.Response.Body = original;
         }
         var body = buffer.ToArray();
-        if (context.Response.StatusCode >= 500) await store.ReleaseAsync(caller, key, CancellationToken.None);
-        else
+        try
         {
-            var headers = ReplayedHeaders.Where(h => context.Response.Headers.ContainsKey(h))
-                .ToDictionary(h => h, h => context.Response.Headers[h].ToString());
-            await store.CompleteAsync(caller, key, new StoredResponse(context.Response.StatusCode, headers, body), CancellationToken.None);
+            if (context.Response.StatusCode >= 500) await store.ReleaseAsync(claim!, CancellationToken.None);
+            else
+            {
+                var headers = ReplayedHeaders.Where(h => context.Response.Headers.ContainsKey(h))
+                    .ToDictionary(h => h, h => context.Response.Headers[h].ToString());
+                await store.CompleteAsync(claim!, new StoredResponse(context.Response.StatusCode, headers, body), CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)
+        {
+            // The request itself is done: its caller gets its answer; a retry finds the key claimed until it is abandoned.
+            context.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>()
+                .LogWarning(e, "Could not store the outcome for Idempotency-Key {Key}", key);
         }
         await original.WriteAsync(body, context.RequestAborted);
     }

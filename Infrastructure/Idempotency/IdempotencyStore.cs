@@ -8,6 +8,9 @@ public enum ClaimOutcome { Claimed, Replay, DifferentRequest, InFlight }
 
 public sealed record StoredResponse(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body);
 
+/// <summary>A claim on a key: only its holder completes or releases it.</summary>
+public sealed record KeyClaim(string Caller, string Key, string Token);
+
 /// <summary>
 /// Idempotency keys per caller: the first request with a key claims it, its response is stored, and a retry with the
 /// same key and the same request gets that response again. Keys are kept for <see cref="Retention"/>.
@@ -16,42 +19,60 @@ public sealed class IdempotencyStore(Database database)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    /// <summary>A claim older than this is taken to belong to a request that never finished (the process stopped).</summary>
-    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A claim older than this is taken to belong to a request that never finished (the process stopped); it is far
+    /// longer than any request can run, retries and queues included.
+    /// </summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
-    public Task<(ClaimOutcome Outcome, StoredResponse? Response)> ClaimAsync(string caller, string key, string hash, DateTimeOffset now, CancellationToken ct) =>
-        database.WriteAsync<(ClaimOutcome, StoredResponse?)>(async (connection, transaction, token) =>
+    public async Task<(ClaimOutcome Outcome, StoredResponse? Response, KeyClaim? Claim)> ClaimAsync(
+        string caller, string key, string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        var claim = new KeyClaim(caller, key, Guid.NewGuid().ToString("N"));
+        try
         {
-            var args = new { caller, key, hash, now, expires = now + Retention };
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(IdempotencySql.Find, args, transaction, cancellationToken: token));
-            if (row is null)
+            return await database.WriteAsync<(ClaimOutcome, StoredResponse?, KeyClaim?)>(async (connection, transaction, token) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Insert, args, transaction, cancellationToken: token));
-                return (ClaimOutcome.Claimed, null);
-            }
-            var expired = row.ExpiresAt < now;
-            var abandoned = row.State == "InFlight" && row.CreatedAt + AbandonedAfter < now;
-            if (expired || abandoned)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Reclaim, args, transaction, cancellationToken: token));
-                return (ClaimOutcome.Claimed, null);
-            }
-            if (row.RequestHash != hash) return (ClaimOutcome.DifferentRequest, null);
-            if (row.State == "InFlight") return (ClaimOutcome.InFlight, null);
-            return (ClaimOutcome.Replay, new StoredResponse(row.ResponseStatus ?? 200,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(row.ResponseHeaders ?? "{}")!, row.ResponseBody ?? []));
-        }, ct);
+                var args = new { caller, key, hash, now, expires = now + Retention, token = claim.Token };
+                var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(IdempotencySql.Find, args, transaction, cancellationToken: token));
+                if (row is null)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Insert, args, transaction, cancellationToken: token));
+                    return (ClaimOutcome.Claimed, null, claim);
+                }
+                var expired = row.ExpiresAt < now;
+                var abandoned = row.State == "InFlight" && row.CreatedAt + AbandonedAfter < now;
+                if (expired || abandoned)
+                {
+                    // Only if nobody reclaimed it since we read it.
+                    var reclaimed = await connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Reclaim,
+                        new { caller, key, hash, now, expires = now + Retention, token = claim.Token, seenToken = row.ClaimToken }, transaction, cancellationToken: token));
+                    return reclaimed == 1 ? (ClaimOutcome.Claimed, null, claim) : (ClaimOutcome.InFlight, null, null);
+                }
+                if (row.RequestHash != hash) return (ClaimOutcome.DifferentRequest, null, null);
+                if (row.State == "InFlight") return (ClaimOutcome.InFlight, null, null);
+                return (ClaimOutcome.Replay, new StoredResponse(row.ResponseStatus ?? 200,
+                    JsonSerializer.Deserialize<Dictionary<string, string>>(row.ResponseHeaders ?? "{}")!, row.ResponseBody ?? []), null);
+            }, ct);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Another request inserted the same key between our read and our insert (SQL Server): it is in flight.
+            return (ClaimOutcome.InFlight, null, null);
+        }
+    }
 
-    public Task CompleteAsync(string caller, string key, StoredResponse response, CancellationToken ct) =>
+    public Task CompleteAsync(KeyClaim claim, StoredResponse response, CancellationToken ct) =>
         database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Complete, new
         {
-            caller, key, status = response.Status, headers = JsonSerializer.Serialize(response.Headers), body = response.Body,
+            caller = claim.Caller, key = claim.Key, token = claim.Token, status = response.Status,
+            headers = JsonSerializer.Serialize(response.Headers), body = response.Body,
         }, transaction, cancellationToken: token)), ct);
 
     /// <summary>Gives the key up when the request produced nothing worth replaying (a server-side failure).</summary>
-    public Task ReleaseAsync(string caller, string key, CancellationToken ct) =>
-        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
-            new CommandDefinition(IdempotencySql.Release, new { caller, key }, transaction, cancellationToken: token)), ct);
+    public Task ReleaseAsync(KeyClaim claim, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(IdempotencySql.Release,
+            new { caller = claim.Caller, key = claim.Key, token = claim.Token }, transaction, cancellationToken: token)), ct);
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) =>
         database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
@@ -60,6 +81,7 @@ public sealed class IdempotencyStore(Database database)
     private sealed class Row
     {
         public string RequestHash { get; init; } = "";
+        public string ClaimToken { get; init; } = "";
         public string State { get; init; } = "";
         public int? ResponseStatus { get; init; }
         public string? ResponseHeaders { get; init; }

@@ -21,6 +21,7 @@ CREATE TABLE dbo.IdempotencyKeys (
     CallerId         nvarchar(64)   NOT NULL,
     IdempotencyKey   nvarchar(255)  NOT NULL,
     RequestHash      nvarchar(64)   NOT NULL,
+    ClaimToken       nvarchar(40)   NOT NULL,
     State            nvarchar(10)   NOT NULL CONSTRAINT CK_IdempotencyKeys_State CHECK (State IN (N'InFlight', N'Done')),
     ResponseStatus   int            NULL,
     ResponseHeaders  nvarchar(max)  NULL,

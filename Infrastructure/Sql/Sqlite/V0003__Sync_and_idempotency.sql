@@ -18,6 +18,7 @@ CREATE TABLE IdempotencyKeys (
     CallerId         TEXT NOT NULL,
     IdempotencyKey   TEXT NOT NULL,
     RequestHash      TEXT NOT NULL,
+    ClaimToken       TEXT NOT NULL,
     State            TEXT NOT NULL CHECK (State IN ('InFlight', 'Done')),
     ResponseStatus   INTEGER NULL,
     ResponseHeaders  TEXT NULL,
