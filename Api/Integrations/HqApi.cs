@@ -107,7 +107,8 @@ public static class HqApi
 
         if (await hq.ByEventAsync(e.EscalationId, ct) is not { } escalation)
             return ProblemResults.NotFound($"No escalation '{e.EscalationId}' was sent to HQ.");
-        var ticket = (await tickets.GetAsync(escalation.TicketId, actor, ct))!;
+        if (await tickets.GetAsync(escalation.TicketId, actor, ct) is not { } ticket)
+            return TicketsApi.NotFound(escalation.TicketId);
         if (await hq.SeenAsync(id, ct)) return TypedResults.Ok(new HqEventOutcome("duplicate", ticket.Id, ticket.Status));
 
         var state = e.Type switch { "acknowledged" => "Acknowledged", "returned" => "Returned", _ => "Resolved" };

@@ -124,6 +124,12 @@ public sealed class Ticket
     /// <summary>Called by the store once the ticket has its identity.</summary>
     public void Identify(long id, string number) => (Id, Number) = (id, number);
 
+    /// <summary>Drops history entries made after the first <paramref name="count"/> (a store retrying a unit of work).</summary>
+    public void RewindChanges(int count)
+    {
+        if (count < _changes.Count) _changes.RemoveRange(count, _changes.Count - count);
+    }
+
     /// <summary>Called by the store once a change is saved.</summary>
     public void Saved(int version)
     {

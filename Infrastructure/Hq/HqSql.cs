@@ -14,11 +14,11 @@ public sealed class HqSql(SqlDialect dialect)
     public const string Sent = """
         UPDATE HqEscalations SET State = 'Sent', Attempts = Attempts + 1, LastStatus = @Status, LastError = NULL, NextAttemptAt = NULL,
             HqReference = COALESCE(@Reference, HqReference), UpdatedAt = @Now
-        WHERE Id = @Id
+        WHERE Id = @Id AND State = 'Queued'
         """;
     public const string Retry = """
         UPDATE HqEscalations SET State = @State, Attempts = Attempts + 1, LastStatus = @Status, LastError = @Error, NextAttemptAt = @Next, UpdatedAt = @Now
-        WHERE Id = @Id
+        WHERE Id = @Id AND State = 'Queued'
         """;
     public const string Requeue = """
         UPDATE HqEscalations SET State = 'Queued', Attempts = 0, NextAttemptAt = @Now, UpdatedAt = @Now WHERE Id = @Id AND State = 'Failed'

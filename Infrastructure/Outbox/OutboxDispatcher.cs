@@ -65,6 +65,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
 {
     private const int Batch = 200;
     private const int MaxParallelSends = 32;
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
     private readonly OutboxSql _sql = new(database.Dialect);
     private readonly HqSql _hqSql = new(database.Dialect);
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -75,11 +76,13 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
         await _oneAtATime.WaitAsync(ct);
         try
         {
-            if (!await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), TimeSpan.FromMinutes(2), ct)) return new DispatchPass(false, 0, 0, 0);
+            if (!await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), LeaseDuration, ct)) return new DispatchPass(false, 0, 0, 0);
             // Rounds of fan-out and delivery, so that under a steady stream of events deliveries start at once.
             var (fannedOut, delivered, failed) = (0, 0, 0);
             for (var round = 0; round < 50; round++)
             {
+                // A pass can outlast the lease: renew it each round, and stop if another instance has taken over.
+                if (round > 0 && !await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), LeaseDuration, ct)) break;
                 var fanned = await FanOutAsync(ct);
                 fannedOut += fanned;
                 var due = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<DueDelivery>(
@@ -91,7 +94,8 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                 }
                 using var slots = new SemaphoreSlim(MaxParallelSends);
                 var outcomes = await Task.WhenAll(due.Select(d => SendAsync(d, slots, ct)));
-                await RecordAsync(outcomes, ct);
+                // What was sent is recorded even when the host is stopping, so it is not sent again.
+                await RecordAsync(outcomes, CancellationToken.None);
                 foreach (var o in outcomes.Where(o => o.DisableSubscription))
                     logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", o.Delivery.SubscriptionId);
                 foreach (var o in outcomes.Where(o => o.State == "DeadLetter"))
@@ -133,7 +137,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
     /// <summary>Sends one delivery and works out what to record; the records of a round are written together.</summary>
     private async Task<DeliveryOutcome> SendAsync(DueDelivery d, SemaphoreSlim slots, CancellationToken ct)
     {
-        await slots.WaitAsync(ct);
+        await slots.WaitAsync(CancellationToken.None);
         try
         {
             var now = clock.GetUtcNow();
@@ -147,6 +151,10 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
             var delay = Backoff(d.Attempts + 1, retry);
             if (retryAfter is { } asked && asked > delay) delay = asked < retry.MaxDelay ? asked : retry.MaxDelay;
             return new DeliveryOutcome(d, "Pending", status, error, now + delay, false);
+        }
+        catch (Exception e)
+        {
+            return new DeliveryOutcome(d, "Pending", null, e.Message, clock.GetUtcNow() + options.Value.Retry.BaseDelay, false);
         }
         finally
         {
@@ -184,6 +192,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
         var sent = 0;
         for (var round = 0; round < 50; round++)
         {
+            if (!await leases.TakeLeaseAsync("outbox", _instance, clock.GetUtcNow(), LeaseDuration, ct)) break;
             var due = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<DueEscalation>(
                 new CommandDefinition(_hqSql.Due, new { now = clock.GetUtcNow(), batch = Batch }, cancellationToken: token))).ToList(), ct);
             if (due.Count == 0) break;

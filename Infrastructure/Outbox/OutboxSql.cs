@@ -18,11 +18,11 @@ public sealed class OutboxSql(SqlDialect dialect)
     public const string Delivered = """
         UPDATE WebhookDeliveries SET State = 'Delivered', Attempts = Attempts + 1, LastStatus = @Status, LastError = NULL,
             NextAttemptAt = NULL, DeliveredAt = @Now
-        WHERE Id = @Id
+        WHERE Id = @Id AND State = 'Pending'
         """;
     public const string Retry = """
         UPDATE WebhookDeliveries SET State = @State, Attempts = Attempts + 1, LastStatus = @Status, LastError = @Error, NextAttemptAt = @Next
-        WHERE Id = @Id
+        WHERE Id = @Id AND State = 'Pending'
         """;
     public const string Replay = "UPDATE WebhookDeliveries SET State = 'Pending', NextAttemptAt = @Now WHERE Id = @Id AND SubscriptionId = @SubscriptionId";
     public const string Disable = "UPDATE WebhookSubscriptions SET Enabled = 0, DisabledReason = @Reason WHERE Id = @Id";

@@ -134,9 +134,9 @@ public sealed class Database
                 }
                 catch (Exception e)
                 {
+                    outcomes[i] = (null, e);
                     await transaction.RollbackAsync("unit");
                     await transaction.ReleaseAsync("unit");
-                    outcomes[i] = (null, e);
                 }
             }
             await CommitAsync(transaction);

@@ -46,7 +46,7 @@ public sealed class StoredComment
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
-    private PreparedReads? _get;
+    private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
 
     /// <summary>Stores a new ticket with its number (per unit and year), its first history entry and its clocks, in one transaction.</summary>
     public async Task InsertAsync(Ticket ticket, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
@@ -81,8 +81,11 @@ public sealed class TicketStore(Database database, SlaStore sla)
     public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, ClockMover? moveClocks, CancellationToken ct,
         Func<DbConnection, DbTransaction, CancellationToken, Task>? alongside = null)
     {
+        var changesBefore = ticket.Changes.Count;
         var saved = await database.WriteAsync(async (connection, transaction, token) =>
         {
+            // A retried attempt starts from the change as the caller made it, not with the clocks' entries of the last attempt.
+            ticket.RewindChanges(changesBefore);
             var args = Parameters(ticket);
             args.Add("ExpectedVersion", expectedVersion);
             if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: token)) == 0) return false;
@@ -172,7 +175,6 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     public Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
     {
-        _get ??= new PreparedReads(database, _sql.GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
         var (from, to) = Scope.Range(actor.UnitPath);
         return _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
         {

@@ -16,16 +16,26 @@ public static class WebhookSigner
 
     public static string NewSecret() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static string Sign(string secret, string id, long timestamp, string body)
+    public static string Sign(string secret, string id, long timestamp, string body) =>
+        "v1," + Convert.ToBase64String(HMACSHA256.HashData(KeyOf(secret), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
+
+    /// <summary>A <c>whsec_</c> secret's bytes are its base64; any other secret is taken as text.</summary>
+    private static byte[] KeyOf(string secret)
     {
-        var key = Convert.FromBase64String(secret.StartsWith(Prefix, StringComparison.Ordinal) ? secret[Prefix.Length..] : secret);
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
+        if (secret.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            var encoded = secret[Prefix.Length..];
+            var bytes = new byte[encoded.Length];
+            if (Convert.TryFromBase64String(encoded, bytes, out var written)) return bytes[..written];
+        }
+        return Encoding.UTF8.GetBytes(secret);
     }
 
     /// <summary>Checks a signature header the way a receiver does: any listed v1 signature matches, the timestamp within ±5 minutes.</summary>
     public static bool Verify(string secret, string id, string timestampHeader, string signatureHeader, string body, DateTimeOffset now)
     {
-        if (!long.TryParse(timestampHeader, out var timestamp) || Math.Abs(now.ToUnixTimeSeconds() - timestamp) > 300) return false;
+        var seconds = now.ToUnixTimeSeconds();
+        if (!long.TryParse(timestampHeader, out var timestamp) || timestamp < seconds - 300 || timestamp > seconds + 300) return false;
         var expected = Encoding.ASCII.GetBytes(Sign(secret, id, timestamp, body));
         return signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), expected));

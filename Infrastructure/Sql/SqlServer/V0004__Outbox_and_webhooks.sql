@@ -42,6 +42,8 @@ CREATE TABLE dbo.WebhookDeliveries (
 );
 CREATE INDEX IX_WebhookDeliveries_Due ON dbo.WebhookDeliveries (NextAttemptAt) WHERE State = N'Pending';
 CREATE INDEX IX_WebhookDeliveries_Subscription ON dbo.WebhookDeliveries (SubscriptionId, Id);
+-- One delivery per subscription and event, whatever two dispatchers might do.
+CREATE UNIQUE INDEX UX_WebhookDeliveries_Event ON dbo.WebhookDeliveries (SubscriptionId, EventId);
 -- "Is an older delivery of this ticket still pending?" for in-order delivery per ticket.
 CREATE INDEX IX_WebhookDeliveries_Ticket ON dbo.WebhookDeliveries (SubscriptionId, TicketId, Id) WHERE State = N'Pending';
 

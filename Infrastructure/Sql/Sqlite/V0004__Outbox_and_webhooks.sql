@@ -42,6 +42,8 @@ CREATE TABLE WebhookDeliveries (
 );
 CREATE INDEX IX_WebhookDeliveries_Due ON WebhookDeliveries (NextAttemptAt) WHERE State = 'Pending';
 CREATE INDEX IX_WebhookDeliveries_Subscription ON WebhookDeliveries (SubscriptionId, Id);
+-- One delivery per subscription and event, whatever two dispatchers might do.
+CREATE UNIQUE INDEX UX_WebhookDeliveries_Event ON WebhookDeliveries (SubscriptionId, EventId);
 -- "Is an older delivery of this ticket still pending?" for in-order delivery per ticket.
 CREATE INDEX IX_WebhookDeliveries_Ticket ON WebhookDeliveries (SubscriptionId, TicketId, Id) WHERE State = 'Pending';
 
