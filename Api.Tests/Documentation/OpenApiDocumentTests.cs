@@ -21,7 +21,7 @@ public sealed class OpenApiDocumentTests
     {
         using var client = _app.As(null);
         var served = Normalize(await client.Http.GetStringAsync("/openapi/v1.yaml"));
-        var path = Path.Combine(RepositoryRoot(), "openapi.yaml");
+        var path = Path.Combine(Repository.Root(), "openapi.yaml");
 
         if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI") == "1")
             await File.WriteAllTextAsync(path, served);
@@ -79,10 +79,4 @@ public sealed class OpenApiDocumentTests
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd() + "\n";
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Itsm.sln"))) return directory.FullName;
-        throw new InvalidOperationException("Itsm.sln not found above " + AppContext.BaseDirectory);
-    }
 }

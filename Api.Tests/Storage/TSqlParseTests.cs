@@ -1,3 +1,4 @@
+using Itsm.Api.Tests.Setup;
 using System.Text.RegularExpressions;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sql;
@@ -57,7 +58,7 @@ public sealed partial class TSqlParseTests
     [Test]
     public void Sql_IsWrittenOnlyInTheCatalogues()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var allowed = new[] { "Sql.cs", "SqlDialect.cs", "Migrator.cs" };
         var offenders = Directory.EnumerateFiles(Path.Combine(root, "Infrastructure"), "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "Api"), "*.cs", SearchOption.AllDirectories))
@@ -85,12 +86,6 @@ public sealed partial class TSqlParseTests
         return line.Length > 80 ? line[..80] + "…" : line;
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Itsm.sln"))) return directory.FullName;
-        throw new InvalidOperationException("Itsm.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"IN @(\w+)")]
     private static partial Regex ListParameter();

@@ -67,8 +67,7 @@ public sealed class Database
         }, ct);
 
     /// <summary>A read-only unit of work that brings its own connection (see <see cref="PreparedReads"/>).</summary>
-    internal Task<T> ReadAsync<T>(Func<DbConnection?, CancellationToken, Task<T>> work, CancellationToken ct, bool openConnection) =>
-        openConnection ? ReadAsync<T>((c, t) => work(c, t), ct) : RunAsync(token => work(null, token), ct);
+    internal Task<T> ReadOwnConnectionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) => RunAsync(work, ct);
 
     /// <summary>
     /// A unit of work in one transaction, committed at the end; repeated whole on a transient fault before the commit.

@@ -21,7 +21,7 @@ public sealed class PreparedReads(Database database, string sql, IReadOnlyList<s
             return await database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<T>(
                 new CommandDefinition(sql, new DynamicParameters(values), cancellationToken: token)), ct);
 
-        return await database.ReadAsync(async (_, token) =>
+        return await database.ReadOwnConnectionAsync(async token =>
         {
             var (connection, command) = _idle.TryTake(out var kept) ? kept : await OpenAsync(token);
             try
@@ -45,7 +45,7 @@ public sealed class PreparedReads(Database database, string sql, IReadOnlyList<s
                 await connection.DisposeAsync();
                 throw;
             }
-        }, ct, openConnection: false);
+        }, ct);
     }
 
     private async Task<(SqliteConnection, SqliteCommand)> OpenAsync(CancellationToken ct)

@@ -80,8 +80,6 @@ public sealed class TicketSql
     public string GetInScope { get; } =
         $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND UnitPath >= @ScopeFrom AND UnitPath < @ScopeTo AND (@ScopeRequester IS NULL OR RequesterId = @ScopeRequester)";
 
-    public string Get(bool ownOnly) => $"SELECT {Columns} FROM Tickets WHERE Id = @Id AND {Scope(ownOnly)}";
-
     /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
     public string List(bool ownOnly, ListFilters filters, int limit)
     {
@@ -124,7 +122,6 @@ public sealed class TicketSql
         yield return Comments;
         foreach (var ownOnly in new[] { false, true })
         {
-            yield return Get(ownOnly);
             yield return List(ownOnly, ListFilters.None, 25);
             yield return List(ownOnly, Enum.GetValues<ListFilters>().Aggregate((a, b) => a | b), 200);
             foreach (var filter in Enum.GetValues<ListFilters>().Where(f => f != ListFilters.None))
