@@ -26,6 +26,7 @@ public sealed class StoreContractTests(DatabaseProvider provider)
     private string _connectionString = "";
     private Database _database = null!;
     private TicketStore _tickets = null!;
+    private TicketChanges _changes = null!;
     private SlaStore _sla = null!;
     private SlaEngine _engine = null!;
     private OrganisationStore _organisation = null!;
@@ -42,6 +43,7 @@ public sealed class StoreContractTests(DatabaseProvider provider)
         await _sla.EnsureDefaultsAsync(Now, CancellationToken.None);
         _engine = new SlaEngine(_sla, TimeProvider.System);
         _tickets = new TicketStore(_database, _sla);
+        _changes = new TicketChanges(_database, _tickets, _sla, _engine, TimeProvider.System);
         _organisation = new OrganisationStore(_database);
     }
 
@@ -119,13 +121,18 @@ public sealed class StoreContractTests(DatabaseProvider provider)
     public async Task Update_FromAStaleVersion_SavesNothing()
     {
         var ticket = await RaiseAsync("JS", "stale");
-        var a = (await _tickets.GetAsync(ticket.Id, JsManager, CancellationToken.None))!;
-        var b = (await _tickets.GetAsync(ticket.Id, JsManager, CancellationToken.None))!;
-        Assert.That(a.Cancel(JsRequester, Now, "one"), Is.Null);
-        Assert.That(b.Cancel(JsRequester, Now, "two"), Is.Null);
+        TicketChange? first = null;
 
-        Assert.That(await _tickets.UpdateAsync(a, 1, CancellationToken.None), Is.True);
-        Assert.That(await _tickets.UpdateAsync(b, 1, CancellationToken.None), Is.False);
+        // The second change loads version 1; before it saves, the first (also from version 1) saves.
+        var second = await _changes.ApplyAsync(ticket.Id, JsManager, TicketAction.Cancel, t => t.Version == 1, async (b, _, _) =>
+        {
+            first = await _changes.ApplyAsync(ticket.Id, JsManager, TicketAction.Cancel, t => t.Version == 1,
+                (a, _, _) => Task.FromResult<object?>(a.Cancel(JsRequester, Now, "one")), null, CancellationToken.None);
+            return b.Cancel(JsRequester, Now, "two");
+        }, null, CancellationToken.None);
+
+        Assert.That((first?.Result, second.Result), Is.EqualTo(((ChangeResult?)ChangeResult.Saved, ChangeResult.Stale)));
+        Assert.That(second.Ticket!.Version, Is.EqualTo(2), "a stale change answers with the ticket as it is now");
 
         var history = await _tickets.HistoryAsync(ticket.Id, true, CancellationToken.None);
         Assert.That(history.Select(h => h.Action), Is.EqualTo(new[] { "request", "cancel" }));
@@ -201,9 +208,8 @@ public sealed class StoreContractTests(DatabaseProvider provider)
             by ?? JsRequester, unit, system, matrix, Now);
         Assert.That(error, Is.Null);
         var sla = await _engine.ContextAsync(null, CancellationToken.None);
-        ticket!.UnderSlaPolicy(sla.Policy.Version);
-        await _tickets.InsertAsync(ticket, sla.StartClocks, CancellationToken.None);
-        return ticket!;
+        var (saved, _) = await _changes.RaiseAsync(ticket!, sla, CancellationToken.None);
+        return saved;
     }
 
     private static Actor Person(string id, string unit, string path, Role role) =>

@@ -32,20 +32,22 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
     }
 
     [Test]
-    public async Task Store_SavingTwoCopiesLoadedAtTheSameVersion_SavesOnlyTheFirst()
+    public async Task Changes_TwoLoadedAtTheSameVersion_SavesOnlyTheFirstToSave()
     {
         var ticket = await _given.TicketIn(TicketStatus.InProgress);
-        var store = _app.Services.GetRequiredService<TicketStore>();
+        var changes = _app.Services.GetRequiredService<TicketChanges>();
         var engineer = new Actor("js-engineer", "JS engineer", "JS", "/HQ/JS/", new HashSet<Role> { Role.Engineer }, new HashSet<string> { "JS-L2SYS" });
-        var first = (await store.GetAsync(ticket.Id, engineer, CancellationToken.None))!;
-        var second = (await store.GetAsync(ticket.Id, engineer, CancellationToken.None))!;
-        var now = _app.Clock.GetUtcNow();
-        Assert.That(first.Hold(engineer, now, "Waiting"), Is.Null);
-        Assert.That(second.Resolve(engineer, now, ResolutionCode.Fixed, "Done", now.AddDays(7)), Is.Null);
+        TicketChange? hold = null;
 
-        Assert.That(await store.UpdateAsync(first, ticket.Version, CancellationToken.None), Is.True);
-        Assert.That(await store.UpdateAsync(second, ticket.Version, CancellationToken.None), Is.False);
+        // The resolve loads the ticket; before it saves, a hold loaded at the same version saves.
+        var resolve = await changes.ApplyAsync(ticket.Id, engineer, TicketAction.Resolve, t => t.Version == ticket.Version, async (second, _, now) =>
+        {
+            hold = await changes.ApplyAsync(ticket.Id, engineer, TicketAction.Hold, t => t.Version == ticket.Version,
+                (first, _, at) => Task.FromResult<object?>(first.Hold(engineer, at, "Waiting")), null, CancellationToken.None);
+            return second.Resolve(engineer, now, ResolutionCode.Fixed, "Done", now.AddDays(7));
+        }, null, CancellationToken.None);
 
+        Assert.That((hold?.Result, resolve.Result), Is.EqualTo(((ChangeResult?)ChangeResult.Saved, ChangeResult.Stale)));
         var stored = await _given.ItManager.GetTicketAsync(ticket.Id);
         Assert.That((stored.Status, stored.Version), Is.EqualTo((TicketStatus.OnHold, ticket.Version + 1)));
         var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray();

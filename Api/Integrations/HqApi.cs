@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Api.Tickets;
+using Itsm.Domain.Escalations;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Hq;
@@ -12,11 +12,15 @@ using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Tickets;
 using Itsm.Infrastructure.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace Itsm.Api.Integrations;
 
-public sealed record HqResolution(ResolutionCode Code, string Text);
+public sealed record HqResolution(
+    [property: Required] ResolutionCode? Code,
+    [property: Required, StringLength(4000, MinimumLength = 1)] string Text);
 
 /// <summary>An event from the HQ system about an escalation it received (identified by the escalation's id).</summary>
 /// <param name="Type"><c>acknowledged</c>, <c>returned</c> (with <c>guidance</c>) or <c>resolved</c> (with <c>resolution</c>).</param>
@@ -27,7 +31,12 @@ public sealed record HqEvent(
     [property: Required, StringLength(40, MinimumLength = 1)] string EscalationId,
     [property: StringLength(200)] string? Reference = null,
     [property: StringLength(4000)] string? Guidance = null,
-    HqResolution? Resolution = null);
+    HqResolution? Resolution = null)
+{
+    /// <summary>The validated event in the domain's words: its type as <see cref="HqEventType"/>.</summary>
+    public HqAnswer ToAnswer() => new(Enum.Parse<HqEventType>(Type, ignoreCase: true), EscalationId, Reference, Guidance,
+        Resolution?.Code, Resolution?.Text);
+}
 
 public sealed record HqEventOutcome(string Status, long TicketId, TicketStatus TicketStatus);
 
@@ -78,8 +87,8 @@ public static class HqApi
         return TypedResults.Accepted($"/api/v1/tickets/{id}/escalation", await hq.LatestAsync(id, ct));
     }
 
-    public static async Task<IResult> HqEvents(HttpRequest request, ClaimsPrincipal user, IOptions<HqOptions> options, HqStore hq, TicketStore tickets,
-        SlaEngine sla, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> HqEvents(HttpRequest request, ClaimsPrincipal user, IOptions<HqOptions> options, IOptions<JsonOptions> json,
+        EscalationEvents events, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
         if (!actor.Has(Role.Integration) || !actor.IsAtHq)
@@ -87,56 +96,63 @@ public static class HqApi
         if (options.Value.CallbackSecret is not { Length: > 0 } secret)
             return ProblemResults.NotFound("HQ callbacks are not configured (Hq:CallbackSecret).");
 
+        // The signature covers the exact bytes: verify them first, then bind and validate like any other body.
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(ct);
         var (id, timestamp, signature) = (request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
             request.Headers["webhook-signature"].ToString());
-        var now = clock.GetUtcNow();
-        if (id.Length is 0 or > 200 || !WebhookSigner.Verify(secret, id, timestamp, signature, body, now))
+        if (id.Length is 0 or > 200 || !WebhookSigner.Verify(secret, id, timestamp, signature, body, clock.GetUtcNow()))
             return ProblemResults.Problem(401, "bad-signature", "Signature not valid",
                 "webhook-id, webhook-timestamp (within 5 minutes) and a webhook-signature made with the shared callback secret are required.");
 
         HqEvent? e;
-        try { e = JsonSerializer.Deserialize<HqEvent>(body, Json); }
+        try { e = JsonSerializer.Deserialize<HqEvent>(body, json.Value.SerializerOptions); }
         catch (JsonException ex) { return ProblemResults.BadRequest("malformed-json", "The request body is not valid", ex.Message.Split(" Path:")[0]); }
-        if (e is null || e.Type is not ("acknowledged" or "returned" or "resolved") || string.IsNullOrEmpty(e.EscalationId))
-            return ProblemResults.Invalid("type", "type is acknowledged, returned or resolved, with the escalationId.");
-        if (e.Type == "returned" && string.IsNullOrWhiteSpace(e.Guidance)) return ProblemResults.Invalid("guidance", "returned needs guidance.");
-        if (e.Type == "resolved" && (e.Resolution is null || string.IsNullOrWhiteSpace(e.Resolution.Text) || !Enum.IsDefined(e.Resolution.Code)))
-            return ProblemResults.Invalid("resolution", "resolved needs a resolution code and text.");
+        if (e is null) return ProblemResults.Invalid("type", "The body is an HQ event object.");
+        if (Invalid(e) is { } invalid) return invalid;
 
-        if (await hq.ByEventAsync(e.EscalationId, ct) is not { } escalation)
-            return ProblemResults.NotFound($"No escalation '{e.EscalationId}' was sent to HQ.");
-        if (await tickets.GetAsync(escalation.TicketId, actor, ct) is not { } ticket)
-            return TicketsApi.NotFound(escalation.TicketId);
-        if (await hq.SeenAsync(id, ct)) return TypedResults.Ok(new HqEventOutcome("duplicate", ticket.Id, ticket.Status));
-
-        var state = e.Type switch { "acknowledged" => "Acknowledged", "returned" => "Returned", _ => "Resolved" };
-        Task Applied(DbConnection c, DbTransaction t, CancellationToken x) => HqStore.AppliedAsync(c, t, id, e.EscalationId, state, e.Reference, now, x);
-        try
+        var outcome = await events.ApplyAsync(id, e.ToAnswer(), actor, ct);
+        return outcome.Result switch
         {
-            if (e.Type == "acknowledged")
+            HqAnswerResult.Applied => TypedResults.Ok(new HqEventOutcome("applied", outcome.Ticket!.Id, outcome.Ticket.Status)),
+            HqAnswerResult.Duplicate => TypedResults.Ok(new HqEventOutcome("duplicate", outcome.Ticket!.Id, outcome.Ticket.Status)),
+            HqAnswerResult.UnknownEscalation => ProblemResults.NotFound($"No escalation '{e.EscalationId}' was sent to HQ."),
+            HqAnswerResult.TicketNotFound => ProblemResults.NotFound($"The ticket of escalation '{e.EscalationId}' does not exist or is outside your scope."),
+            HqAnswerResult.NotCurrent => ProblemResults.Problem(409, "escalation-not-current", "Not the ticket's current escalation",
+                $"Ticket {outcome.Ticket!.Id} was escalated again after '{e.EscalationId}'; events apply only to its current escalation."),
+            HqAnswerResult.WouldMoveBack => ProblemResults.Problem(409, "escalation-state", "The escalation has moved on",
+                $"The escalation is {outcome.State}; {e.Type} would move it back."),
+            HqAnswerResult.Refused => ProblemResults.From(outcome.Error!),
+            _ => ProblemResults.Problem(409, "ticket-changed", "The ticket changed meanwhile", "Send the event again; it will be applied once."),
+        };
+    }
+
+    /// <summary>The event's own attributes (lengths, patterns), then what each type needs: the same problem as any other body.</summary>
+    private static ValidationProblem? Invalid(HqEvent e)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Collect(e, "");
+        if (e.Resolution is not null) Collect(e.Resolution, "resolution.");
+        if (errors.Count > 0) return Problem();
+        if (e.Type == "returned" && string.IsNullOrWhiteSpace(e.Guidance)) errors["guidance"] = ["returned needs guidance."];
+        if (e.Type == "resolved" && (e.Resolution is not { Code: { } code } || !Enum.IsDefined(code) || string.IsNullOrWhiteSpace(e.Resolution.Text)))
+            errors["resolution"] = ["resolved needs a resolution code and text."];
+        return errors.Count > 0 ? Problem() : null;
+
+        void Collect(object instance, string prefix)
+        {
+            var results = new List<ValidationResult>();
+            if (Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true)) return;
+            foreach (var result in results)
+            foreach (var member in result.MemberNames.DefaultIfEmpty(""))
             {
-                ticket.RecordEvent(actor.UserId, "hq.acknowledged", now, new Dictionary<string, object?> { ["reference"] = e.Reference, ["escalation"] = e.EscalationId });
-                await tickets.RecordAsync(ticket, Applied, ct);
-                return TypedResults.Ok(new HqEventOutcome("applied", ticket.Id, ticket.Status));
+                var field = prefix + (member.Length == 0 ? "" : char.ToLowerInvariant(member[0]) + member[1..]);
+                errors[field] = [.. errors.GetValueOrDefault(field) ?? [], result.ErrorMessage ?? "is not valid."];
             }
-            var context = await sla.ContextAsync(ticket.SlaPolicyVersion, ct);
-            var (action, from, version) = (e.Type == "returned" ? TicketAction.HqReturn : TicketAction.Resolve, ticket.Status, ticket.Version);
-            var error = e.Type == "returned"
-                ? ticket.ReturnFromHq(actor, now, e.Guidance!)
-                : ticket.Resolve(actor, now, e.Resolution!.Code, e.Resolution.Text, context.ConfirmationDue(now));
-            if (error is not null) return ProblemResults.From(error);
-            if (!await tickets.UpdateAsync(ticket, version, (t, clocks) => context.OnChange(t, action, from, clocks, now), ct, Applied))
-                return ProblemResults.Problem(409, "ticket-changed", "The ticket changed meanwhile", "Send the event again; it will be applied once.");
-            return TypedResults.Ok(new HqEventOutcome("applied", ticket.Id, ticket.Status));
         }
-        catch (DbException)
-        {
-            // The same event raced in twice: the other one applied it.
-            if (await hq.SeenAsync(id, ct)) return TypedResults.Ok(new HqEventOutcome("duplicate", ticket.Id, ticket.Status));
-            throw;
-        }
+
+        ValidationProblem Problem() => TypedResults.ValidationProblem(errors, type: ProblemResults.TypeOf("validation"), title: "The request is not valid",
+            detail: string.Join(" ", errors.SelectMany(p => p.Value.Select(m => $"{p.Key}: {m}"))));
     }
 
     public static async Task<IResult> Metrics(ClaimsPrincipal user, WebhookStore webhooks, TimeProvider clock, Itsm.Infrastructure.Sql.Database database, CancellationToken ct)
@@ -148,9 +164,4 @@ public static class HqApi
             await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(HqSql.FailedCount, cancellationToken: token))), ct);
         return TypedResults.Ok(new IntegrationMetrics(outbox, queued, failed));
     }
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(allowIntegerValues: false) },
-    };
 }

@@ -17,6 +17,7 @@ public static class StorageSetup
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
+        services.AddSingleton<TicketChanges>();
         services.AddSingleton<SlaStore>();
         services.AddSingleton<Itsm.Infrastructure.Idempotency.IdempotencyStore>();
         services.AddSingleton<SlaEngine>();

@@ -108,14 +108,14 @@ public static class TicketActionsApi
 }
 
 /// <summary>What every action endpoint needs, bound from the request and the services.</summary>
-public sealed class ActionContext(HttpContext http, TicketStore store, OrganisationStore organisation, SlaEngine sla, TimeProvider clock)
+public sealed class ActionContext(HttpContext http, TicketChanges changes, OrganisationStore organisation, TimeProvider clock)
 {
     public OrganisationStore Organisation => organisation;
     public CancellationToken Cancellation => http.RequestAborted;
 
     public static ValueTask<ActionContext?> BindAsync(HttpContext http) => ValueTask.FromResult<ActionContext?>(new(
-        http, http.RequestServices.GetRequiredService<TicketStore>(), http.RequestServices.GetRequiredService<OrganisationStore>(),
-        http.RequestServices.GetRequiredService<SlaEngine>(), http.RequestServices.GetRequiredService<TimeProvider>()));
+        http, http.RequestServices.GetRequiredService<TicketChanges>(), http.RequestServices.GetRequiredService<OrganisationStore>(),
+        http.RequestServices.GetRequiredService<TimeProvider>()));
 
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
         Apply(id, action, (t, a, n, _) => Task.FromResult<object?>(act(t, a, n)));
@@ -126,32 +126,23 @@ public sealed class ActionContext(HttpContext http, TicketStore store, Organisat
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act) =>
         Apply(id, action, (t, a, n, _) => act(t, a, n));
 
-    /// <summary>
-    /// If-Match → load in scope → version check → domain action → conditional save (with the clocks the change moves,
-    /// in the same transaction) → the ticket with its new ETag.
-    /// </summary>
+    /// <summary>If-Match, then the one path every ticket change takes (<see cref="TicketChanges"/>), then the ticket with its new ETag.</summary>
     public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act)
     {
         var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
         if (badPrecondition is not null) return badPrecondition;
         var actor = http.User.Actor();
-        var ticket = await store.GetAsync(id, actor, Cancellation);
-        if (ticket is null) return TicketsApi.NotFound(id);
-        if (ticket.Version != expected) return Concurrency.Stale(http.Response, ticket);
-
-        var now = clock.GetUtcNow();
-        var slaContext = await sla.ContextAsync(ticket.SlaPolicyVersion, Cancellation);
-        var from = ticket.Status;
-        switch (await act(ticket, actor, now, slaContext))
+        var change = await changes.ApplyAsync(id, actor, action, ticket => ticket.Version == expected,
+            (ticket, sla, now) => act(ticket, actor, now, sla), null, Cancellation);
+        switch (change)
         {
-            case TicketError error: return ProblemResults.From(error);
-            case IResult problem: return problem;
+            case { Result: ChangeResult.NotFound }: return TicketsApi.NotFound(id);
+            case { Result: ChangeResult.Stale, Ticket: { } current }: return Concurrency.Stale(http.Response, current);
+            case { Refusal: TicketError error }: return ProblemResults.From(error);
+            case { Refusal: IResult problem }: return problem;
         }
-        if (!await store.UpdateAsync(ticket, expected!.Value, (t, clocks) => slaContext.OnChange(t, action, from, clocks, now), Cancellation))
-            return Concurrency.Stale(http.Response, await store.GetAsync(id, actor, Cancellation) ?? ticket);
-
-        http.Response.SetETag(ticket);
-        return TypedResults.Ok(TicketResponse.From(ticket, actor, now));
+        http.Response.SetETag(change.Ticket!);
+        return TypedResults.Ok(TicketResponse.From(change.Ticket!, actor, clock.GetUtcNow()));
     }
 
     /// <summary>Finds the group and the optional assignee a request names; 422 naming the field when one does not exist.</summary>

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using Itsm.Api.Access;
@@ -59,7 +58,7 @@ public static class TicketsApi
     }
 
     public static async Task<IResult> Create(CreateTicketRequest body, ClaimsPrincipal user, HttpResponse response,
-        OrganisationStore organisation, TicketStore store, SlaEngine sla, TimeProvider clock, CancellationToken ct)
+        OrganisationStore organisation, TicketStore store, TicketChanges changes, SlaEngine sla, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
         var unit = await organisation.FindUnitAsync(body.Unit ?? actor.UnitId, ct);
@@ -77,20 +76,10 @@ public static class TicketsApi
         var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
         if (error is not null) return ProblemResults.From(error);
 
-        var context = await sla.ContextAsync(null, ct);
-        ticket!.UnderSlaPolicy(context.Policy.Version);
-        try
-        {
-            await store.InsertAsync(ticket, context.StartClocks, ct);
-        }
-        catch (DbException) when (reference is not null)
-        {
-            // Another request with the same reference won the race: theirs is the ticket.
-            if (await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } raced) return Found(raced);
-            throw;
-        }
-        response.SetETag(ticket);
-        return TypedResults.Created($"/api/v1/tickets/{ticket.Id}", TicketResponse.From(ticket, actor, now));
+        var (saved, raced) = await changes.RaiseAsync(ticket!, await sla.ContextAsync(null, ct), ct);
+        if (raced) return Found(saved);
+        response.SetETag(ticket!);
+        return TypedResults.Created($"/api/v1/tickets/{ticket!.Id}", TicketResponse.From(ticket, actor, now));
 
         IResult Found(Ticket found)
         {

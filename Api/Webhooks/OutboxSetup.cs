@@ -19,6 +19,7 @@ public static class OutboxSetup
             .ConfigurePrimaryHttpMessageHandler(() => WebhookTargets.Handler(configuration.GetValue("Webhooks:AllowInsecureTargets", false)));
         services.Configure<HqOptions>(configuration.GetSection("Hq"));
         services.AddSingleton<HqStore>();
+        services.AddSingleton<EscalationEvents>();
         services.AddHttpClient<HqClient>((provider, http) =>
             {
                 var hq = provider.GetRequiredService<IOptions<HqOptions>>().Value;

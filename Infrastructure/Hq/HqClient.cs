@@ -62,7 +62,7 @@ public sealed class HqClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
                                    or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return (HqOutcome.Transient, null, null, e is HttpRequestException ? e.Message : "timed out");
+            return (HqOutcome.Transient, null, null, e is HttpRequestException ? Bounded(e.Message) : "timed out");
         }
     }
 
@@ -73,18 +73,27 @@ public sealed class HqClient(HttpClient http)
         if (options.ApiKey is { Length: > 0 } key) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
+    /// <summary>The longest reference of HQ's that is kept (the column's size); a longer one is not kept rather than cut.</summary>
+    public const int MaxReferenceLength = 200;
+
+    /// <summary>The longest error text kept for a delivery (the column's size).</summary>
+    public const int MaxErrorLength = 1000;
+
     private static string? Reference(string body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("reference", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            return json.RootElement.TryGetProperty("reference", out var r) && r.ValueKind == JsonValueKind.String
+                   && r.GetString() is { Length: > 0 and <= MaxReferenceLength } reference ? reference : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string Bounded(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 
     public static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 }

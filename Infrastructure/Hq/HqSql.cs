@@ -23,8 +23,11 @@ public sealed class HqSql(SqlDialect dialect)
     public const string Requeue = """
         UPDATE HqEscalations SET State = 'Queued', Attempts = 0, NextAttemptAt = @Now, UpdatedAt = @Now WHERE Id = @Id AND State = 'Failed'
         """;
+    /// <summary>HQ's answer, only to the ticket's latest escalation and only forward from the states in @From.</summary>
     public const string Answered = """
-        UPDATE HqEscalations SET State = @State, HqReference = COALESCE(@Reference, HqReference), UpdatedAt = @Now WHERE EventId = @EventId
+        UPDATE HqEscalations SET State = @State, HqReference = COALESCE(@Reference, HqReference), UpdatedAt = @Now
+        WHERE EventId = @EventId AND State IN @From
+          AND Id = (SELECT MAX(l.Id) FROM HqEscalations l WHERE l.TicketId = @TicketId)
         """;
     public const string Latest = $"SELECT {Columns} FROM HqEscalations WHERE TicketId = @TicketId ORDER BY Id DESC";
     public const string ByEvent = $"SELECT {Columns} FROM HqEscalations WHERE EventId = @EventId";

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Itsm.Domain.Escalations;
 using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Hq;
@@ -9,7 +10,7 @@ public sealed class HqEscalation
     public long Id { get; init; }
     public string EventId { get; init; } = "";
     public long TicketId { get; init; }
-    public string State { get; init; } = "";
+    public EscalationState State { get; init; }
     public int Attempts { get; init; }
     public DateTimeOffset? NextAttemptAt { get; init; }
     public int? LastStatus { get; init; }
@@ -39,12 +40,18 @@ public sealed class HqStore(Database database)
         database.ReadAsync(async (connection, token) => await connection.ExecuteScalarAsync<long>(
             new CommandDefinition(HqSql.InboundSeen, new { Id = inboundId }, cancellationToken: token)) > 0, ct);
 
-    /// <summary>Inside the transaction that applies an HQ event: remembers its id (applied once) and moves the escalation's state.</summary>
-    public static async Task AppliedAsync(DbConnection connection, DbTransaction transaction, string inboundId, string escalationEventId,
-        string state, string? reference, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Inside the transaction that applies an HQ event: remembers its id (applied once; a second insert of the same id fails)
+    /// and moves the escalation forward; false when it is no longer the ticket's latest or would move back.
+    /// </summary>
+    public static async Task<bool> AnsweredAsync(DbConnection connection, DbTransaction transaction, string inboundId, HqEscalation escalation,
+        HqEventType type, string? reference, DateTimeOffset now, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(HqSql.InsertInbound, new { Id = inboundId, Source = "hq", Now = now }, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(HqSql.Answered,
-            new { EventId = escalationEventId, State = state, Reference = reference, Now = now }, transaction, cancellationToken: ct));
+        return await connection.ExecuteAsync(new CommandDefinition(HqSql.Answered, new
+        {
+            escalation.EventId, escalation.TicketId, State = type.Reached().ToString(), Reference = reference, Now = now,
+            From = type.AnsweredFrom().Select(s => s.ToString()).ToArray(),
+        }, transaction, cancellationToken: ct)) == 1;
     }
 }

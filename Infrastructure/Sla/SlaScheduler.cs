@@ -1,5 +1,4 @@
 using Itsm.Domain.Tickets;
-using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Tickets;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +13,7 @@ public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated
 /// where the policy says so, and auto-closes resolved tickets whose confirmation window has passed. Deadlines missed
 /// while the service was down are simply due on the next pass. Only the instance holding the lease runs it.
 /// </summary>
-public sealed class SlaScheduler(Database database, TicketStore tickets, SlaStore store, SlaEngine engine, TimeProvider clock,
+public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProvider clock,
     ILogger<SlaScheduler> logger)
 {
     public const int BatchSize = 200;
@@ -53,39 +52,20 @@ public sealed class SlaScheduler(Database database, TicketStore tickets, SlaStor
 
     private async Task<(int Ticked, int Escalated)> TickAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct)
     {
-        return await database.WriteAsync(async (connection, transaction, token) =>
+        var escalated = new HashSet<long>(); // a set: a retried unit of work runs the change again
+        var ticked = await changes.ChangeLockedAsync(ids, (ticket, clocks, context) =>
         {
-            await tickets.LockAsync(connection, transaction, ids, token);
-            var clocks = await store.ClocksAsync(connection, transaction, ids, token);
-            var (count, escalations) = (0, 0);
-            foreach (var ticket in await tickets.GetManyAsync(connection, transaction, ids, token))
-            {
-                var context = await engine.ContextAsync(ticket.SlaPolicyVersion, token);
-                var ticketClocks = clocks[ticket.Id].ToList();
-                var version = ticket.Version;
-                var (notifications, escalated) = context.Tick(ticket, ticketClocks, now);
-                await tickets.PersistAsync(connection, transaction, ticket, escalated ? version : null, ticketClocks, notifications, token);
-                (count, escalations) = (count + 1, escalations + (escalated ? 1 : 0));
-            }
-            return (count, escalations);
+            var (notifications, escalates) = context.Tick(ticket, clocks, now);
+            if (escalates) escalated.Add(ticket.Id);
+            return new LockedChange(escalates, notifications);
         }, ct);
+        return (ticked, escalated.Count);
     }
 
-    private async Task<int> AutoCloseAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct) =>
-        await database.WriteAsync(async (connection, transaction, token) =>
+    private Task<int> AutoCloseAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct) =>
+        changes.ChangeLockedAsync(ids, (ticket, clocks, context) =>
         {
-            await tickets.LockAsync(connection, transaction, ids, token);
-            var clocks = await store.ClocksAsync(connection, transaction, ids, token);
-            var closed = 0;
-            foreach (var ticket in await tickets.GetManyAsync(connection, transaction, ids, token))
-            {
-                var (version, from) = (ticket.Version, ticket.Status);
-                if (ticket.AutoClose(now) is not null) continue;
-                var context = await engine.ContextAsync(ticket.SlaPolicyVersion, token);
-                var ticketClocks = clocks[ticket.Id].ToList();
-                var notifications = context.OnChange(ticket, TicketAction.AutoClose, from, ticketClocks, now);
-                if (await tickets.PersistAsync(connection, transaction, ticket, version, ticketClocks, notifications, token)) closed++;
-            }
-            return closed;
+            var from = ticket.Status;
+            return ticket.AutoClose(now) is null ? new LockedChange(true, context.OnChange(ticket, TicketAction.AutoClose, from, clocks, now)) : null;
         }, ct);
 }

@@ -11,9 +11,6 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Tickets;
 
-/// <summary>Moves a ticket's clocks for a change (inside the change's transaction) and returns the notifications it raises.</summary>
-public delegate IReadOnlyList<Notification> ClockMover(Ticket ticket, List<SlaClock> clocks);
-
 /// <summary>Filters of the ticket list; every one is optional. Results are newest first, after <see cref="BeforeId"/>.</summary>
 public sealed record TicketQuery(
     IReadOnlyList<TicketStatus>? Statuses = null, Category? Category = null, Priority? Priority = null,
@@ -42,21 +39,26 @@ public sealed class StoredComment
     public string Body { get; init; } = "";
 }
 
-/// <summary>Tickets, their history and comments. Every read filters by the caller's scope in the SQL itself.</summary>
+/// <summary>
+/// Tickets, their history and comments. Every read filters by the caller's scope in the SQL itself; changes are written
+/// only through <see cref="TicketChanges"/>.
+/// </summary>
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
     private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
 
-    /// <summary>Stores a new ticket with its number (per unit and year), its first history entry and its clocks, in one transaction.</summary>
-    public async Task InsertAsync(Ticket ticket, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
+    /// <summary>
+    /// Stores a new ticket with its number (per unit and year of <paramref name="numberYear"/>), its first history entry and
+    /// its clocks, in one transaction.
+    /// </summary>
+    internal async Task InsertAsync(Ticket ticket, int numberYear, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
     {
         var (id, number) = await database.WriteAsync(async (connection, transaction, token) =>
         {
-            var year = ticket.CreatedAt.UtcDateTime.Year;
             var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                _sql.NextNumber, new { ticket.UnitId, Year = year }, transaction, cancellationToken: token));
-            var number = $"{ticket.UnitId}-{year}-{sequence:D6}";
+                _sql.NextNumber, new { ticket.UnitId, Year = numberYear }, transaction, cancellationToken: token));
+            var number = $"{ticket.UnitId}-{numberYear}-{sequence:D6}";
             var args = Parameters(ticket);
             args.Add("Number", number);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.Insert, args, transaction, cancellationToken: token));
@@ -73,71 +75,31 @@ public sealed class TicketStore(Database database, SlaStore sla)
         ticket.Saved(ticket.Version);
     }
 
-    /// <summary>
-    /// Saves a change if nobody else changed the ticket since <paramref name="expectedVersion"/> (false when stale), with its
-    /// history. Inside the same transaction, once the ticket's row is locked by the update, <paramref name="moveClocks"/>
-    /// moves the ticket's current clocks and says whom to notify.
-    /// </summary>
-    public async Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, ClockMover? moveClocks, CancellationToken ct,
-        Func<DbConnection, DbTransaction, CancellationToken, Task>? alongside = null)
-    {
-        var changesBefore = ticket.Changes.Count;
-        var saved = await database.WriteAsync(async (connection, transaction, token) =>
-        {
-            // A retried attempt starts from the change as the caller made it, not with the clocks' entries of the last attempt.
-            ticket.RewindChanges(changesBefore);
-            var args = Parameters(ticket);
-            args.Add("ExpectedVersion", expectedVersion);
-            if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: token)) == 0) return false;
-            var clocks = (await sla.ClocksAsync(connection, transaction, [ticket.Id], token))[ticket.Id].ToList();
-            var notifications = moveClocks?.Invoke(ticket, clocks) ?? [];
-            await PersistAsync(connection, transaction, ticket, null, clocks, notifications, token);
-            if (alongside is not null) await alongside(connection, transaction, token);
-            return true;
-        }, ct);
-        if (saved) ticket.Saved(expectedVersion + 1);
-        return saved;
-    }
-
-    public Task<bool> UpdateAsync(Ticket ticket, int expectedVersion, CancellationToken ct) => UpdateAsync(ticket, expectedVersion, null, ct);
-
-    /// <summary>Saves history entries that do not change the ticket (its version stays), with other writes in the same transaction.</summary>
-    public async Task RecordAsync(Ticket ticket, Func<DbConnection, DbTransaction, CancellationToken, Task> alongside, CancellationToken ct)
-    {
-        await database.WriteAsync(async (connection, transaction, token) =>
-        {
-            await LockAsync(connection, transaction, [ticket.Id], token);
-            await PersistAsync(connection, transaction, ticket, null, [], [], token);
-            await alongside(connection, transaction, token);
-            return true;
-        }, ct);
-        ticket.Saved(ticket.Version);
-    }
-
-    /// <summary>Locks the tickets' rows for the rest of the transaction (background work that moves their clocks).</summary>
-    public Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
+    /// <summary>Locks the tickets' rows for the rest of the transaction, so that what is read next is what the change starts from.</summary>
+    internal Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(_sql.Lock, new { ids }, transaction, cancellationToken: ct));
 
-    /// <summary>
-    /// Writes inside the caller's transaction: with <paramref name="expectedVersion"/> the whole ticket (a new version),
-    /// always its derived service-level fields, history, clocks and notifications. The caller calls <see cref="Ticket.Saved"/>
-    /// after committing.
-    /// </summary>
-    public async Task<bool> PersistAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int? expectedVersion,
-        IEnumerable<SlaClock> clocks, IEnumerable<Notification> notifications, CancellationToken ct)
+    /// <summary>Writes the ticket's own fields as a new version if it is still at <paramref name="expectedVersion"/> (locking its row); false when stale.</summary>
+    internal async Task<bool> UpdateVersionAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int expectedVersion, CancellationToken ct)
     {
         var args = Parameters(ticket);
-        if (expectedVersion is not null)
-        {
-            args.Add("ExpectedVersion", expectedVersion);
-            if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) == 0) return false;
-        }
-        await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, args, transaction, cancellationToken: ct));
+        args.Add("ExpectedVersion", expectedVersion);
+        return await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction, with the ticket's row locked: its service-level fields as the clocks read under the
+    /// lock say, history, outbox events, clocks and notifications.
+    /// </summary>
+    internal async Task PersistAsync(DbConnection connection, DbTransaction transaction, Ticket ticket,
+        IReadOnlyList<SlaClock> clocks, IEnumerable<Notification> notifications, CancellationToken ct)
+    {
+        // Derived from the clocks just read, never from a copy of the ticket loaded before the lock.
+        ticket.ShowSla(clocks);
+        await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: ct));
         await AppendHistoryAsync(connection, transaction, ticket, ct);
         await sla.SaveClocksAsync(connection, transaction, ticket.Id, clocks, ct);
         await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
-        await SequenceAsync(connection, transaction, ticket, ct);
-        return true;
     }
 
     /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
@@ -146,7 +108,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token)), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
-    private async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
+    internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
     {
         var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.NextChange, null, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(_sql.SetChange, new { ChangeSequence = sequence, ticket.Id }, transaction, cancellationToken: ct));
@@ -154,7 +116,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
     }
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
-    public async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
+    internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
         (await connection.QueryAsync<Ticket>(new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct))).ToList();
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>

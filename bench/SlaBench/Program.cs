@@ -27,7 +27,8 @@ var slaStore = new SlaStore(database);
 await slaStore.EnsureDefaultsAsync(start, CancellationToken.None);
 var engine = new SlaEngine(slaStore, clock);
 var ticketStore = new TicketStore(database, slaStore);
-var scheduler = new SlaScheduler(database, ticketStore, slaStore, engine, clock, NullLogger<SlaScheduler>.Instance);
+var changes = new TicketChanges(database, ticketStore, slaStore, engine, clock);
+var scheduler = new SlaScheduler(changes, slaStore, clock, NullLogger<SlaScheduler>.Instance);
 
 Console.WriteLine($"Seeding {tickets:N0} tickets, {running:N0} with running clocks …");
 var seed = Stopwatch.StartNew();
@@ -39,8 +40,7 @@ var matrix = new PriorityMatrix(PriorityMatrixDefaults());
 // One ticket through the real store shows what a row looks like; the rest are copies with their own ids, numbers and clocks.
 var (template, _) = Ticket.Raise(new TicketRequest("Posting fails", "Steps to reproduce …", Category.ApplicationProblem, Impact.Individual, Urgency.Medium),
     requester, unit, system, matrix, start);
-template!.UnderSlaPolicy(context.Policy.Version);
-await ticketStore.InsertAsync(template, context.StartClocks, CancellationToken.None);
+await changes.RaiseAsync(template!, context, CancellationToken.None);
 await using (var connection = await database.OpenAsync(CancellationToken.None))
 {
     const int chunk = 50_000;

@@ -48,6 +48,7 @@ var sla = new SlaStore(database);
 await sla.EnsureDefaultsAsync(clock.GetUtcNow(), CancellationToken.None);
 var engine = new SlaEngine(sla, clock);
 var tickets = new TicketStore(database, sla);
+var changes = new TicketChanges(database, tickets, sla, engine, clock);
 var organisation = new OrganisationStore(database);
 var webhooks = new WebhookStore(database);
 await webhooks.CreateAsync("JS", "/HQ/JS/", url, ["ticket.created"], "bench", clock.GetUtcNow(), CancellationToken.None);
@@ -64,8 +65,7 @@ async Task CreateAsync(int i)
     var (ticket, _) = Ticket.Raise(new TicketRequest($"Benchmark {i}", "d", Category.ApplicationProblem, Impact.Individual, Urgency.Medium),
         requester, unit, system, matrix, clock.GetUtcNow());
     var context = await engine.ContextAsync(null, CancellationToken.None);
-    ticket!.UnderSlaPolicy(context.Policy.Version);
-    await tickets.InsertAsync(ticket, context.StartClocks, CancellationToken.None);
+    await changes.RaiseAsync(ticket!, context, CancellationToken.None);
 }
 
 // (1) Throughput.
