@@ -23,6 +23,7 @@ builder.Services.AddValidation();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmStorage();
+builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddHostedService<IdempotencyPurge>();
 builder.Services.AddOutbox(builder.Configuration);
