@@ -28,12 +28,15 @@ builder.Services.AddServiceLevels();
 builder.Services.AddHostedService<IdempotencyPurge>();
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddApiKeyAuthentication();
+builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddItsmOpenApi();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClientAddress();
+app.UseAuthenticationThrottle();
 app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
