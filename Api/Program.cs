@@ -23,16 +23,20 @@ builder.Services.AddValidation();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmStorage();
+builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddHostedService<IdempotencyPurge>();
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddApiKeyAuthentication();
+builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddItsmOpenApi();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClientAddress();
+app.UseAuthenticationThrottle();
 app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -15,7 +15,7 @@ namespace Itsm.Api.Access;
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    OrganisationStore organisation, IMemoryCache cache, IConfiguration configuration)
+    OrganisationStore organisation, IMemoryCache cache, IConfiguration configuration, FailedAuthentications failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -31,7 +31,11 @@ public sealed class ApiKeyAuthentication(
         if (!cache.TryGetValue(cacheKey, out Actor? actor))
         {
             actor = await organisation.FindActorByKeyAsync(key, Context.RequestAborted);
-            if (actor is null) return AuthenticateResult.Fail("The API key is not valid.");
+            if (actor is null)
+            {
+                failures.Record(Context.Connection.RemoteIpAddress);
+                return AuthenticateResult.Fail("The API key is not valid.");
+            }
             var cacheFor = TimeSpan.FromSeconds(configuration.GetValue("Auth:KeyCacheSeconds", 60));
             if (cacheFor > TimeSpan.Zero) cache.Set(cacheKey, actor, cacheFor);
         }

@@ -9,7 +9,7 @@ namespace Itsm.Api.Admin;
 
 /// <summary>
 /// The organisation and its API keys, maintained by a unit's IT manager within the unit's subtree
-/// (headquarters' IT manager: everywhere).
+/// (headquarters' IT manager: everywhere). Groups, roles and keys granted stay within it too (<see cref="GrantScope"/>).
 /// </summary>
 public static partial class AdminApi
 {
@@ -70,6 +70,13 @@ public static partial class AdminApi
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
         if (body.Roles.Any(r => r == Role.System || !Enum.IsDefined(r)))
             return ProblemResults.Invalid("roles", "roles may not include System.");
+        var groups = new List<SupportGroup>();
+        foreach (var id in (body.Groups ?? []).Distinct())
+        {
+            if (await organisation.FindGroupAsync(id, ct) is not { } group) return ProblemResults.Unprocessable("groups", $"Group '{id}' does not exist.");
+            groups.Add(group);
+        }
+        if (OutOfScope(user.Actor(), body.Roles, groups) is { } refused) return refused;
         var outcome = await admin.AddUserAsync(new NewUser(body.Id, body.Name.Trim(), unit.Id, body.Integration, body.Roles, body.Groups ?? []), ct);
         return outcome == AdminOutcome.UnknownReference
             ? ProblemResults.Unprocessable("groups", "One of the groups does not exist.")
@@ -79,8 +86,12 @@ public static partial class AdminApi
     public static async Task<IResult> IssueKey(string userId, IssueKeyRequest body, ClaimsPrincipal user, OrganisationAdmin admin,
         TimeProvider clock, CancellationToken ct)
     {
-        if (await admin.FindUserInScopeAsync(userId, user.Actor().UnitPath, ct) is null) return UnknownUser(userId);
-        var key = await admin.IssueKeyAsync(userId, body.Name.Trim(), clock.GetUtcNow(), ct);
+        var actor = user.Actor();
+        if (await admin.FindUserInScopeAsync(userId, actor.UnitPath, ct) is null || await admin.GrantsOfAsync(userId, ct) is not { } grants)
+            return UnknownUser(userId);
+        // A key carries all of its user's roles and groups: it is granted only if they all lie within the issuer's scope.
+        if (OutOfScope(actor, grants.Roles, grants.Groups) is { } refused) return refused;
+        var key = await admin.IssueKeyAsync(userId, body.Name.Trim(), actor.UserId, clock.GetUtcNow(), ct);
         return TypedResults.Created($"/api/v1/admin/users/{userId}/api-keys", key);
     }
 
@@ -96,6 +107,12 @@ public static partial class AdminApi
             ? TypedResults.NoContent()
             : ProblemResults.NotFound($"No active API key '{keyId}' within your scope.");
     }
+
+    private static IResult? OutOfScope(Actor manager, IEnumerable<Role> roles, IEnumerable<SupportGroup> groups) =>
+        GrantScope.OutOfScope(manager, roles, groups) is { Count: > 0 } outside
+            ? ProblemResults.Problem(403, "grant-out-of-scope", "Outside your scope", $"You may not grant: {string.Join("; ", outside)}.",
+                new Dictionary<string, object?> { ["outOfScope"] = outside })
+            : null;
 
     private static async Task<Unit?> UnitInScope(string id, Actor actor, OrganisationStore organisation, CancellationToken ct) =>
         await organisation.FindUnitAsync(id, ct) is { } unit && actor.CanSee(unit.Path) ? unit : null;

@@ -23,22 +23,19 @@ public static class AdminBootstrap
         var admin = services.GetRequiredService<OrganisationAdmin>();
 
         var unit = await organisation.FindUnitAsync(unitId, CancellationToken.None);
-        if (unit is null)
+        // Headquarters is the root of the tree: a unit that does not exist becomes the root only of an empty organisation.
+        if (unit is null && await admin.AddRootUnitAsync(unitId, options.GetValueOrDefault("--unit-name", "Headquarters"), CancellationToken.None) != AdminOutcome.Done)
         {
-            if ((await organisation.UnitsInScopeAsync(RootScope, CancellationToken.None)).Count > 0)
-            {
-                Console.Error.WriteLine($"Unit '{unitId}' does not exist and the organisation is not empty: name an existing unit with --unit.");
-                return 2;
-            }
-            await admin.AddRootUnitAsync(unitId, options.GetValueOrDefault("--unit-name", "Headquarters"), CancellationToken.None);
+            var root = await organisation.RootUnitAsync(CancellationToken.None);
+            Console.Error.WriteLine($"Unit '{unitId}' does not exist, and the organisation already has its root unit (headquarters) '{root?.Id}': " +
+                                    "there is only one root. Name an existing unit with --unit (e.g. --unit " + root?.Id + "); add new units below the root through the API.");
+            return 2;
         }
         await admin.AddUserAsync(new NewUser(userId, options.GetValueOrDefault("--name", "Administrator"), unitId, false, [Role.ItManager], []), CancellationToken.None);
-        var key = await admin.IssueKeyAsync(userId, "bootstrap", DateTimeOffset.UtcNow, CancellationToken.None);
+        var key = await admin.IssueKeyAsync(userId, "bootstrap", Command, DateTimeOffset.UtcNow, CancellationToken.None);
         Console.WriteLine($"API key for {userId} (ItManager of {unitId}), shown once: {key.Key}");
         return 0;
     }
-
-    private static readonly Actor RootScope = new("bootstrap", "bootstrap", "", "/", new HashSet<Role>(), new HashSet<string>());
 
     private static Dictionary<string, string> Parse(string[] args) =>
         args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);

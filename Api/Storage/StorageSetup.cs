@@ -36,17 +36,20 @@ public static class StorageSetup
             return;
         }
         context.Response.Headers.RetryAfter = "5";
+        // The reason (with the provider's error text) is in the log; callers here are not authenticated yet.
         await Problems.ProblemResults.Write(context, StatusCodes.Status503ServiceUnavailable, "database-unavailable",
-            "Database unavailable", state.NotReadyReason ?? "The database is not ready.");
+            "Database unavailable", "The database does not answer yet; nothing was changed. Try again shortly.");
     });
 
-    /// <summary><c>Database</c> section plus <c>ConnectionStrings:Itsm</c>; a relative SQLite path is taken from the content root.</summary>
+    /// <summary><c>Database</c> section plus <c>ConnectionStrings:Itsm</c>; a relative SQLite path is taken from the content root.
+    /// Demo data only when asked (<c>Database:SeedDemoData</c>) or in Development on SQLite.</summary>
     private static DatabaseOptions ReadOptions(IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         options.ConnectionString = configuration.GetConnectionString("Itsm") ?? DatabaseOptions.DefaultConnectionString;
         if (options.Provider == DatabaseProvider.Sqlite)
             options.ConnectionString = SqliteFile.RootedAt(options.ConnectionString, environment.ContentRootPath);
+        options.SeedDemoData ??= environment.IsDevelopment() && options.Provider == DatabaseProvider.Sqlite;
         return options;
     }
 }

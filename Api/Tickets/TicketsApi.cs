@@ -155,7 +155,7 @@ public static class TicketsApi
     {
         var actor = user.Actor();
         if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
-        var entries = await store.HistoryAsync(id, includeInternal: !actor.SeesOnlyOwnTickets, ct);
+        var entries = await store.HistoryAsync(id, includeInternal: actor.SeesInternalNotes, ct);
         return TypedResults.Ok(entries.Select(e => new HistoryEntryResponse(e.Id, e.At, e.ActorId, e.Action, e.FromStatus, e.ToStatus,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.Details)!)).ToList());
     }
@@ -164,7 +164,7 @@ public static class TicketsApi
     {
         var actor = user.Actor();
         if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
-        var comments = await store.CommentsAsync(id, includeInternal: !actor.SeesOnlyOwnTickets, ct);
+        var comments = await store.CommentsAsync(id, includeInternal: actor.SeesInternalNotes, ct);
         return TypedResults.Ok(comments.Select(ToResponse).ToList());
     }
 

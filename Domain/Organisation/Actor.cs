@@ -12,17 +12,21 @@ public sealed record Actor(
     IReadOnlySet<Role> Roles,
     IReadOnlySet<string> GroupIds)
 {
-    public const string HqUnitPath = "/HQ/";
-
+    /// <summary>The service itself (timers): its scope is the whole tree.</summary>
     public static Actor System { get; } = new(
-        "system", "Itsm", "HQ", HqUnitPath, new HashSet<Role> { Role.System }, new HashSet<string>());
+        "system", "Itsm", "", UnitPaths.WholeTree, new HashSet<Role> { Role.System }, new HashSet<string>());
 
     public bool Has(Role role) => Roles.Contains(role);
 
-    public bool IsAtHq => UnitPath == HqUnitPath;
+    /// <summary>The caller belongs to headquarters: the root unit, whatever its code.</summary>
+    public bool IsAtHq => UnitPaths.IsRoot(UnitPath);
 
     /// <summary>A requester who holds no other role sees only the tickets they raised.</summary>
     public bool SeesOnlyOwnTickets => Roles.All(r => r == Role.Requester);
+
+    /// <summary>Internal work notes (internal comments and history entries) are for operations and maintenance staff only.</summary>
+    public bool SeesInternalNotes =>
+        Roles.Any(r => r is Role.ServiceDesk or Role.Engineer or Role.ItManager or Role.HqEngineer or Role.Integration);
 
     public bool CanSee(string unitPath) => unitPath.StartsWith(UnitPath, StringComparison.Ordinal);
 }

@@ -201,11 +201,11 @@ public sealed class Ticket
         Perform(TicketAction.Reassign, by, now, () => AssignmentError(group, assignee), () => (GroupId, AssigneeId) = (group.Id, assignee?.UserId),
             Details(("fromGroup", GroupId), ("group", group.Id), ("fromAssignee", AssigneeId), ("assignee", assignee?.UserId), ("reason", reason)));
 
-    /// <summary>Records a comment in the history; internal work notes are hidden from requesters.</summary>
+    /// <summary>Records a comment in the history; internal work notes are for operations and maintenance staff only.</summary>
     public TicketError? Comment(Actor by, DateTimeOffset now, CommentVisibility visibility, string body)
     {
-        if (visibility == CommentVisibility.Internal && by.SeesOnlyOwnTickets)
-            return TicketError.Forbidden("Requesters may only write public comments; internal work notes are for support staff.");
+        if (visibility == CommentVisibility.Internal && !by.SeesInternalNotes)
+            return TicketError.Forbidden("Requesters and approvers may only write public comments; internal work notes are for support staff.");
         return Perform(TicketAction.Comment, by, now, null, null,
             Details(("visibility", visibility), ("body", body)), visibility == CommentVisibility.Internal);
     }
@@ -213,10 +213,10 @@ public sealed class Ticket
     private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)
     {
         var servesTicket = UnitPath.StartsWith(group.UnitPath, StringComparison.Ordinal)
-                           && (group.UnitPath != Actor.HqUnitPath || UnitPath == Actor.HqUnitPath);
+                           && (!UnitPaths.IsRoot(group.UnitPath) || UnitPaths.IsRoot(UnitPath));
         if (!servesTicket)
             return TicketError.Invalid($"Group '{group.Id}' does not serve unit '{UnitId}'" +
-                                       (group.UnitPath == Actor.HqUnitPath ? " (headquarters is reached by escalation)." : "."));
+                                       (UnitPaths.IsRoot(group.UnitPath) ? " (headquarters is reached by escalation)." : "."));
         if (assignee is not null && !assignee.GroupIds.Contains(group.Id))
             return TicketError.Invalid($"User '{assignee.UserId}' is not a member of group '{group.Id}'.");
         return null;

@@ -42,7 +42,7 @@ public static class TicketWorkflow
 
     public static readonly Guard UnitBelowHq = new("unitBelowHq", GuardKind.Ticket,
         "the ticket belongs to a unit below headquarters (HQ's own tickets have no one to escalate to)",
-        c => c.Ticket.UnitPath != Actor.HqUnitPath);
+        c => !UnitPaths.IsRoot(c.Ticket.UnitPath));
 
     public static readonly Guard ApprovedIfChange = new("approvedIfChange", GuardKind.Ticket,
         "a configuration, account/permission or data change has been approved by the business department",

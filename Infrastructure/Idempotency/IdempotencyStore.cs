@@ -55,9 +55,10 @@ public sealed class IdempotencyStore(Database database)
                     JsonSerializer.Deserialize<Dictionary<string, string>>(row.ResponseHeaders ?? "{}")!, row.ResponseBody ?? []), null);
             }, ct);
         }
-        catch (System.Data.Common.DbException)
+        catch (System.Data.Common.DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
             // Another request inserted the same key between our read and our insert (SQL Server): it is in flight.
+            // Any other fault is not a claim by someone else: it propagates (503 when the database is away).
             return (ClaimOutcome.InFlight, null, null);
         }
     }

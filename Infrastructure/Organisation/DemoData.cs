@@ -79,7 +79,7 @@ public sealed class DemoData(Database database, ILogger<DemoData> logger)
                 var id = $"{unit.ToLowerInvariant()}-{suffix}";
                 await Execute(OrganisationSql.InsertUser, new { id, name = $"{unit} {suffix} (demo)", unit, kind, roles });
                 foreach (var group in groups) await Execute(OrganisationSql.InsertMember, new { group, id });
-                await Execute(OrganisationSql.InsertKey, new { hash = ApiKeyHash.Of($"demo-{id}"), id, name = "demo key", at = DateTimeOffset.UtcNow });
+                await Execute(OrganisationSql.InsertKey, new { hash = ApiKeyHash.Of($"demo-{id}"), id, name = "demo key", at = DateTimeOffset.UtcNow, issuedBy = "demo-data" });
             }
         }, cancellationToken);
         if (seeded) logger.LogInformation("Seeded the demo organisation and its demo-<unit>-<role> API keys");

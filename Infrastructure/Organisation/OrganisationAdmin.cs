@@ -7,9 +7,14 @@ namespace Itsm.Infrastructure.Organisation;
 public sealed record NewUser(string Id, string Name, string UnitId, bool IsIntegration, IReadOnlyList<Role> Roles, IReadOnlyList<string> Groups);
 
 /// <summary>An API key as listed: its public id (the first 16 hex digits of its hash), never the key.</summary>
-public sealed record ApiKeyInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <param name="IssuedBy">The IT manager who issued it, or the installation step (<c>bootstrap-admin</c>, <c>demo-data</c>);
+/// null for keys issued before this was recorded.</param>
+public sealed record ApiKeyInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? IssuedBy);
 
-public sealed record IssuedApiKey(string Id, string Key, string UserId, string Name, DateTimeOffset CreatedAt);
+public sealed record IssuedApiKey(string Id, string Key, string UserId, string Name, DateTimeOffset CreatedAt, string IssuedBy);
+
+/// <summary>What a user holds: their roles and the support groups they belong to.</summary>
+public sealed record UserGrants(IReadOnlySet<Role> Roles, IReadOnlyList<SupportGroup> Groups);
 
 public enum AdminOutcome { Done, AlreadyExists, UnknownReference }
 
@@ -21,9 +26,16 @@ public sealed class OrganisationAdmin(Database database)
     public Task<AdminOutcome> AddUnitAsync(string id, string name, Unit parent, CancellationToken ct) =>
         Insert(OrganisationSql.UnitExists, id, OrganisationSql.InsertUnit, new { id, name, parent = parent.Id, path = parent.Path + id + "/" }, ct);
 
-    /// <summary>The first unit of an empty organisation: the root (headquarters).</summary>
+    /// <summary>The first unit of an empty organisation: the root (headquarters). Refused once any unit exists: one root only.</summary>
     public Task<AdminOutcome> AddRootUnitAsync(string id, string name, CancellationToken ct) =>
-        Insert(OrganisationSql.UnitExists, id, OrganisationSql.InsertUnit, new { id, name, parent = (string?)null, path = "/" + id + "/" }, ct);
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrganisationSql.CountUnits, null, transaction, cancellationToken: token)) > 0)
+                return AdminOutcome.AlreadyExists;
+            await connection.ExecuteAsync(new CommandDefinition(OrganisationSql.InsertUnit,
+                new { id, name, parent = (string?)null, path = "/" + id + "/" }, transaction, cancellationToken: token));
+            return AdminOutcome.Done;
+        }, ct);
 
     public Task<AdminOutcome> AddGroupAsync(string id, string name, string unitId, SupportLine line, CancellationToken ct) =>
         Insert(OrganisationSql.GroupExists, id, OrganisationSql.InsertGroup, new { id, name, unit = unitId, line = line.ToString() }, ct);
@@ -57,21 +69,34 @@ public sealed class OrganisationAdmin(Database database)
             new CommandDefinition(OrganisationSql.UserInRange, new { userId, from, to }, cancellationToken: token)), ct);
     }
 
+    /// <summary>The user's roles and groups (null when there is no such user).</summary>
+    public Task<UserGrants?> GrantsOfAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            var roles = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(OrganisationSql.RolesOfUser, new { userId }, cancellationToken: token));
+            if (roles is null) return null;
+            var groups = await connection.QueryAsync<(string Id, string Name, string UnitId, string UnitPath, string Line)>(
+                new CommandDefinition(OrganisationSql.GroupsOfMember, new { userId }, cancellationToken: token));
+            return new UserGrants(OrganisationStore.ParseRoles(roles),
+                groups.Select(g => new SupportGroup(g.Id, g.Name, g.UnitId, g.UnitPath, Enum.Parse<SupportLine>(g.Line))).ToList());
+        }, ct);
+
     /// <summary>Issues a new random key for the user; the key itself is returned once and stored only as its hash.</summary>
-    public async Task<IssuedApiKey> IssueKeyAsync(string userId, string name, DateTimeOffset now, CancellationToken ct)
+    /// <param name="issuedBy">The issuing IT manager's user id, or the installation step that issues it.</param>
+    public async Task<IssuedApiKey> IssueKeyAsync(string userId, string name, string issuedBy, DateTimeOffset now, CancellationToken ct)
     {
         var key = ApiKeyHash.NewKey();
         var hash = ApiKeyHash.Of(key);
         await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(
-            OrganisationSql.InsertKey, new { hash, id = userId, name, at = now }, transaction, cancellationToken: token)), ct);
-        return new IssuedApiKey(hash[..KeyIdLength], key, userId, name, now);
+            OrganisationSql.InsertKey, new { hash, id = userId, name, at = now, issuedBy }, transaction, cancellationToken: token)), ct);
+        return new IssuedApiKey(hash[..KeyIdLength], key, userId, name, now, issuedBy);
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>> KeysOfAsync(string userId, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<ApiKeyInfo>>(async (connection, token) =>
-            (await connection.QueryAsync<(string KeyHash, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)>(
+            (await connection.QueryAsync<(string KeyHash, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? IssuedBy)>(
                 new CommandDefinition(OrganisationSql.KeysOfUser, new { userId }, cancellationToken: token)))
-            .Select(k => new ApiKeyInfo(k.KeyHash[..KeyIdLength], k.Name, k.CreatedAt, k.RevokedAt)).ToList(), ct);
+            .Select(k => new ApiKeyInfo(k.KeyHash[..KeyIdLength], k.Name, k.CreatedAt, k.RevokedAt, k.IssuedBy)).ToList(), ct);
 
     /// <summary>Revokes the key with this public id if it belongs to a user within the scope; false when there is none.</summary>
     public Task<bool> RevokeKeyAsync(string keyId, string scopePath, DateTimeOffset now, CancellationToken ct)

@@ -30,14 +30,18 @@ public static class OrganisationSql
     public const string InsertSystem = "INSERT INTO Systems (Id, Name, UnitId, OwnerDepartment) VALUES (@id, @name, @unit, @owner)";
     public const string InsertUser = "INSERT INTO Users (Id, Name, UnitId, Kind, Roles) VALUES (@id, @name, @unit, @kind, @roles)";
     public const string InsertMember = "INSERT INTO GroupMembers (GroupId, UserId) VALUES (@group, @id)";
-    public const string InsertKey = "INSERT INTO ApiKeys (KeyHash, UserId, Name, CreatedAt) VALUES (@hash, @id, @name, @at)";
+    public const string InsertKey = "INSERT INTO ApiKeys (KeyHash, UserId, Name, CreatedAt, IssuedBy) VALUES (@hash, @id, @name, @at, @issuedBy)";
+    public const string RootUnit = "SELECT Id, Name, ParentId, Path FROM Units WHERE ParentId IS NULL";
+    public const string RolesOfUser = "SELECT Roles FROM Users WHERE Id = @userId";
+    public const string GroupsOfMember = $"SELECT {GroupColumns} FROM GroupMembers m JOIN SupportGroups g ON g.Id = m.GroupId " +
+                                         "JOIN Units u ON u.Id = g.UnitId WHERE m.UserId = @userId ORDER BY g.Id";
 
     public const string Ping = "SELECT COUNT(*) FROM SchemaVersions";
 
     public const string UnitExists = "SELECT COUNT(*) FROM Units WHERE Id = @id";
     public const string GroupExists = "SELECT COUNT(*) FROM SupportGroups WHERE Id = @id";
     public const string SystemExists = "SELECT COUNT(*) FROM Systems WHERE Id = @id";
-    public const string KeysOfUser = "SELECT KeyHash, Name, CreatedAt, RevokedAt FROM ApiKeys WHERE UserId = @userId ORDER BY CreatedAt";
+    public const string KeysOfUser = "SELECT KeyHash, Name, CreatedAt, RevokedAt, IssuedBy FROM ApiKeys WHERE UserId = @userId ORDER BY CreatedAt";
     public const string UserInRange = """
         SELECT u.Id FROM Users u JOIN Units un ON un.Id = u.UnitId
         WHERE u.Id = @userId AND un.Path >= @from AND un.Path < @to
@@ -52,6 +56,6 @@ public static class OrganisationSql
     [
         ActorByKey, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
         CountUnits, InsertUnit, InsertGroup, InsertSystem, InsertUser, InsertMember, InsertKey, Ping,
-        UnitExists, GroupExists, SystemExists, KeysOfUser, UserInRange, RevokeKey,
+        UnitExists, GroupExists, SystemExists, KeysOfUser, UserInRange, RevokeKey, RootUnit, RolesOfUser, GroupsOfMember,
     ];
 }

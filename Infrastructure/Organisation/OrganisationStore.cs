@@ -25,6 +25,11 @@ public sealed class OrganisationStore(Database database)
         database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
             new CommandDefinition(OrganisationSql.Unit, new { id }, cancellationToken: token)), ct));
 
+    /// <summary>Headquarters: the root of the unit tree (null while the organisation is empty).</summary>
+    public Task<Unit?> RootUnitAsync(CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
+            new CommandDefinition(OrganisationSql.RootUnit, cancellationToken: token)), ct);
+
     public Task<IReadOnlyList<Unit>> UnitsInScopeAsync(Actor actor, CancellationToken ct)
     {
         var (from, to) = Scope.Range(actor.UnitPath);

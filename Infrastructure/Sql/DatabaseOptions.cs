@@ -11,7 +11,10 @@ public sealed class DatabaseOptions
 
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
-    /// <summary>Seeds the demo organisation and keys into an empty database. Defaults to true for the embedded database only.</summary>
+    /// <summary>
+    /// Seeds the demo organisation and its well-known keys into an empty database. Unset: only in the Development
+    /// environment on the embedded database (the keys are public, so never by accident in production).
+    /// </summary>
     public bool? SeedDemoData { get; set; }
 
     /// <summary>Retries of a unit of work that failed on a transient fault (deadlock victim, failover, timeout…).</summary>
@@ -26,5 +29,5 @@ public sealed class DatabaseOptions
     /// <summary>SQL Server: create the database named in the connection string when it does not exist (needs CREATE DATABASE permission).</summary>
     public bool CreateIfMissing { get; set; }
 
-    public bool SeedsDemoData => SeedDemoData ?? Provider == DatabaseProvider.Sqlite;
+    public bool SeedsDemoData => SeedDemoData == true;
 }

@@ -36,6 +36,8 @@ public sealed class SqlDialect
         NextChangeSequence = "UPDATE Sequences SET Value = Value + 1 WHERE Name = 'ticket-change' RETURNING Value;",
         Limit = (sql, rows) => $"{sql} LIMIT {rows}",
         IsTransient = e => e is SqliteException { SqliteErrorCode: 5 or 6 },
+        // SQLITE_CONSTRAINT (19) as SQLITE_CONSTRAINT_UNIQUE (2067) or SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+        IsUniqueViolation = e => e is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 },
     };
 
     public static readonly SqlDialect SqlServer = new()
@@ -81,6 +83,8 @@ public sealed class SqlDialect
             TimeoutException => true,
             _ => false,
         },
+        // 2627: a PRIMARY KEY or UNIQUE constraint; 2601: a unique index.
+        IsUniqueViolation = e => e is SqlException sql && sql.Errors.Cast<SqlError>().Any(error => error.Number is 2627 or 2601),
     };
 
     public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite;
@@ -122,4 +126,7 @@ public sealed class SqlDialect
 
     /// <summary>A fault worth retrying the whole unit of work for.</summary>
     public required Func<Exception, bool> IsTransient { get; init; }
+
+    /// <summary>An insert that met a row with the same key (and nothing else).</summary>
+    public required Func<Exception, bool> IsUniqueViolation { get; init; }
 }
