@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Itsm.Api.OpenApi;
 using Itsm.Api.Tests.Setup;
+using Microsoft.OpenApi;
 
 namespace Itsm.Api.Tests.Documentation;
 
@@ -103,6 +105,24 @@ public sealed class OpenApiContractTests
                 if (status is "429" or "503") Assert.That(response!["headers"]?["Retry-After"], Is.Not.Null, $"{method} {path} {status}");
             }
         Assert.That(_document["paths"]!["/api/v1/tickets"]!["post"]!["responses"]!["201"]!["headers"]!["Location"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task ContractDocument_AnEndpointWithoutAnnotations_GetsAnIdASummaryAnd4xxAndRetryAfter()
+    {
+        var operation = new OpenApiOperation { Responses = new OpenApiResponses { ["200"] = new OpenApiResponse { Description = "OK" } } };
+        var document = new OpenApiDocument
+        {
+            Info = new OpenApiInfo { Title = "t", Version = "v1" },
+            Paths = new OpenApiPaths { ["/api/v1/tickets/{id}/watchers"] = new OpenApiPathItem { Operations = new() { [HttpMethod.Get] = operation } } },
+        };
+
+        await new ContractDocument().TransformAsync(document, null!, CancellationToken.None);
+
+        Assert.That(operation.OperationId, Is.EqualTo("GetApiV1TicketsIdWatchers"));
+        Assert.That(operation.Summary, Is.Not.Empty);
+        Assert.That(operation.Responses.Keys, Has.Some.StartsWith("4"));
+        Assert.That(((OpenApiResponse)operation.Responses["503"]).Headers!.Keys, Does.Contain("Retry-After"));
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace Itsm.Api.OpenApi;
 /// the service sends (<c>ETag</c>, <c>Location</c>, <c>Retry-After</c>), the typed 409 and 412 problems of ticket
 /// changes, and request bodies whose required properties are not nullable.
 /// </summary>
-internal sealed class ContractDocument : IOpenApiDocumentTransformer
+public sealed class ContractDocument : IOpenApiDocumentTransformer
 {
     public const string ActionNotAllowedProblem = "ActionNotAllowedProblem";
     public const string StaleETagProblem = "StaleETagProblem";
@@ -77,6 +77,10 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
 
     private static void Complete(OpenApiDocument document, string path, HttpMethod method, OpenApiOperation operation)
     {
+        // Endpoints should name and summarise themselves; these keep the document valid for generators when one does not.
+        operation.OperationId ??= string.Concat(method.Method[..1] + method.Method[1..].ToLowerInvariant(),
+            string.Concat(path.Split('/', '-', '{', '}').Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
+        operation.Summary ??= $"{method.Method} {path}";
         var responses = operation.Responses ??= new OpenApiResponses();
         var changesTicket = operation.Parameters?.Any(p => p.Name == "If-Match") == true;
         var idempotent = operation.Parameters?.Any(p => p.Name == "Idempotency-Key") == true;
