@@ -65,6 +65,25 @@ public sealed class OpenApiContractTests
         Assert.That(create["properties"]!["category"]!["$ref"]!.GetValue<string>(), Is.EqualTo("#/components/schemas/Category"));
     }
 
+    /// <summary>Still strings in this branch: delivery and escalation states (store rows that become enums with the vocabulary
+    /// work), HQ's event outcome and the health answer (both being reworked).</summary>
+    private static readonly string[] StatesNotYetEnums = ["WebhookDelivery.state", "HqEscalation.state", "HqEventOutcome.status", "HealthResponse.status"];
+
+    [Test]
+    public void Schemas_StateAndStatusFieldsAreEnums()
+    {
+        var schemas = _document["components"]!["schemas"]!.AsObject();
+        var strings = new List<string>();
+        foreach (var (name, schema) in schemas)
+            foreach (var (property, propertySchema) in Properties(schema!, name))
+                if (property.EndsWith("state", StringComparison.OrdinalIgnoreCase) || (property.EndsWith("status", StringComparison.OrdinalIgnoreCase) && !name.Contains("Problem")))
+                    if (!Types(propertySchema).Contains("integer") && !IsEnum(propertySchema, schemas)) strings.Add(property);
+
+        Assert.That(strings.Except(StatesNotYetEnums), Is.Empty);
+        Assert.That(schemas["WebhookEvent"]!["properties"]!["ticket"]!["properties"]!["status"]!["$ref"]!.GetValue<string>(),
+            Is.EqualTo("#/components/schemas/TicketStatus"));
+    }
+
     [Test]
     public void Operations_EachHasAnIdA4xxAndDeclaredSecurity()
     {
@@ -160,6 +179,24 @@ public sealed class OpenApiContractTests
                 foreach (var child in array) if (child is not null) pending.Push(child);
         }
         return names;
+    }
+
+    /// <summary>The properties of a schema and of the objects inline in it, named <c>Schema.property</c>.</summary>
+    private static IEnumerable<(string Name, JsonNode Schema)> Properties(JsonNode schema, string prefix)
+    {
+        foreach (var (property, child) in schema["properties"]?.AsObject() ?? [])
+        {
+            if (child is null) continue;
+            yield return ($"{prefix}.{property}", child);
+            foreach (var nested in Properties(child, $"{prefix}.{property}")) yield return nested;
+        }
+    }
+
+    private static bool IsEnum(JsonNode schema, JsonObject schemas)
+    {
+        if (schema["enum"] is JsonArray) return true;
+        if (schema["$ref"]?.GetValue<string>() is { } reference) return IsEnum(schemas[reference.Split('/')[^1]]!, schemas);
+        return schema["oneOf"] is JsonArray oneOf && oneOf.Any(o => o!["$ref"] is not null && IsEnum(o, schemas));
     }
 
     private static string? SchemaRef(JsonNode response) => response["content"]!["application/problem+json"]!["schema"]!["$ref"]?.GetValue<string>();

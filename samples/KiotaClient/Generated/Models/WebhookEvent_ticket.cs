@@ -23,13 +23,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public string Assignee { get; set; }
 #endif
         /// <summary>The category property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Category { get; set; }
-#nullable restore
-#else
-        public string Category { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.Category? Category { get; set; }
         /// <summary>The group property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -49,21 +43,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public string Number { get; set; }
 #endif
         /// <summary>The priority property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Priority { get; set; }
-#nullable restore
-#else
-        public string Priority { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.Priority? Priority { get; set; }
         /// <summary>The status property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Status { get; set; }
-#nullable restore
-#else
-        public string Status { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus? Status { get; set; }
         /// <summary>The system property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -114,12 +96,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "assignee", n => { Assignee = n.GetStringValue(); } },
-                { "category", n => { Category = n.GetStringValue(); } },
+                { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
                 { "group", n => { Group = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
-                { "priority", n => { Priority = n.GetStringValue(); } },
-                { "status", n => { Status = n.GetStringValue(); } },
+                { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
+                { "status", n => { Status = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>(); } },
                 { "system", n => { System = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "unit", n => { Unit = n.GetStringValue(); } },
@@ -133,12 +115,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("assignee", Assignee);
-            writer.WriteStringValue("category", Category);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
             writer.WriteStringValue("group", Group);
             writer.WriteLongValue("id", Id);
             writer.WriteStringValue("number", Number);
-            writer.WriteStringValue("priority", Priority);
-            writer.WriteStringValue("status", Status);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>("status", Status);
             writer.WriteStringValue("system", System);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("unit", Unit);
