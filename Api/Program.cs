@@ -16,7 +16,12 @@ using Itsm.Api.Workflow;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+    // Numbers are JSON numbers: the web default also reads "42", which makes the document say `[integer, string]`.
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+});
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();

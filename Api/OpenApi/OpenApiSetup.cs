@@ -41,8 +41,8 @@ public static class OpenApiSetup
             o.AddOperationTransformer((operation, context, _) =>
             {
                 var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
-                if (!anonymous)
-                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
+                operation.Security = anonymous ? []
+                    : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchRequired>().Any())
                 {
                     operation.Parameters ??= [];
@@ -74,6 +74,8 @@ public static class OpenApiSetup
                     media.Example = JsonNode.Parse(example);
                 return Task.CompletedTask;
             });
+            o.AddSchemaTransformer<ContractSchemas>();
+            o.AddDocumentTransformer<ContractDocument>();
         });
 
     public static WebApplication MapItsmOpenApi(this WebApplication app)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Outbox;
 using Microsoft.OpenApi;
 
@@ -11,7 +12,7 @@ internal static class WebhooksDocument
     {
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas["WebhookEvent"] = EventSchema();
+        document.Components.Schemas["WebhookEvent"] = EventSchema(document);
         document.Webhooks = new Dictionary<string, IOpenApiPathItem>();
         foreach (var type in TicketEvents.Types)
         {
@@ -63,7 +64,7 @@ internal static class WebhooksDocument
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    private static OpenApiSchema EventSchema() => new()
+    private static OpenApiSchema EventSchema(OpenApiDocument document) => new()
     {
         Type = JsonSchemaType.Object,
         Description = "One event about a ticket.",
@@ -84,9 +85,9 @@ internal static class WebhooksDocument
                     ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String },
                     ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
                     ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                    ["category"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                    ["priority"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                    ["status"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["category"] = new OpenApiSchemaReference(nameof(Category), document),
+                    ["priority"] = new OpenApiSchemaReference(nameof(Priority), document),
+                    ["status"] = new OpenApiSchemaReference(nameof(TicketStatus), document),
                     ["group"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
                     ["assignee"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
                 },
