@@ -112,7 +112,7 @@ public sealed class RoleActionMatrixTests
     private static readonly string[] Actions =
         ["triage", "start", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
 
-    public enum Outcome { Done, Forbidden, NotInThisStatus, NotReady }
+    public enum Outcome { Done, Forbidden, NotInThisStatus, NotReady, SomethingElse }
 
     private ItsmApp _app = null!;
     private Province _js = null!;
@@ -234,7 +234,7 @@ public sealed class RoleActionMatrixTests
             (403, "urn:itsm:problem:forbidden") => (Outcome.Forbidden, detail),
             (409, "urn:itsm:problem:action-not-allowed") => (Outcome.NotInThisStatus, detail),
             (409, "urn:itsm:problem:precondition-not-met") => (Outcome.NotReady, detail),
-            _ => ((Outcome)(-1), detail),
+            _ => (Outcome.SomethingElse, detail),
         };
     }
 
