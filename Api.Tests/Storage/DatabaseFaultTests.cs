@@ -43,12 +43,29 @@ public sealed class DatabaseFaultTests
     {
         using var app = new ItsmApp(SqlServerAt(UnreachableSqlServer));
         using var caller = app.As(Keys.JsRequester);
-        app.Services.GetRequiredService<DatabaseState>().Prepared();
+        var state = app.Services.GetRequiredService<DatabaseState>();
+        // The reconnect loop waits on the fake clock, which stands still: nothing can mark the database unprepared again
+        // between this line and the request, so the request gets through the gate and meets the lost database.
+        state.Prepared();
 
         var response = await caller.Http.PostAsync("/api/v1/tickets", System.Net.Http.Json.JsonContent.Create(TicketClient.NewTicket()));
 
         var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("does not answer"));
+        Assert.That(state.IsPrepared, Is.True, "no reconnect attempt ran while the clock stood still");
+    }
+
+    [Test]
+    public async Task ReconnectLoop_RunsWhenTheClockSaysSo()
+    {
+        using var app = new ItsmApp(SqlServerAt(UnreachableSqlServer));
+        var state = app.Services.GetRequiredService<DatabaseState>();
+        state.Prepared();
+
+        // Each step lets the next attempt fall due, whenever the loop started waiting; the attempt then fails for real.
+        await StepClockUntil(app, () => !state.IsPrepared);
+
+        Assert.That(state.NotReadyReason, Does.Contain("cannot be reached"));
     }
 
     [Test]
@@ -68,16 +85,24 @@ public sealed class DatabaseFaultTests
 
         File.Delete(blocker);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        HttpResponseMessage response;
-        do
-        {
-            await Task.Delay(100);
-            response = await caller.Http.GetAsync("/api/v1/me");
-        } while (response.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        var state = app.Services.GetRequiredService<DatabaseState>();
+        await StepClockUntil(app, () => state.IsPrepared);
+        var response = await caller.Http.GetAsync("/api/v1/me");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await caller.Http.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Directory.Delete(directory, true);
+    }
+
+    /// <summary>Moves the fake clock a reconnect interval at a time, giving the attempt it releases real time to finish.</summary>
+    private static async Task StepClockUntil(ItsmApp app, Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            app.Clock.Advance(TimeSpan.FromMilliseconds(200));
+            await Task.Delay(50);
+        }
+        Assert.That(done(), Is.True, "the reconnect loop did not get there within 30 s");
     }
 
     [Test]

@@ -118,6 +118,38 @@ public sealed class StoreContractTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task GetAndList_HoldTheScopeFromBothSides()
+    {
+        var marker = "scope-" + Guid.NewGuid().ToString("N")[..6];
+        var zjRequester = Person("zj-requester", "ZJ", "/HQ/ZJ/", Role.Requester);
+        var js = await RaiseAsync("JS", marker);
+        var jsNj = await RaiseAsync("JS-NJ", marker);
+        var zj = await RaiseAsync("ZJ", marker, zjRequester);
+        var zjHz = await RaiseAsync("ZJ-HZ", marker, zjRequester);
+        var hq = await RaiseAsync("HQ", marker, Person("hq-itmanager", "HQ", "/HQ/", Role.Requester));
+        Ticket[] all = [js, jsNj, zj, zjHz, hq];
+        var reaches = new (Actor Actor, Ticket[] Tickets)[]
+        {
+            (JsManager, [js, jsNj]),
+            (ZjManager, [zj, zjHz]),
+            (Person("js-nj-manager", "JS-NJ", "/HQ/JS/JS-NJ/", Role.ItManager), [jsNj]),
+            (HqManager, all),
+            (JsRequester, [js, jsNj]),
+            (zjRequester, [zj, zjHz]),
+            (Person("js-approver", "JS", "/HQ/JS/", Role.Requester), []),
+        };
+
+        foreach (var (actor, tickets) in reaches)
+        {
+            foreach (var ticket in all)
+                Assert.That(await _tickets.GetAsync(ticket.Id, actor, CancellationToken.None) is not null, Is.EqualTo(tickets.Contains(ticket)),
+                    $"{actor.UserId} ({actor.UnitPath}) reading the ticket of {ticket.UnitPath}");
+            var (listed, _) = await _tickets.ListAsync(new TicketQuery(Text: marker, Limit: 200), actor, CancellationToken.None);
+            Assert.That(listed.Select(t => t.Id), Is.EquivalentTo(tickets.Select(t => t.Id)), $"{actor.UserId} ({actor.UnitPath}) listing");
+        }
+    }
+
+    [Test]
     public async Task Update_FromAStaleVersion_SavesNothing()
     {
         var ticket = await RaiseAsync("JS", "stale");

@@ -32,7 +32,8 @@ public sealed class DatabasePreparation(
     {
         try
         {
-            do await Task.Delay(options.ReconnectInterval, ct);
+            // On the injected clock, so a test decides when the next attempt happens instead of racing it.
+            do await Task.Delay(options.ReconnectInterval, clock, ct);
             while (!await TryPrepareAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
