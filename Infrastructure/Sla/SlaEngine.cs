@@ -74,13 +74,23 @@ public sealed class SlaContext(SlaPolicy policy, IReadOnlyDictionary<string, Bus
     };
 }
 
-/// <summary>Loads policies (immutable per version, cached for good) and calendars (cached briefly: PUT replaces them).</summary>
+/// <summary>
+/// Loads policies (immutable per version, cached for good) and calendars (cached briefly: PUT replaces them). A singleton
+/// read by every request: each cache is one immutable snapshot, published with a single reference write, so a reader
+/// sees a whole snapshot or none. A change bumps a generation; a load that began before the change publishes a
+/// snapshot of the old generation, which no reader takes.
+/// </summary>
 public sealed class SlaEngine(SlaStore store, TimeProvider clock)
 {
     private static readonly TimeSpan CalendarsFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LatestFor = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<int, SlaPolicy> _policies = new();
-    private (IReadOnlyDictionary<string, BusinessCalendar> Calendars, DateTimeOffset Until)? _calendars;
-    private (int Version, DateTimeOffset Until)? _latest;
+    private Snapshot<IReadOnlyDictionary<string, BusinessCalendar>>? _calendars;
+    private Snapshot<int>? _latest;
+    private long _calendarsGeneration;
+    private long _policyGeneration;
+
+    private sealed record Snapshot<T>(T Value, DateTimeOffset Until, long Generation);
 
     /// <summary>The policy version <paramref name="policyVersion"/>, or the one in force (looked up at most every few seconds).</summary>
     public async Task<SlaContext> ContextAsync(int? policyVersion, CancellationToken ct)
@@ -89,30 +99,36 @@ public sealed class SlaEngine(SlaStore store, TimeProvider clock)
         if (!_policies.TryGetValue(version, out var policy))
         {
             policy = await store.PolicyAsync(version, ct) ?? throw new InvalidOperationException($"SLA policy version {version} does not exist.");
-            _policies[version] = policy;
+            policy = _policies.GetOrAdd(version, policy);
         }
         return new SlaContext(policy, await CalendarsAsync(ct));
     }
 
     public async Task<IReadOnlyDictionary<string, BusinessCalendar>> CalendarsAsync(CancellationToken ct)
     {
-        if (_calendars is { } cached && cached.Until > clock.GetUtcNow()) return cached.Calendars;
-        var calendars = (await store.CalendarsAsync(ct)).ToDictionary(c => c.Code, c => c.Definition.ToCalendar(c.Code));
-        _calendars = (calendars, clock.GetUtcNow() + CalendarsFor);
+        var generation = Interlocked.Read(ref _calendarsGeneration);
+        if (Fresh(Volatile.Read(ref _calendars), generation) is { } cached) return cached.Value;
+        IReadOnlyDictionary<string, BusinessCalendar> calendars =
+            (await store.CalendarsAsync(ct)).ToDictionary(c => c.Code, c => c.Definition.ToCalendar(c.Code));
+        Volatile.Write(ref _calendars, new(calendars, clock.GetUtcNow() + CalendarsFor, generation));
         return calendars;
     }
 
     private async Task<int> LatestVersionAsync(CancellationToken ct)
     {
-        if (_latest is { } latest && latest.Until > clock.GetUtcNow()) return latest.Version;
+        var generation = Interlocked.Read(ref _policyGeneration);
+        if (Fresh(Volatile.Read(ref _latest), generation) is { } cached) return cached.Value;
         var version = await store.LatestPolicyVersionAsync(ct);
-        _latest = (version, clock.GetUtcNow() + TimeSpan.FromSeconds(5));
+        Volatile.Write(ref _latest, new(version, clock.GetUtcNow() + LatestFor, generation));
         return version;
     }
 
+    private Snapshot<T>? Fresh<T>(Snapshot<T>? snapshot, long generation) =>
+        snapshot is not null && snapshot.Generation == generation && snapshot.Until > clock.GetUtcNow() ? snapshot : null;
+
     /// <summary>Forgets the cached latest version (after this instance stored a new one).</summary>
-    public void PolicyChanged() => _latest = null;
+    public void PolicyChanged() => Interlocked.Increment(ref _policyGeneration);
 
     /// <summary>Forgets the cached calendars (after this instance changed one).</summary>
-    public void CalendarsChanged() => _calendars = null;
+    public void CalendarsChanged() => Interlocked.Increment(ref _calendarsGeneration);
 }
