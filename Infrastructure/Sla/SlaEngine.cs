@@ -36,7 +36,7 @@ public sealed class SlaContext(SlaPolicy policy, IReadOnlyDictionary<string, Bus
         var notifications = Record(ticket, events, now).ToList();
         var rule = Policy.RuleFor(ticket.Priority, ticket.Category, ticket.UnitPath);
         var escalate = rule.AutoEscalateOnResolutionBreach
-                       && events.Any(e => e.Type == "sla.breached" && e.Clock.Kind == ClockKind.Resolution)
+                       && events.Any(e => e.Type == SlaEventType.Breached && e.Clock.Kind == ClockKind.Resolution)
                        && ticket.AllowedActions(Actor.System, now).Contains(TicketAction.Escalate);
         if (escalate)
         {
@@ -57,20 +57,20 @@ public sealed class SlaContext(SlaPolicy policy, IReadOnlyDictionary<string, Bus
             {
                 ["clock"] = e.Clock.Kind.ToString(), ["deadline"] = e.Deadline, ["targetMinutes"] = e.Clock.TargetMinutes, ["calendar"] = e.Clock.Calendar,
             };
-            ticket.RecordSlaEvent(e.Type, now, details);
+            ticket.RecordSlaEvent(e.Type.Name(), now, details);
             var payload = JsonSerializer.Serialize(new { ticket = ticket.Number, ticket.Title, clock = e.Clock.Kind.ToString(), e.Deadline }, SlaStore.Json);
             // Up the hierarchy: the group working the ticket (line 1 while it has none); on a breach, the IT managers too.
             notifications.Add(ticket.GroupId is { } group
-                ? Notify(ticket, e.Type, "Group", group, now, payload)
-                : Notify(ticket, e.Type, "ServiceDesk", ticket.UnitPath, now, payload));
-            if (e.Type == "sla.breached") notifications.Add(Notify(ticket, e.Type, "ItManagers", ticket.UnitPath, now, payload));
+                ? Notify(ticket, e.Type, RecipientKind.Group, group, now, payload)
+                : Notify(ticket, e.Type, RecipientKind.ServiceDesk, ticket.UnitPath, now, payload));
+            if (e.Type == SlaEventType.Breached) notifications.Add(Notify(ticket, e.Type, RecipientKind.ItManagers, ticket.UnitPath, now, payload));
         }
         return notifications;
     }
 
-    private static Notification Notify(Ticket ticket, string type, string kind, string recipient, DateTimeOffset now, string details) => new()
+    private static Notification Notify(Ticket ticket, SlaEventType type, RecipientKind kind, string recipient, DateTimeOffset now, string details) => new()
     {
-        TicketId = ticket.Id, Type = type, RecipientKind = kind, Recipient = recipient, CreatedAt = now, Details = details,
+        TicketId = ticket.Id, Type = type.Name(), RecipientKind = kind, Recipient = recipient, CreatedAt = now, Details = details,
     };
 }
 
