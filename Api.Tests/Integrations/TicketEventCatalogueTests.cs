@@ -35,3 +35,34 @@ public sealed class TicketEventCatalogueTests
         Assert.That(TicketEvents.TypeOf(Entry("hq.acknowledged")), Is.Null);
     }
 }
+
+/// <summary>States and kinds the SQL names literally are the enums' own names, so renaming one cannot silently break a query.</summary>
+[TestFixture]
+public sealed partial class SqlVocabularyTests
+{
+    [Test]
+    public void EscalationStates_NamedInTheHqStatements_AreEscalationStates()
+    {
+        var named = new Itsm.Infrastructure.Hq.HqSql(Itsm.Infrastructure.Sql.SqlDialect.Sqlite).All()
+            .SelectMany(sql => StateLiteral().Matches(sql)).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.That(named, Is.Not.Empty);
+        Assert.That(named, Is.SubsetOf(Enum.GetNames<Itsm.Domain.Escalations.EscalationState>()));
+    }
+
+    [Test]
+    public void RecipientKinds_NamedInTheNotificationQuery_AreRecipientKinds()
+    {
+        var sql = new Itsm.Infrastructure.Sla.SlaSql(Itsm.Infrastructure.Sql.SqlDialect.Sqlite).Notifications(false);
+
+        var named = KindLiteral().Matches(sql).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.That(named, Is.EquivalentTo(Enum.GetNames<Itsm.Infrastructure.Sla.RecipientKind>()));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"State\s*=\s*'(\w+)'")]
+    private static partial System.Text.RegularExpressions.Regex StateLiteral();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"RecipientKind\s*=\s*'(\w+)'")]
+    private static partial System.Text.RegularExpressions.Regex KindLiteral();
+}

@@ -129,7 +129,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                 await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
                     new { SubscriptionId = s.Id, e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
             if (hqOptions.Value.IsConfigured)
-                foreach (var e in events.Where(e => e.Type == "ticket.escalated"))
+                foreach (var e in events.Where(e => e.Type == TicketEvents.ByAction[Domain.Tickets.TicketAction.Escalate]))
                     await connection.ExecuteAsync(new CommandDefinition(HqSql.Insert, new { e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkDispatched, new { ids = events.Select(e => e.Id).ToArray() }, transaction, cancellationToken: token));
             return events.Count;
