@@ -22,6 +22,20 @@ public sealed class SlaContext(SlaPolicy policy, IReadOnlyDictionary<string, Bus
     public DateTimeOffset ConfirmationDue(DateTimeOffset resolvedAt) =>
         Calendar(Policy.ConfirmationCalendar).AddWorkingDays(resolvedAt, Policy.ConfirmationWindowDays);
 
+    /// <summary>
+    /// The unit's business time zone, for what is counted per local year (ticket numbers): the calendar of the nearest rule
+    /// for the unit's subtree, else the policy's business (confirmation) calendar; Asia/Shanghai when neither exists. One zone
+    /// per unit whatever the priority, so tickets raised at the same instant share a year.
+    /// </summary>
+    public TimeZoneInfo TimeZoneOf(string unitPath)
+    {
+        var code = Policy.Rules.Where(r => r.Unit is not null && unitPath.Contains($"/{r.Unit}/", StringComparison.Ordinal))
+                       .OrderByDescending(r => unitPath.IndexOf($"/{r.Unit}/", StringComparison.Ordinal)).ThenBy(r => r.Category is null ? 0 : 1)
+                       .Select(r => r.Calendar).FirstOrDefault()
+                   ?? Policy.ConfirmationCalendar;
+        return Calendars.TryGetValue(code, out var calendar) ? calendar.TimeZone : TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    }
+
     /// <summary>Moves the clocks for a change just made to the ticket; records breaches found on stopping; returns whom to notify.</summary>
     public IReadOnlyList<Notification> OnChange(Ticket ticket, TicketAction action, TicketStatus from, List<SlaClock> clocks, DateTimeOffset now) =>
         Record(ticket, TicketSla.OnChange(ticket, action, from, clocks, Policy, Calendar, now), now);
