@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Itsm.Api.Tests.Setup;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
@@ -80,5 +83,29 @@ public sealed class TicketChangesTests
         var ticket = await _given.Requester.CreateAsync();
 
         Assert.That(ticket.Number, Does.StartWith("JS-2027-"));
+    }
+
+    [Test]
+    public async Task Request_InAUnitWhoseRulesUseAnotherZone_IsNumberedInThatZonesYear()
+    {
+        using var hq = _app.As(Keys.HqItManager);
+        await TicketClient.ExpectAsync(await hq.Http.PutAsync("/api/v1/calendars/UTC-BUSINESS", new StringContent(
+            """{"name": "UTC business days", "timeZone": "UTC", "week": {"monday": [{"start": "08:00", "end": "17:00"}]}}""",
+            System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.Created);
+        var policy = (await hq.GetJsonAsync("/api/v1/sla/policies")).AsObject();
+        policy.Remove("version");
+        policy["rules"]!.AsArray().Add(new JsonObject
+        {
+            ["priority"] = "P3", ["responseMinutes"] = 240, ["resolutionMinutes"] = 1350, ["calendar"] = "UTC-BUSINESS", ["unit"] = "JS",
+        });
+        await TicketClient.ExpectAsync(await hq.Http.PutAsJsonAsync("/api/v1/sla/policies", policy), HttpStatusCode.OK);
+        _app.Clock.Advance(new DateTimeOffset(2026, 12, 31, 18, 30, 0, TimeSpan.Zero) - _app.Clock.GetUtcNow());
+
+        var js = await _given.Requester.CreateAsync(TicketClient.NewTicket(urgency: Urgency.High));
+        using var zjRequester = _app.As(Keys.ZjRequester);
+        var zj = await zjRequester.CreateAsync(TicketClient.NewTicket());
+
+        Assert.That(js.Number, Does.StartWith("JS-2026-"), "JS counts in UTC whatever the ticket's priority");
+        Assert.That(zj.Number, Does.StartWith("ZJ-2027-"));
     }
 }

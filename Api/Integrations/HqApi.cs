@@ -59,7 +59,9 @@ public static class HqApi
             .WithSummary("Events from the HQ system (its Integration key, signed the Standard Webhooks way): acknowledged, returned, resolved")
             .WithDescription("Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` " +
                              "(`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; " +
-                             "`returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history.")
+                             "`returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history. " +
+                             "An event applies only to the ticket's current escalation and moves it only forward " +
+                             "(Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.")
             .Produces<HqEventOutcome>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics")
             .WithSummary("Delivery health: events waiting, pending deliveries and the oldest one's age, failures (ItManager)")
@@ -134,8 +136,9 @@ public static class HqApi
         Collect(e, "");
         if (e.Resolution is not null) Collect(e.Resolution, "resolution.");
         if (errors.Count > 0) return Problem();
-        if (e.Type == "returned" && string.IsNullOrWhiteSpace(e.Guidance)) errors["guidance"] = ["returned needs guidance."];
-        if (e.Type == "resolved" && (e.Resolution is not { Code: { } code } || !Enum.IsDefined(code) || string.IsNullOrWhiteSpace(e.Resolution.Text)))
+        var type = e.ToAnswer().Type;
+        if (type == HqEventType.Returned && string.IsNullOrWhiteSpace(e.Guidance)) errors["guidance"] = ["returned needs guidance."];
+        if (type == HqEventType.Resolved && (e.Resolution is not { Code: { } code } || !Enum.IsDefined(code) || string.IsNullOrWhiteSpace(e.Resolution.Text)))
             errors["resolution"] = ["resolved needs a resolution code and text."];
         return errors.Count > 0 ? Problem() : null;
 

@@ -35,7 +35,7 @@ public sealed record CalendarView(string Code, CalendarDefinition Definition);
 
 public sealed record PriorityMatrixBody([property: Required] IReadOnlyList<PriorityMatrixCell> Cells);
 
-public sealed record NotificationView(long Id, long TicketId, string Type, string RecipientKind, string Recipient, DateTimeOffset CreatedAt,
+public sealed record NotificationView(long Id, long TicketId, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
     System.Text.Json.JsonElement Details);
 
 public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor);

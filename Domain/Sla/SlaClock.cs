@@ -18,8 +18,38 @@ public enum ClockState { Running, Paused, Met, Breached, Stopped }
 /// <summary>A stretch of a clock's life: running, or paused with the reason (the ticket's status).</summary>
 public sealed record ClockSegment(DateTimeOffset From, DateTimeOffset? To, bool Running, string? Reason);
 
-/// <summary>Something the scheduler or a transition must record: <c>sla.warning</c> or <c>sla.breached</c>.</summary>
-public sealed record ClockEvent(SlaClock Clock, string Type, DateTimeOffset Deadline);
+/// <summary>What a clock can tell about its target: 75 % used (by default), or missed.</summary>
+public enum SlaEventType
+{
+    Warning,
+    Breached,
+}
+
+public static class SlaEventTypes
+{
+    /// <summary>The event's name in history, notifications and the outbox: <c>sla.warning</c>, <c>sla.breached</c>.</summary>
+    public static string Name(this SlaEventType type) => type switch
+    {
+        SlaEventType.Warning => "sla.warning",
+        SlaEventType.Breached => "sla.breached",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    public static bool TryParse(string name, out SlaEventType type)
+    {
+        foreach (var candidate in Enum.GetValues<SlaEventType>())
+            if (candidate.Name() == name)
+            {
+                type = candidate;
+                return true;
+            }
+        type = default;
+        return false;
+    }
+}
+
+/// <summary>Something the scheduler or a transition must record: a warning or a breach.</summary>
+public sealed record ClockEvent(SlaClock Clock, SlaEventType Type, DateTimeOffset Deadline);
 
 /// <summary>
 /// One service-level clock of a ticket. Elapsed business time is summed over its running segments on its calendar;
@@ -122,7 +152,7 @@ public sealed class SlaClock
         {
             BreachedAt = due < at ? due : at;
             State = ClockState.Breached;
-            unrecordedBreach = new ClockEvent(this, "sla.breached", BreachedAt.Value);
+            unrecordedBreach = new ClockEvent(this, SlaEventType.Breached, BreachedAt.Value);
         }
         else if (State != ClockState.Breached) State = resolved ? ClockState.Met : ClockState.Stopped;
         Schedule(calendar);
@@ -161,13 +191,13 @@ public sealed class SlaClock
         if (!Warned && WarnAt is { } warnAt && warnAt <= now && State != ClockState.Breached)
         {
             Warned = true;
-            events.Add(new ClockEvent(this, "sla.warning", warnAt));
+            events.Add(new ClockEvent(this, SlaEventType.Warning, warnAt));
         }
         if (State == ClockState.Running && DueAt is { } due && due <= now)
         {
             State = ClockState.Breached;
             BreachedAt = due;
-            events.Add(new ClockEvent(this, "sla.breached", due));
+            events.Add(new ClockEvent(this, SlaEventType.Breached, due));
         }
         if (events.Count > 0)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Dapper;
+using Itsm.Domain.Escalations;
 using Itsm.Infrastructure.Hq;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
@@ -128,7 +129,7 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                 await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
                     new { SubscriptionId = s.Id, e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
             if (hqOptions.Value.IsConfigured)
-                foreach (var e in events.Where(e => e.Type == "ticket.escalated"))
+                foreach (var e in events.Where(e => e.Type == TicketEvents.ByAction[Domain.Tickets.TicketAction.Escalate]))
                     await connection.ExecuteAsync(new CommandDefinition(HqSql.Insert, new { e.EventId, e.TicketId, Now = now }, transaction, cancellationToken: token));
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkDispatched, new { ids = events.Select(e => e.Id).ToArray() }, transaction, cancellationToken: token));
             return events.Count;
@@ -213,13 +214,13 @@ public sealed class OutboxDispatcher(Database database, SlaStore leases, Webhook
                 {
                     await connection.ExecuteAsync(new CommandDefinition(HqSql.Retry, new
                     {
-                        e.Id, State = failed ? "Failed" : "Queued", Status = status, Error = error, Now = now,
+                        e.Id, State = (failed ? EscalationState.Failed : EscalationState.Queued).ToString(), Status = status, Error = error, Now = now,
                         Next = failed ? (DateTimeOffset?)null : now + Backoff(attempts, options.Value.Retry),
                     }, transaction, cancellationToken: token));
                     if (failed)
                         await leases.AddNotificationsAsync(connection, transaction, [new Notification
                         {
-                            TicketId = e.TicketId, Type = "escalation.failed", RecipientKind = "ItManagers", Recipient = e.UnitPath, CreatedAt = now,
+                            TicketId = e.TicketId, Type = "escalation.failed", RecipientKind = RecipientKind.ItManagers, Recipient = e.UnitPath, CreatedAt = now,
                             Details = System.Text.Json.JsonSerializer.Serialize(new { escalation = e.EventId, status, error }),
                         }], token);
                     return true;

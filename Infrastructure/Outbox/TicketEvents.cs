@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 
 namespace Itsm.Infrastructure.Outbox;
@@ -6,30 +7,48 @@ namespace Itsm.Infrastructure.Outbox;
 /// <summary>An event others must hear about, written in the same transaction as the change.</summary>
 public sealed record OutboxEvent(string EventId, string Type, long TicketId, string UnitPath, string Payload, DateTimeOffset OccurredAt);
 
-/// <summary>The event catalogue: which history entries others hear about, and what they receive.</summary>
+/// <summary>
+/// The event catalogue: which changes others hear about, and what they receive. Every <see cref="TicketAction"/> has an
+/// event type here or is declared <see cref="Silent"/>, so a new action cannot be forgotten.
+/// </summary>
 public static class TicketEvents
 {
-    public static readonly IReadOnlyList<string> Types =
-    [
-        "ticket.created", "ticket.triaged", "ticket.assigned", "ticket.escalated", "ticket.hq_returned", "ticket.resolved",
-        "ticket.reopened", "ticket.closed", "ticket.cancelled", "ticket.commented", "sla.warning", "sla.breached",
-    ];
-
-    private static readonly Dictionary<string, string> ByAction = new()
+    /// <summary>The event type of each action others hear about (several actions may close a ticket).</summary>
+    public static readonly IReadOnlyDictionary<TicketAction, string> ByAction = new Dictionary<TicketAction, string>
     {
-        ["request"] = "ticket.created", ["triage"] = "ticket.triaged", ["reassign"] = "ticket.assigned", ["escalate"] = "ticket.escalated",
-        ["hq-return"] = "ticket.hq_returned", ["resolve"] = "ticket.resolved", ["reopen"] = "ticket.reopened", ["confirm"] = "ticket.closed",
-        ["reject"] = "ticket.closed", ["auto-close"] = "ticket.closed", ["cancel"] = "ticket.cancelled", ["comment"] = "ticket.commented",
-        ["sla.warning"] = "sla.warning", ["sla.breached"] = "sla.breached",
+        [TicketAction.Request] = "ticket.created", [TicketAction.Triage] = "ticket.triaged", [TicketAction.Reassign] = "ticket.assigned",
+        [TicketAction.Escalate] = "ticket.escalated", [TicketAction.HqReturn] = "ticket.hq_returned", [TicketAction.Resolve] = "ticket.resolved",
+        [TicketAction.Reopen] = "ticket.reopened", [TicketAction.Confirm] = "ticket.closed", [TicketAction.Reject] = "ticket.closed",
+        [TicketAction.AutoClose] = "ticket.closed", [TicketAction.Cancel] = "ticket.cancelled", [TicketAction.Comment] = "ticket.commented",
     };
 
+    /// <summary>Actions others do not hear about: work within the unit, visible on the ticket and in its history.</summary>
+    public static readonly IReadOnlySet<TicketAction> Silent = new HashSet<TicketAction>
+    {
+        TicketAction.Start, TicketAction.RequestApproval, TicketAction.Approve, TicketAction.Hold, TicketAction.Resume,
+    };
+
+    /// <summary>Service-level events are published under their own names.</summary>
+    public static readonly IReadOnlyDictionary<SlaEventType, string> BySlaEvent =
+        Enum.GetValues<SlaEventType>().ToDictionary(t => t, t => t.Name());
+
+    /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
+    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Distinct().ToList();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The event type of a history entry; null for what others do not hear about (silent actions, internal notes, HQ's acknowledgements).</summary>
+    public static string? TypeOf(HistoryEntry entry) =>
+        entry.Internal ? null
+        : TicketActionNames.TryParse(entry.Action, out var action) ? ByAction.GetValueOrDefault(action)
+        : SlaEventTypes.TryParse(entry.Action, out var sla) ? BySlaEvent[sla]
+        : null;
 
     public static IEnumerable<OutboxEvent> From(Ticket ticket, IEnumerable<HistoryEntry> entries)
     {
         foreach (var entry in entries)
         {
-            if (entry.Internal || !ByAction.TryGetValue(entry.Action, out var type)) continue;
+            if (TypeOf(entry) is not { } type) continue;
             var id = "evt_" + Guid.NewGuid().ToString("N");
             var payload = JsonSerializer.Serialize(new
             {

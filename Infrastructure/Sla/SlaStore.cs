@@ -10,13 +10,21 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Sla;
 
+/// <summary>Who a notification is for: a support group (by id), or a unit's service desk or IT managers (by the unit's path).</summary>
+public enum RecipientKind
+{
+    Group,
+    ServiceDesk,
+    ItManagers,
+}
+
 /// <summary>A notification for the people up the hierarchy; read through the API, delivered by integrations.</summary>
 public sealed class Notification
 {
     public long Id { get; init; }
     public long TicketId { get; init; }
     public string Type { get; init; } = "";
-    public string RecipientKind { get; init; } = "";
+    public RecipientKind RecipientKind { get; init; }
     public string Recipient { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public string Details { get; init; } = "{}";
@@ -101,8 +109,11 @@ public sealed class SlaStore(Database database)
 
     public async Task AddNotificationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Notification> notifications, CancellationToken ct)
     {
-        foreach (var notification in notifications)
-            await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, notification, transaction, cancellationToken: ct));
+        foreach (var n in notifications)
+            await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, new
+            {
+                n.TicketId, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
+            }, transaction, cancellationToken: ct));
     }
 
     /// <summary>Notifications addressed to the caller: to its groups, or (service desk, IT managers) to units in its scope.</summary>

@@ -37,14 +37,13 @@ public sealed record LockedChange(bool NewVersion, IReadOnlyList<Notification> N
 public sealed class TicketChanges(Database database, TicketStore store, SlaStore slaStore, SlaEngine engine, TimeProvider clock)
 {
     /// <summary>
-    /// Stores a newly raised ticket, numbered in the year of its creation on its calendar (the business calendar of the rule
-    /// it runs under). With an external reference another request raced in, that request's ticket is returned instead.
+    /// Stores a newly raised ticket, numbered in the year of its creation in its unit's business time zone. With an external
+    /// reference another request raced in, that request's ticket is returned instead.
     /// </summary>
     public async Task<(Ticket Ticket, bool Existing)> RaiseAsync(Ticket ticket, SlaContext sla, CancellationToken ct)
     {
         ticket.UnderSlaPolicy(sla.Policy.Version);
-        var zone = sla.Calendar(sla.Policy.RuleFor(ticket.Priority, ticket.Category, ticket.UnitPath).Calendar).TimeZone;
-        var year = TimeZoneInfo.ConvertTime(ticket.CreatedAt, zone).Year;
+        var year = TimeZoneInfo.ConvertTime(ticket.CreatedAt, sla.TimeZoneOf(ticket.UnitPath)).Year;
         try
         {
             await store.InsertAsync(ticket, year, sla.StartClocks, ct);

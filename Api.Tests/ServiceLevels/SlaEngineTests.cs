@@ -1,0 +1,69 @@
+using Itsm.Api.Tests.Setup;
+using Itsm.Infrastructure.Sla;
+using Itsm.Infrastructure.Sql;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Itsm.Api.Tests.ServiceLevels;
+
+/// <summary>The engine's caches: a singleton read by every request, so what it publishes must be whole and current.</summary>
+[TestFixture]
+public sealed class SlaEngineTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
+    private SlaStore _store = null!;
+
+    [SetUp]
+    public async Task CreateDatabase()
+    {
+        Directory.CreateDirectory(_directory);
+        var database = new Database(new DatabaseOptions
+        {
+            Provider = DatabaseProvider.Sqlite, ConnectionString = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite, _directory),
+        });
+        await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+        _store = new SlaStore(database);
+        await _store.EnsureDefaultsAsync(Now, CancellationToken.None);
+    }
+
+    [TearDown]
+    public void DropDatabase()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, true); } catch (IOException) { }
+    }
+
+    [Test]
+    public async Task CalendarChange_WhileCalendarsAreBeingLoaded_IsSeenByTheNextRead()
+    {
+        var clock = new ClockWithAHook(Now);
+        var engine = new SlaEngine(_store, clock);
+        var (code, definition) = SlaDefaults.Calendars[0];
+        // The change lands after the load read the calendars and before the load published them.
+        clock.Hook = () =>
+        {
+            _store.SaveCalendarAsync(code, definition with { Name = "Changed meanwhile" }, Now, CancellationToken.None).GetAwaiter().GetResult();
+            engine.CalendarsChanged();
+        };
+
+        var during = await engine.CalendarsAsync(CancellationToken.None);
+        var after = await engine.CalendarsAsync(CancellationToken.None);
+
+        Assert.That(during[code].Name, Is.EqualTo(definition.Name), "the load in flight read the calendars before the change");
+        Assert.That(after[code].Name, Is.EqualTo("Changed meanwhile"));
+    }
+
+    /// <summary>A fixed clock that runs <see cref="Hook"/> once, the first time it is read.</summary>
+    private sealed class ClockWithAHook(DateTimeOffset now) : TimeProvider
+    {
+        public Action? Hook { get; set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var hook = Hook;
+            Hook = null;
+            hook?.Invoke();
+            return now;
+        }
+    }
+}
