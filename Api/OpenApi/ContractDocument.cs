@@ -30,7 +30,7 @@ public sealed class ContractDocument : IOpenApiDocumentTransformer
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        document.Info.License = new OpenApiLicense { Name = "Proprietary: the enterprise's internal software", Identifier = "LicenseRef-Proprietary" };
+        document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
         // Relative: the document is served by the API it describes (port 8080 in the container, 5080 with dotnet run).
         document.Servers = [new OpenApiServer { Url = "/", Description = "The service that serves this document" }];
         document.Components ??= new OpenApiComponents();
