@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Health;
@@ -10,13 +9,14 @@ using Itsm.Api.Problems;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
 using Itsm.Api.Tickets;
+using Itsm.Api.Validation;
 using Itsm.Api.Webhooks;
 using Itsm.Api.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+builder.Services.AddStrictEnums();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();
@@ -36,6 +36,7 @@ app.UseStatusCodePages();
 app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseStrictEnumParameters();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapItsmOpenApi();

@@ -46,7 +46,8 @@ public sealed class StoredComment
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
-    private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
+    private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"],
+        TicketRows.Tolerant);
 
     /// <summary>Stores a new ticket with its number (per unit and year), its first history entry and its clocks, in one transaction.</summary>
     public async Task InsertAsync(Ticket ticket, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
@@ -142,8 +143,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
     public Task<Ticket?> FindByExternalRefAsync(string requesterId, ExternalRef reference, CancellationToken ct) =>
-        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Ticket>(new CommandDefinition(_sql.ByExternalRef,
-            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token)), ct);
+        database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
+            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     private async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -155,7 +156,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
     public async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
-        (await connection.QueryAsync<Ticket>(new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct))).ToList();
+        await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct));
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
     public async Task<StoredComment> AddCommentAsync(Ticket ticket, CommentVisibility visibility, string body, CancellationToken ct)
@@ -209,7 +210,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
-            (await connection.QueryAsync<Ticket>(new CommandDefinition(sql, args, cancellationToken: token))).ToList(), ct);
+            await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), ct);
         var more = rows.Count > query.Limit;
         return (more ? rows.Take(query.Limit).ToList() : rows, more);
 
