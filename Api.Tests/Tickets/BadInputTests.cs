@@ -91,10 +91,11 @@ public sealed class BadInputTests : ApiFixture
 
     [TestCase(null, HttpStatusCode.PreconditionRequired, "if-match-required")]
     [TestCase("1", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("W/\"1\"", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("*", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("\"abc\"", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("\"1\", \"2\"", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("\"1", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("*, \"1\"", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("W/\"1\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
+    [TestCase("\"abc\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
+    [TestCase("\"2\", \"3\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
     [TestCase("\"7\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
     public async Task Action_WithBadIfMatch_IsAProblemAndChangesNothing(string? ifMatch, HttpStatusCode status, string type)
     {
@@ -105,6 +106,20 @@ public sealed class BadInputTests : ApiFixture
         var problem = await TicketClient.ExpectProblemAsync(response, status);
         Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:" + type));
         Assert.That((await _given.ItManager.GetTicketAsync(ticket.Id)).Version, Is.EqualTo(1));
+    }
+
+    [TestCase("*")]
+    [TestCase("\"1\"")]
+    [TestCase("\"5\", \"1\"")]
+    [TestCase("W/\"1\", \"1\"")]
+    public async Task Action_WithAnIfMatchThatMatches_Applies(string ifMatch)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+
+        var response = await _given.ServiceDesk.PostJsonTextAsync($"/api/v1/tickets/{ticket.Id}/triage", """{"group":"JS-L2SYS"}""", ifMatch);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await _given.ItManager.GetTicketAsync(ticket.Id)).Version, Is.EqualTo(2));
     }
 
     [TestCase("/api/v1/tickets/999999")]

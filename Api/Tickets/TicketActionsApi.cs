@@ -137,7 +137,8 @@ public sealed class ActionContext(HttpContext http, TicketStore store, Organisat
         var actor = http.User.Actor();
         var ticket = await store.GetAsync(id, actor, Cancellation);
         if (ticket is null) return TicketsApi.NotFound(id);
-        if (ticket.Version != expected) return Concurrency.Stale(http.Response, ticket);
+        if (!expected!.Matches(ticket.Version)) return Concurrency.Stale(http.Response, ticket);
+        var loaded = ticket.Version;
 
         var now = clock.GetUtcNow();
         var slaContext = await sla.ContextAsync(ticket.SlaPolicyVersion, Cancellation);
@@ -147,7 +148,7 @@ public sealed class ActionContext(HttpContext http, TicketStore store, Organisat
             case TicketError error: return ProblemResults.From(error);
             case IResult problem: return problem;
         }
-        if (!await store.UpdateAsync(ticket, expected!.Value, (t, clocks) => slaContext.OnChange(t, action, from, clocks, now), Cancellation))
+        if (!await store.UpdateAsync(ticket, loaded, (t, clocks) => slaContext.OnChange(t, action, from, clocks, now), Cancellation))
             return Concurrency.Stale(http.Response, await store.GetAsync(id, actor, Cancellation) ?? ticket);
 
         http.Response.SetETag(ticket);
