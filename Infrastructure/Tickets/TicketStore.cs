@@ -202,8 +202,9 @@ public sealed class TicketStore(Database database, SlaStore sla)
         Add(ListFilters.System, "SystemId", query.SystemId);
         Add(ListFilters.Requester, "RequesterId", query.RequesterId);
         Add(ListFilters.Text, "Text", query.Text is null ? null : "%" + EscapeLike(query.Text) + "%");
-        Add(ListFilters.CreatedFrom, "CreatedFrom", query.CreatedFrom);
-        Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo);
+        // Instants are stored in UTC; SQLite compares them as text, so the bounds must be in UTC too.
+        Add(ListFilters.CreatedFrom, "CreatedFrom", query.CreatedFrom?.ToUniversalTime());
+        Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo?.ToUniversalTime());
         Add(ListFilters.Before, "BeforeId", query.BeforeId);
         Add(ListFilters.SlaState, "SlaState", query.SlaState?.ToString());
         Add(ListFilters.ChangedAfter, "ChangedAfter", query.ChangedAfter);
