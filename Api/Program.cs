@@ -37,12 +37,13 @@ app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseStrictEnumParameters();
+app.UseJsonCharset();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapItsmOpenApi();
 app.MapHealth();
 
-var api = app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
 api.MapServiceLevels();
