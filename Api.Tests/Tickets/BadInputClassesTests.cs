@@ -187,6 +187,22 @@ public sealed class BadInputClassesTests : ApiFixture
     public async Task UnknownRoute_Is404Problem(string path) =>
         await TicketClient.ExpectProblemAsync(await _given.ItManager.Http.GetAsync(path), HttpStatusCode.NotFound);
 
+    [TestCase("GET", "/api/v1/no-such-thing", HttpStatusCode.NotFound)]
+    [TestCase("DELETE", "/api/v1/tickets", HttpStatusCode.MethodNotAllowed)]
+    [TestCase("GET", "/api/v1/tickets/999999", HttpStatusCode.NotFound)]
+    [TestCase("POST", "/api/v1/tickets", HttpStatusCode.BadRequest)]
+    public async Task Problem_ForACallerThatAcceptsOnlyHtml_IsStillProblemJson(string method, string path, HttpStatusCode status)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST") request.Content = new StringContent("{", Encoding.UTF8, "application/json");
+        request.Headers.Accept.Clear();
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        request.Headers.TryAddWithoutValidation("X-Api-Key", Keys.JsItManager);
+        using var http = _app.CreateClient();
+
+        await TicketClient.ExpectProblemAsync(await http.SendAsync(request), status);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(TicketClient client, string method, string path, string body, string contentType)
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
