@@ -10,19 +10,18 @@ using Itsm.Api.Problems;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
 using Itsm.Api.Tickets;
+using Itsm.Api.Validation;
 using Itsm.Api.Webhooks;
 using Itsm.Api.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-builder.Services.ConfigureHttpJsonOptions(o =>
-{
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-    // Numbers are JSON numbers: the web default also reads "42", which makes the document say `[integer, string]`.
-    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-});
+builder.Services.AddStrictEnums();
+// Numbers are JSON numbers: the web default also reads "42", which makes the document say `[integer, string]`.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
+builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -45,12 +44,14 @@ app.UseAuthenticationThrottle();
 app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseStrictEnumParameters();
+app.UseJsonCharset();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapItsmOpenApi();
 app.MapHealth();
 
-var api = app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
 api.MapServiceLevels();

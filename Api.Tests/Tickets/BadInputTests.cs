@@ -15,8 +15,8 @@ public sealed class BadInputTests : ApiFixture
     {
         yield return new TestCaseData("""{"system":"ERP",""", HttpStatusCode.BadRequest, "malformed-json").SetName("create: truncated JSON");
         yield return new TestCaseData("not json", HttpStatusCode.BadRequest, "malformed-json").SetName("create: not JSON");
-        yield return new TestCaseData(Valid.Replace("\"Unit\"", "42"), HttpStatusCode.BadRequest, "malformed-json").SetName("create: number for an enum");
-        yield return new TestCaseData(Valid.Replace("\"Unit\"", "\"Galaxy\""), HttpStatusCode.BadRequest, "malformed-json").SetName("create: unknown enum value");
+        yield return new TestCaseData(Valid.Replace("\"Unit\"", "42"), HttpStatusCode.BadRequest, "validation").SetName("create: number for an enum");
+        yield return new TestCaseData(Valid.Replace("\"Unit\"", "\"Galaxy\""), HttpStatusCode.BadRequest, "validation").SetName("create: unknown enum value");
         yield return new TestCaseData(Valid.Replace("\"Posting fails\"", "17"), HttpStatusCode.BadRequest, "malformed-json").SetName("create: number for a string");
         yield return new TestCaseData(Valid.Replace("\"title\":\"Posting fails\",", ""), HttpStatusCode.BadRequest, "validation").SetName("create: missing title");
         yield return new TestCaseData(Valid.Replace("\"urgency\":\"Low\"", "\"urgency\":null"), HttpStatusCode.BadRequest, "validation").SetName("create: null urgency");
@@ -45,7 +45,7 @@ public sealed class BadInputTests : ApiFixture
     {
         var problem = await TicketClient.ExpectProblemAsync(
             await _given.Requester.PostJsonTextAsync("/api/v1/tickets", Valid.Replace("\"Unit\"", "\"Galaxy\"")), HttpStatusCode.BadRequest);
-        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("$.impact"));
+        Assert.That(problem["errors"]!["impact"]![0]!.GetValue<string>(), Does.Contain("Enterprise, Unit, Individual"));
 
         var missing = await TicketClient.ExpectProblemAsync(
             await _given.Requester.PostJsonTextAsync("/api/v1/tickets", Valid.Replace("\"title\":\"Posting fails\",", "")), HttpStatusCode.BadRequest);
@@ -91,10 +91,11 @@ public sealed class BadInputTests : ApiFixture
 
     [TestCase(null, HttpStatusCode.PreconditionRequired, "if-match-required")]
     [TestCase("1", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("W/\"1\"", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("*", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("\"abc\"", HttpStatusCode.BadRequest, "malformed-if-match")]
-    [TestCase("\"1\", \"2\"", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("\"1", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("*, \"1\"", HttpStatusCode.BadRequest, "malformed-if-match")]
+    [TestCase("W/\"1\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
+    [TestCase("\"abc\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
+    [TestCase("\"2\", \"3\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
     [TestCase("\"7\"", HttpStatusCode.PreconditionFailed, "stale-etag")]
     public async Task Action_WithBadIfMatch_IsAProblemAndChangesNothing(string? ifMatch, HttpStatusCode status, string type)
     {
@@ -105,6 +106,20 @@ public sealed class BadInputTests : ApiFixture
         var problem = await TicketClient.ExpectProblemAsync(response, status);
         Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:" + type));
         Assert.That((await _given.ItManager.GetTicketAsync(ticket.Id)).Version, Is.EqualTo(1));
+    }
+
+    [TestCase("*")]
+    [TestCase("\"1\"")]
+    [TestCase("\"5\", \"1\"")]
+    [TestCase("W/\"1\", \"1\"")]
+    public async Task Action_WithAnIfMatchThatMatches_Applies(string ifMatch)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+
+        var response = await _given.ServiceDesk.PostJsonTextAsync($"/api/v1/tickets/{ticket.Id}/triage", """{"group":"JS-L2SYS"}""", ifMatch);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await _given.ItManager.GetTicketAsync(ticket.Id)).Version, Is.EqualTo(2));
     }
 
     [TestCase("/api/v1/tickets/999999")]

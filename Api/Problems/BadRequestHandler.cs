@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Itsm.Api.Validation;
 using Itsm.Infrastructure.Sql;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,6 +15,8 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: UndefinedEnumValueException undefined })
+            return await WriteInvalidAsync(context, exception, FieldOf(undefined.Path), undefined.Message);
         var (status, name, title, detail) = exception switch
         {
             BadHttpRequestException { StatusCode: 413 } => (413, "body-too-large", "Request body too large", exception.Message),
@@ -46,6 +49,26 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
             ProblemDetails = new ProblemDetails { Status = status, Type = ProblemResults.TypeOf(name), Title = title, Detail = detail },
         });
     }
+
+    /// <summary>A validation problem like the framework's, for a field the JSON reader refused.</summary>
+    private async ValueTask<bool> WriteInvalidAsync(HttpContext context, Exception exception, string field, string message)
+    {
+        logger.LogDebug(exception, "Bad request for {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = 400;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            {
+                Status = 400, Type = ProblemResults.TypeOf("validation"), Title = "The request is not valid", Detail = $"{field}: {message}",
+            },
+        });
+    }
+
+    /// <summary><c>$.cells[0].impact</c> → <c>cells[0].impact</c>.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
     [GeneratedRegex("""Failed to bind parameter "[^"]* (?<name>\w+)" from "(?<value>.*)".""")]
     private static partial Regex BindFailure();

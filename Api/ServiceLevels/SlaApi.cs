@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Api.Tickets;
+using Itsm.Api.Validation;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
@@ -84,6 +85,9 @@ public static partial class SlaApi
     {
         if (body.Minutes is < 0 or > SlaPolicy.MaxTargetMinutes)
             return ProblemResults.Invalid("minutes", $"minutes must be between 0 and {SlaPolicy.MaxTargetMinutes}.");
+        // Business-minute arithmetic walks days from the start: keep it to instants a ticket can have, far from the calendar's ends.
+        if (body.Start!.Value.UtcDateTime.Year is < 2000 or > 2100)
+            return ProblemResults.Invalid("start", "start must lie between the years 2000 and 2100.");
         if (!(await engine.CalendarsAsync(ct)).TryGetValue(body.Calendar, out var calendar))
             return ProblemResults.Unprocessable("calendar", $"Calendar '{body.Calendar}' does not exist.");
         var due = calendar.AddBusinessMinutes(body.Start!.Value, body.Minutes!.Value);
@@ -103,6 +107,8 @@ public static partial class SlaApi
     {
         if (HqManagerOnly(user) is { } forbidden) return forbidden;
         if (!CalendarCode().IsMatch(code)) return ProblemResults.Invalid("code", "A calendar code is 1–32 letters, digits or hyphens.");
+        if (body.Name is { } name && !PlainTextAttribute.IsPlain(name, multiline: false))
+            return ProblemResults.Invalid("name", "name must not contain control characters or bidirectional overrides.");
         var definition = body with { Week = body.Week ?? new Dictionary<string, IReadOnlyList<PeriodDefinition>>() };
         var errors = definition.Validate();
         if (errors.Count > 0) return Invalid(errors);

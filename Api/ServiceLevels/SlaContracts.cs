@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Itsm.Api.Validation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 
@@ -18,13 +19,13 @@ public sealed record SlaPolicyRequest(
     [property: Required] IReadOnlyList<TicketStatus> PauseIn,
     [property: Range(1, 99)] int WarnAtPercent = 75,
     [property: Range(1, 60)] int ConfirmationWindowDays = 5,
-    [property: StringLength(32, MinimumLength = 1)] string ConfirmationCalendar = "CN-BUSINESS");
+    [property: StringLength(32, MinimumLength = 1), PlainText] string ConfirmationCalendar = "CN-BUSINESS");
 
 /// <param name="Calendar">Calendar code, e.g. <c>CN-BUSINESS</c>.</param>
 /// <param name="Start">Where the clock starts (any offset).</param>
 /// <param name="Minutes">Business minutes to add.</param>
 public sealed record PreviewRequest(
-    [property: Required, StringLength(32, MinimumLength = 1)] string Calendar,
+    [property: Required, StringLength(32, MinimumLength = 1), PlainText] string Calendar,
     [property: Required] DateTimeOffset? Start,
     [property: Required] int? Minutes);
 

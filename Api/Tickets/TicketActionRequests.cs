@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Itsm.Api.Validation;
 using Itsm.Domain.Tickets;
 
 namespace Itsm.Api.Tickets;
@@ -11,54 +12,54 @@ namespace Itsm.Api.Tickets;
 /// <param name="Urgency">Corrects the urgency; kept when omitted.</param>
 /// <param name="Note">Why, for the history.</param>
 public sealed record TriageRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string Group,
-    [property: StringLength(64, MinimumLength = 1)] string? Assignee = null,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string Group,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? Assignee = null,
     Category? Category = null, Impact? Impact = null, Urgency? Urgency = null,
-    [property: StringLength(2000)] string? Note = null);
+    [property: StringLength(2000), PlainText(Multiline = true)] string? Note = null);
 
 /// <summary>An engineer of the assigned group starts work (and becomes the assignee if there is none).</summary>
-public sealed record StartRequest([property: StringLength(2000)] string? Note = null);
+public sealed record StartRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Note = null);
 
 /// <summary>The change plan the business department approves (Art. 14): what changes, the backup, the test and the rollback.</summary>
 public sealed record ChangePlanRequest(
-    [property: Required, StringLength(4000, MinimumLength = 1)] string What,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string Backup,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string Test,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string Rollback);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string What,
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Backup,
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Test,
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Rollback);
 
 public sealed record RequestApprovalRequest([property: Required] ChangePlanRequest Plan);
 
-public sealed record ApproveRequest([property: StringLength(2000)] string? Comment = null);
+public sealed record ApproveRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Comment = null);
 
-public sealed record RejectRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+public sealed record RejectRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);
 
-public sealed record HoldRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+public sealed record HoldRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);
 
-public sealed record ResumeRequest([property: StringLength(2000)] string? Note = null);
+public sealed record ResumeRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Note = null);
 
 /// <summary>Hand the ticket to headquarters (提报总部): why, and what the unit already tried.</summary>
 public sealed record EscalateRequest(
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Reason,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string WhatWasTried);
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason,
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string WhatWasTried);
 
 /// <summary>Headquarters returns the ticket to the unit with guidance.</summary>
-public sealed record HqReturnRequest([property: Required, StringLength(4000, MinimumLength = 1)] string Guidance);
+public sealed record HqReturnRequest([property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Guidance);
 
 public sealed record ResolveRequest(
     [property: Required] ResolutionCode? Code,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string Resolution);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution);
 
 /// <summary>The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</summary>
 public sealed record ConfirmRequest(
     [property: Required, Range(1, 5)] int? Satisfaction,
-    [property: StringLength(2000)] string? Comment = null);
+    [property: StringLength(2000), PlainText(Multiline = true)] string? Comment = null);
 
-public sealed record ReopenRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+public sealed record ReopenRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);
 
-public sealed record CancelRequest([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+public sealed record CancelRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);
 
 /// <summary>Functional escalation between lines: another group (of the ticket's unit or a unit above it, below HQ).</summary>
 public sealed record ReassignRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string Group,
-    [property: StringLength(64, MinimumLength = 1)] string? Assignee,
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string Group,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? Assignee,
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);

@@ -132,7 +132,7 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
         var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
         if (badPrecondition is not null) return badPrecondition;
         var actor = http.User.Actor();
-        var change = await changes.ApplyAsync(id, actor, action, ticket => ticket.Version == expected,
+        var change = await changes.ApplyAsync(id, actor, action, ticket => expected!.Matches(ticket.Version),
             (ticket, sla, now) => act(ticket, actor, now, sla), null, Cancellation);
         switch (change)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Itsm.Api.Validation;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 
@@ -15,18 +16,18 @@ namespace Itsm.Api.Tickets;
 /// <param name="ExternalRef">The caller's own reference (its system and id): raising the same reference again returns the
 /// ticket already raised for it (200) instead of a second one.</param>
 public sealed record CreateTicketRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string System,
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
     [property: Required] Category? Category,
-    [property: Required, StringLength(200, MinimumLength = 3)] string Title,
-    [property: Required, StringLength(8000, MinimumLength = 1)] string Description,
+    [property: Required, StringLength(200, MinimumLength = 3), PlainText] string Title,
+    [property: Required, StringLength(8000, MinimumLength = 1), PlainText(Multiline = true)] string Description,
     [property: Required] Impact? Impact,
     [property: Required] Urgency? Urgency,
-    [property: StringLength(64, MinimumLength = 1)] string? Unit = null,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? Unit = null,
     ExternalRefRequest? ExternalRef = null);
 
 public sealed record ExternalRefRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string System,
-    [property: Required, StringLength(200, MinimumLength = 1)] string Id);
+    [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
+    [property: Required, StringLength(200, MinimumLength = 1), PlainText] string Id);
 
 public sealed record ResolutionView(ResolutionCode Code, string Text, DateTimeOffset ResolvedAt, DateTimeOffset? ConfirmationDue);
 
@@ -60,7 +61,7 @@ public sealed record HistoryEntryResponse(
 
 /// <summary>A comment: public (the requester sees it) or an internal work note (support staff only).</summary>
 public sealed record CommentRequest(
-    [property: Required, StringLength(8000, MinimumLength = 1)] string Body,
+    [property: Required, StringLength(8000, MinimumLength = 1), PlainText(Multiline = true)] string Body,
     CommentVisibility Visibility = CommentVisibility.Public);
 
 public sealed record CommentResponse(long Id, DateTimeOffset At, string Author, CommentVisibility Visibility, string Body);

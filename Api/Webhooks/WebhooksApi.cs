@@ -85,8 +85,10 @@ public static class WebhooksApi
     {
         if (await InScope(id, user, store, ct) is null) return NotFound(id);
         if (Invalid(body.Url, body.Events, configuration) is { } invalid) return invalid;
-        await store.UpdateAsync(id, body.Url, body.Events ?? [], body.Enabled, ct);
-        return TypedResults.Ok(WebhookView.From((await store.FindAsync(id, ct))!, clock.GetUtcNow()));
+        // A delete may win the race between the scope check and here: then it is gone (404), never a 500.
+        return await store.UpdateAsync(id, body.Url, body.Events ?? [], body.Enabled, ct) && await store.FindAsync(id, ct) is { } updated
+            ? TypedResults.Ok(WebhookView.From(updated, clock.GetUtcNow()))
+            : NotFound(id);
     }
 
     public static async Task<IResult> Delete(string id, ClaimsPrincipal user, WebhookStore store, CancellationToken ct)
@@ -101,8 +103,9 @@ public static class WebhooksApi
     {
         if (await InScope(id, user, store, ct) is null) return NotFound(id);
         var now = clock.GetUtcNow();
-        var secret = await store.RotateSecretAsync(id, now + options.Value.SecretGracePeriod, ct);
-        return TypedResults.Ok(new WebhookWithSecret(WebhookView.From((await store.FindAsync(id, ct))!, now), secret));
+        return await store.RotateSecretAsync(id, now + options.Value.SecretGracePeriod, ct) is { } secret && await store.FindAsync(id, ct) is { } rotated
+            ? TypedResults.Ok(new WebhookWithSecret(WebhookView.From(rotated, now), secret))
+            : NotFound(id);
     }
 
     public static async Task<IResult> Deliveries(string id, ClaimsPrincipal user, WebhookStore store, int? limit, string? cursor, CancellationToken ct)

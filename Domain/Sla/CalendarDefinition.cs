@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Itsm.Domain.Sla;
 
@@ -9,7 +10,7 @@ public sealed record PeriodDefinition(string Start, string End);
 /// A calendar as clients write it. <see cref="Validate"/> names every field that is wrong; <see cref="ToCalendar"/>
 /// builds the calendar once it is valid.
 /// </summary>
-public sealed record CalendarDefinition(
+public sealed partial record CalendarDefinition(
     string Name, string TimeZone, IReadOnlyDictionary<string, IReadOnlyList<PeriodDefinition>> Week,
     IReadOnlyList<DateOnly>? Holidays = null, IReadOnlyList<DateOnly>? Workdays = null)
 {
@@ -54,12 +55,20 @@ public sealed record CalendarDefinition(
             d => (IReadOnlyList<PeriodDefinition>)calendar.Week(d).Select(p => new PeriodDefinition(WorkingPeriod.Format(p.Start), WorkingPeriod.Format(p.End))).ToList()),
         calendar.Holidays.Order().ToList(), calendar.Workdays.Order().ToList());
 
+    /// <summary>
+    /// IANA zone ids only (Area/Location, or UTC): the system's zone database also holds directories ("Asia") and
+    /// files that are not zones ("posixrules"), which the lookup would otherwise try to read.
+    /// </summary>
     private static TimeZoneInfo? FindZone(string? id)
     {
-        if (string.IsNullOrWhiteSpace(id)) return null;
+        if (string.IsNullOrWhiteSpace(id) || !(id == "UTC" || AreaLocation().IsMatch(id))) return null;
         try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { return null; }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or IOException or UnauthorizedAccessException
+                                      or System.Security.SecurityException) { return null; }
     }
+
+    [GeneratedRegex(@"^[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+\-]+){1,2}$")]
+    private static partial Regex AreaLocation();
 
     private static int? Minute(string? text, bool allowEndOfDay)
     {

@@ -44,13 +44,13 @@ public sealed class SlaStore(Database database)
     public Task<IReadOnlyList<(string Code, CalendarDefinition Definition)>> CalendarsAsync(CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<(string, CalendarDefinition)>>(async (connection, token) =>
             (await connection.QueryAsync<(string Code, string Definition)>(new CommandDefinition(SlaSql.Calendars, cancellationToken: token)))
-            .Select(r => (r.Code, JsonSerializer.Deserialize<CalendarDefinition>(r.Definition, Json)!)).ToList(), ct);
+            .Select(r => (r.Code, StoredDocuments.ReadCalendar(r.Definition))).ToList(), ct);
 
     /// <summary>Creates or replaces a calendar; true when it was created.</summary>
     public Task<bool> SaveCalendarAsync(string code, CalendarDefinition definition, DateTimeOffset at, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
-            var args = new { code, definition = JsonSerializer.Serialize(definition, Json), at };
+            var args = new { code, definition = StoredDocuments.Write(definition), at };
             var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SlaSql.CalendarExists, args, transaction, cancellationToken: token)) > 0;
             await connection.ExecuteAsync(new CommandDefinition(exists ? SlaSql.UpdateCalendar : SlaSql.InsertCalendar, args, transaction, cancellationToken: token));
             return !exists;
@@ -63,7 +63,7 @@ public sealed class SlaStore(Database database)
     public Task<SlaPolicy?> PolicyAsync(int version, CancellationToken ct) =>
         database.ReadAsync(async (connection, token) =>
             await connection.ExecuteScalarAsync<string?>(new CommandDefinition(SlaSql.Policy, new { version }, cancellationToken: token)) is { } json
-                ? JsonSerializer.Deserialize<SlaPolicy>(json, Json)! with { Version = version }
+                ? StoredDocuments.ReadPolicy(json, version)
                 : null, ct);
 
     /// <summary>Stores the policy as the next version and returns it.</summary>
@@ -73,7 +73,7 @@ public sealed class SlaStore(Database database)
             var version = (await connection.ExecuteScalarAsync<int?>(new CommandDefinition(SlaSql.LatestPolicyVersion, null, transaction, cancellationToken: token)) ?? 0) + 1;
             var stored = policy with { Version = version };
             await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertPolicy,
-                new { version, definition = JsonSerializer.Serialize(stored, Json), at, by }, transaction, cancellationToken: token));
+                new { version, definition = StoredDocuments.Write(stored), at, by }, transaction, cancellationToken: token));
             return stored;
         }, ct);
 

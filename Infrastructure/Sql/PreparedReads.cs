@@ -10,7 +10,8 @@ namespace Itsm.Infrastructure.Sql;
 /// than running it; here a few open connections each keep the statement prepared and are reused (SQLite only; other
 /// providers cache plans on the server and go the ordinary way).
 /// </summary>
-public sealed class PreparedReads(Database database, string sql, IReadOnlyList<string> parameters)
+/// <param name="view">How rows are read (e.g. <see cref="TolerantEnumReader"/>); the reader as is when null.</param>
+public sealed class PreparedReads(Database database, string sql, IReadOnlyList<string> parameters, Func<DbDataReader, DbDataReader>? view = null)
 {
     private const int Keep = 16;
     private readonly ConcurrentBag<(SqliteConnection Connection, SqliteCommand Command)> _idle = [];
@@ -18,8 +19,11 @@ public sealed class PreparedReads(Database database, string sql, IReadOnlyList<s
     public async Task<T?> SingleOrDefaultAsync<T>(IReadOnlyDictionary<string, object?> values, CancellationToken ct)
     {
         if (database.Dialect.Provider != DatabaseProvider.Sqlite)
-            return await database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<T>(
-                new CommandDefinition(sql, new DynamicParameters(values), cancellationToken: token)), ct);
+            return await database.ReadAsync(async (connection, token) =>
+            {
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new DynamicParameters(values), cancellationToken: token));
+                return await SingleOrDefaultAsync<T>(view?.Invoke(reader) ?? reader, token);
+            }, ct);
 
         return await database.ReadOwnConnectionAsync(async token =>
         {
@@ -27,15 +31,9 @@ public sealed class PreparedReads(Database database, string sql, IReadOnlyList<s
             try
             {
                 foreach (var name in parameters) command.Parameters[name].Value = values.GetValueOrDefault(name) ?? DBNull.Value;
-                T? result = default;
+                T? result;
                 await using (var reader = await command.ExecuteReaderAsync(token))
-                {
-                    if (await reader.ReadAsync(token))
-                    {
-                        result = reader.GetRowParser<T>()(reader);
-                        if (await reader.ReadAsync(token)) throw new InvalidOperationException("More than one row.");
-                    }
-                }
+                    result = await SingleOrDefaultAsync<T>(view?.Invoke(reader) ?? reader, token);
                 if (_idle.Count < Keep) _idle.Add((connection, command));
                 else await connection.DisposeAsync();
                 return result;
@@ -46,6 +44,14 @@ public sealed class PreparedReads(Database database, string sql, IReadOnlyList<s
                 throw;
             }
         }, ct);
+    }
+
+    private static async Task<T?> SingleOrDefaultAsync<T>(DbDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.ReadAsync(ct)) return default;
+        var result = reader.GetRowParser<T>()(reader);
+        if (await reader.ReadAsync(ct)) throw new InvalidOperationException("More than one row.");
+        return result;
     }
 
     private async Task<(SqliteConnection, SqliteCommand)> OpenAsync(CancellationToken ct)

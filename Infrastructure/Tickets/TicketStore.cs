@@ -46,7 +46,8 @@ public sealed class StoredComment
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
-    private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"]);
+    private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"],
+        TicketRows.Tolerant);
 
     /// <summary>
     /// Stores a new ticket with its number (per unit and year of <paramref name="numberYear"/>), its first history entry and
@@ -104,8 +105,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
     public Task<Ticket?> FindByExternalRefAsync(string requesterId, ExternalRef reference, CancellationToken ct) =>
-        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Ticket>(new CommandDefinition(_sql.ByExternalRef,
-            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token)), ct);
+        database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
+            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -117,7 +118,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
     internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
-        (await connection.QueryAsync<Ticket>(new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct))).ToList();
+        await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct));
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
     public async Task<StoredComment> AddCommentAsync(Ticket ticket, CommentVisibility visibility, string body, CancellationToken ct)
@@ -163,15 +164,16 @@ public sealed class TicketStore(Database database, SlaStore sla)
         Add(ListFilters.System, "SystemId", query.SystemId);
         Add(ListFilters.Requester, "RequesterId", query.RequesterId);
         Add(ListFilters.Text, "Text", query.Text is null ? null : "%" + EscapeLike(query.Text) + "%");
-        Add(ListFilters.CreatedFrom, "CreatedFrom", query.CreatedFrom);
-        Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo);
+        // Instants are stored in UTC; SQLite compares them as text, so the bounds must be in UTC too.
+        Add(ListFilters.CreatedFrom, "CreatedFrom", query.CreatedFrom?.ToUniversalTime());
+        Add(ListFilters.CreatedTo, "CreatedTo", query.CreatedTo?.ToUniversalTime());
         Add(ListFilters.Before, "BeforeId", query.BeforeId);
         Add(ListFilters.SlaState, "SlaState", query.SlaState?.ToString());
         Add(ListFilters.ChangedAfter, "ChangedAfter", query.ChangedAfter);
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
-            (await connection.QueryAsync<Ticket>(new CommandDefinition(sql, args, cancellationToken: token))).ToList(), ct);
+            await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), ct);
         var more = rows.Count > query.Limit;
         return (more ? rows.Take(query.Limit).ToList() : rows, more);
 

@@ -67,17 +67,19 @@ public sealed class WebhookStore(Database database)
             new CommandDefinition(OutboxSql.SubscriptionsInRange, new { From = from, To = to }, cancellationToken: token))).ToList(), ct);
     }
 
-    public Task UpdateAsync(string id, string url, IReadOnlyList<string> types, bool enabled, CancellationToken ct) =>
-        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.UpdateSubscription,
-            new { Id = id, Url = url, EventTypes = Types(types), Enabled = enabled }, transaction, cancellationToken: token)), ct);
+    /// <summary>False when the subscription no longer exists (deleted meanwhile).</summary>
+    public async Task<bool> UpdateAsync(string id, string url, IReadOnlyList<string> types, bool enabled, CancellationToken ct) =>
+        await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.UpdateSubscription,
+            new { Id = id, Url = url, EventTypes = Types(types), Enabled = enabled }, transaction, cancellationToken: token)), ct) > 0;
 
-    /// <summary>A new secret; the old one keeps signing beside it until <paramref name="oldValidUntil"/>.</summary>
-    public async Task<string> RotateSecretAsync(string id, DateTimeOffset oldValidUntil, CancellationToken ct)
+    /// <summary>A new secret; the old one keeps signing beside it until <paramref name="oldValidUntil"/>. Null when the
+    /// subscription no longer exists (deleted meanwhile).</summary>
+    public async Task<string?> RotateSecretAsync(string id, DateTimeOffset oldValidUntil, CancellationToken ct)
     {
         var secret = WebhookSigner.NewSecret();
-        await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.RotateSecret,
+        var rotated = await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.RotateSecret,
             new { Id = id, Secret = secret, Until = oldValidUntil }, transaction, cancellationToken: token)), ct);
-        return secret;
+        return rotated > 0 ? secret : null;
     }
 
     public Task DeleteAsync(string id, CancellationToken ct) =>
