@@ -73,7 +73,7 @@ public static class ActorExtensions
         services.AddMemoryCache();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        services.AddAuthorization();
+        services.AddItsmPolicies();
         return services;
     }
 }

@@ -16,7 +16,7 @@ public static partial class AdminApi
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").WithTags("Administration")
-            .RequireAuthorization(p => p.RequireRole(nameof(Role.ItManager)))
+            .Allow(Policies.ItManager)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         admin.MapPost("/units", CreateUnit).WithName("CreateUnit").WithSummary("Add a unit below one in your scope")

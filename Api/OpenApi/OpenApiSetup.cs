@@ -69,6 +69,20 @@ public static class OpenApiSetup
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
                     });
                 }
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Policies.AllowedCallers>().LastOrDefault() is { } allowed)
+                {
+                    // Who may call it, as the route table says (a named policy), so the document shows it too.
+                    operation.Description = $"**Allowed callers:** {allowed.Description}" +
+                                            (operation.Description is { Length: > 0 } d ? "\n\n" + d : "");
+                    operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                    operation.Extensions["x-itsm-policy"] = new JsonNodeExtension(JsonValue.Create(allowed.Policy));
+                    operation.Responses ??= new OpenApiResponses();
+                    operation.Responses.TryAdd("403", new OpenApiResponse
+                    {
+                        Description = "Forbidden: the caller is not among the allowed callers.",
+                        Content = operation.Responses.TryGetValue("401", out var unauthorized) ? unauthorized.Content : null,
+                    });
+                }
                 if (operation.OperationId is { } id && Examples.Requests.TryGetValue(id, out var example)
                     && operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
                     media.Example = JsonNode.Parse(example);

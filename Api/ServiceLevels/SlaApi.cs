@@ -28,7 +28,7 @@ public static partial class SlaApi
             .Produces<TicketSlaResponse>().ProducesProblem(404);
         sla.MapGet("/sla/policies", GetPolicy).WithName("GetSlaPolicy").WithSummary("The SLA policy in force (latest version)")
             .Produces<SlaPolicy>();
-        sla.MapPut("/sla/policies", PutPolicy).WithName("PutSlaPolicy")
+        sla.MapPut("/sla/policies", PutPolicy).WithName("PutSlaPolicy").Allow(Policies.HqItManager)
             .WithSummary("Store a new version of the SLA policy (HQ ItManager); running tickets keep theirs")
             .Produces<SlaPolicy>().ProducesValidationProblem().ProducesProblem(403);
         sla.MapPost("/sla/preview", Preview).WithName("PreviewDue")
@@ -38,12 +38,12 @@ public static partial class SlaApi
             .Produces<IReadOnlyList<CalendarView>>();
         sla.MapGet("/calendars/{code}", GetCalendar).WithName("GetCalendar").WithSummary("One business calendar")
             .Produces<CalendarView>().ProducesProblem(404);
-        sla.MapPut("/calendars/{code}", PutCalendar).WithName("PutCalendar")
+        sla.MapPut("/calendars/{code}", PutCalendar).WithName("PutCalendar").Allow(Policies.HqItManager)
             .WithSummary("Create or replace a calendar: periods per weekday, holidays and make-up working days (HQ ItManager)")
             .Produces<CalendarView>().Produces<CalendarView>(201).ProducesValidationProblem().ProducesProblem(403);
         sla.MapGet("/priority-matrix", GetMatrix).WithName("GetPriorityMatrix").WithSummary("Impact × urgency → priority")
             .Produces<PriorityMatrixBody>();
-        sla.MapPut("/priority-matrix", PutMatrix).WithName("PutPriorityMatrix").WithSummary("Replace the priority matrix (HQ ItManager)")
+        sla.MapPut("/priority-matrix", PutMatrix).WithName("PutPriorityMatrix").Allow(Policies.HqItManager).WithSummary("Replace the priority matrix (HQ ItManager)")
             .Produces<PriorityMatrixBody>().ProducesValidationProblem().ProducesProblem(403);
         sla.MapGet("/notifications", Notifications).WithName("ListNotifications")
             .WithSummary("SLA warnings and breaches for the caller: its groups, and (service desk, IT managers) the units in its scope")
@@ -72,7 +72,6 @@ public static partial class SlaApi
     public static async Task<IResult> PutPolicy(SlaPolicyRequest body, ClaimsPrincipal user, SlaEngine engine, SlaStore store,
         TimeProvider clock, CancellationToken ct)
     {
-        if (HqManagerOnly(user) is { } forbidden) return forbidden;
         var policy = new SlaPolicy(0, body.Rules, body.PauseIn, body.WarnAtPercent, body.ConfirmationWindowDays, body.ConfirmationCalendar);
         var errors = policy.Validate((await engine.CalendarsAsync(ct)).Keys.ToHashSet());
         if (errors.Count > 0) return Invalid(errors);
@@ -105,7 +104,6 @@ public static partial class SlaApi
     public static async Task<IResult> PutCalendar(string code, CalendarDefinition body, ClaimsPrincipal user, SlaStore store, SlaEngine engine,
         TimeProvider clock, CancellationToken ct)
     {
-        if (HqManagerOnly(user) is { } forbidden) return forbidden;
         if (!CalendarCode().IsMatch(code)) return ProblemResults.Invalid("code", "A calendar code is 1–32 letters, digits or hyphens.");
         if (body.Name is { } name && !PlainTextAttribute.IsPlain(name, multiline: false))
             return ProblemResults.Invalid("name", "name must not contain control characters or bidirectional overrides.");
@@ -123,7 +121,6 @@ public static partial class SlaApi
 
     public static async Task<IResult> PutMatrix(PriorityMatrixBody body, ClaimsPrincipal user, SlaStore store, OrganisationStore organisation, CancellationToken ct)
     {
-        if (HqManagerOnly(user) is { } forbidden) return forbidden;
         if (body.Cells.Any(c => !Enum.IsDefined(c.Impact) || !Enum.IsDefined(c.Urgency) || !Enum.IsDefined(c.Priority)))
             return ProblemResults.Invalid("cells", "cells hold impact, urgency and priority values that are defined.");
         if (body.Cells.GroupBy(c => (c.Impact, c.Urgency)).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
@@ -144,14 +141,6 @@ public static partial class SlaApi
         var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
             JsonSerializer.Deserialize<JsonElement>(n.Details))).ToList();
         return TypedResults.Ok(new NotificationPage(page, items.Count > size ? Cursor.Encode(page[^1].Id) : null));
-    }
-
-    private static IResult? HqManagerOnly(ClaimsPrincipal user)
-    {
-        var actor = user.Actor();
-        return actor.Has(Role.ItManager) && actor.IsAtHq
-            ? null
-            : ProblemResults.Problem(403, "forbidden", "Forbidden", "Company-wide service-level settings are changed by headquarters' IT manager.");
     }
 
     private static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>

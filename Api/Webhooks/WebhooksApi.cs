@@ -42,7 +42,7 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder api)
     {
         var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks")
-            .RequireAuthorization(p => p.RequireRole(nameof(Role.ItManager))).ProducesProblem(403);
+            .Allow(Policies.ItManager).ProducesProblem(403);
         webhooks.MapPost("/", Create).WithName("CreateWebhook")
             .WithSummary("Subscribe a URL to ticket events of your unit; the response shows the signing secret once")
             .Produces<WebhookWithSecret>(201).ProducesValidationProblem().ProducesProblem(422);
