@@ -120,6 +120,9 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
         var (fannedOut, delivered, failed) = (0, 0, 0);
         var inFlight = new Dictionary<long, (string Subscription, Task<DeliveryOutcome> Send)>();
         var perSubscription = new Dictionary<string, int>();
+        // A subscription whose send failed or timed out gets nothing more in this pass: its other deliveries wait for the
+        // next pass instead of tying up sends one timeout after another.
+        var resting = new HashSet<string>();
         try
         {
             while (await _lease.HoldAsync(ct))
@@ -130,7 +133,8 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                     foreach (var d in await DueAsync(ct))
                     {
                         if (inFlight.Count >= Options.MaxParallelSends) break;
-                        if (inFlight.ContainsKey(d.Id) || perSubscription.GetValueOrDefault(d.SubscriptionId) >= Options.SendsPerSubscription) continue;
+                        if (inFlight.ContainsKey(d.Id) || resting.Contains(d.SubscriptionId)
+                            || perSubscription.GetValueOrDefault(d.SubscriptionId) >= Options.SendsPerSubscription) continue;
                         perSubscription[d.SubscriptionId] = perSubscription.GetValueOrDefault(d.SubscriptionId) + 1;
                         inFlight[d.Id] = (d.SubscriptionId, SendAndRecordAsync(d, ct));
                     }
@@ -144,8 +148,13 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                 {
                     inFlight.Remove(id);
                     perSubscription[subscription]--;
-                    if ((await send).State == WebhookDeliveryState.Delivered) delivered++;
-                    else failed++;
+                    if ((await send).State == WebhookDeliveryState.Delivered)
+                    {
+                        delivered++;
+                        continue;
+                    }
+                    failed++;
+                    resting.Add(subscription);
                 }
             }
         }

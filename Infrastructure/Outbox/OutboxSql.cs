@@ -21,9 +21,11 @@ public sealed class OutboxSql(SqlDialect dialect)
         """;
     public const string Replay = "UPDATE WebhookDeliveries SET State = 'Pending', NextAttemptAt = @Now WHERE Id = @Id AND SubscriptionId = @SubscriptionId";
     public const string Disable = "UPDATE WebhookSubscriptions SET Enabled = 0, DisabledReason = @Reason WHERE Id = @Id";
+    /// <summary>Adds a subscription unless its unit already has @Max of them.</summary>
     public const string InsertSubscription = """
         INSERT INTO WebhookSubscriptions (Id, UnitId, UnitPath, Url, EventTypes, Secret, Enabled, CreatedBy, CreatedAt)
-        VALUES (@Id, @UnitId, @UnitPath, @Url, @EventTypes, @Secret, 1, @CreatedBy, @CreatedAt)
+        SELECT @Id, @UnitId, @UnitPath, @Url, @EventTypes, @Secret, 1, @CreatedBy, @CreatedAt
+        WHERE (SELECT COUNT(*) FROM WebhookSubscriptions WHERE UnitId = @UnitId) < @Max
         """;
     public const string UpdateSubscription = """
         UPDATE WebhookSubscriptions SET Url = @Url, EventTypes = @EventTypes, Enabled = @Enabled,
@@ -119,7 +121,6 @@ public sealed class OutboxSql(SqlDialect dialect)
         ORDER BY x.Turn, x.NextAttemptAt, x.Id
         """, "@batch");
 
-    public const string SubscriptionsOfUnit = "SELECT COUNT(*) FROM WebhookSubscriptions WHERE UnitId = @UnitId";
 
     public string Deliveries(bool before) => dialect.Limit(
         "SELECT d.Id, d.EventId, e.Type, d.State, d.Attempts, d.LastStatus, d.LastError, d.NextAttemptAt, d.CreatedAt, d.DeliveredAt " +
@@ -128,7 +129,7 @@ public sealed class OutboxSql(SqlDialect dialect)
 
     public IEnumerable<string> All() =>
     [
-        InsertEvent, MarkDispatched, FanOut, QueueEscalations, SubscriptionsOfUnit, Delivered, Retry, Replay, Disable, InsertSubscription,
+        InsertEvent, MarkDispatched, FanOut, QueueEscalations, Delivered, Retry, Replay, Disable, InsertSubscription,
         UpdateSubscription, RotateSecret, DeleteSubscription, PendingCount, OldestPending, FailureCount, UndispatchedCount, EscalationCount,
         SubscriptionBacklogs, Subscription,
         SubscriptionsInRange, Undispatched, DueDeliveries, Deliveries(false), Deliveries(true),

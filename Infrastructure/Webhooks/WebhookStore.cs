@@ -42,16 +42,18 @@ public sealed class WebhookStore(Database database)
 {
     private readonly OutboxSql _sql = new(database.Dialect);
 
-    public async Task<(WebhookSubscription Subscription, string Secret)> CreateAsync(string unitId, string unitPath, string url,
-        IReadOnlyList<string> types, string by, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A new subscription and its secret; null when the unit already has <paramref name="maxPerUnit"/> subscriptions.</summary>
+    public async Task<(WebhookSubscription Subscription, string Secret)?> CreateAsync(string unitId, string unitPath, string url,
+        IReadOnlyList<string> types, string by, DateTimeOffset now, int maxPerUnit, CancellationToken ct)
     {
         var secret = WebhookSigner.NewSecret();
         var id = "wh_" + Guid.NewGuid().ToString("N")[..16];
-        await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubscription, new
+        var added = await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubscription, new
         {
             Id = id, UnitId = unitId, UnitPath = unitPath, Url = url, EventTypes = Types(types), Secret = secret, CreatedBy = by, CreatedAt = now,
+            Max = maxPerUnit,
         }, transaction, cancellationToken: token)), ct);
-        return ((await FindAsync(id, ct))!, secret);
+        return added == 1 ? ((await FindAsync(id, ct))!, secret) : null;
     }
 
     public Task<WebhookSubscription?> FindAsync(string id, CancellationToken ct) =>
