@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Health;
+using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
 using Itsm.Api.Integrations;
 using Itsm.Api.OpenApi;
@@ -24,7 +25,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmStorage();
 builder.Services.AddServiceLevels();
-builder.Services.AddHostedService<IdempotencyPurge>();
+builder.Services.AddRetention();
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddItsmOpenApi();

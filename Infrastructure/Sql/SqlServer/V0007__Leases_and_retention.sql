@@ -4,6 +4,7 @@ INSERT INTO dbo.SchedulerLeases (Name, Holder, ExpiresAt) VALUES (N'retention', 
 -- What the retention purge looks for by age.
 CREATE INDEX IX_OutboxEvents_Dispatched ON dbo.OutboxEvents (OccurredAt) WHERE Dispatched = 1;
 CREATE INDEX IX_WebhookDeliveries_Created ON dbo.WebhookDeliveries (CreatedAt);
+CREATE INDEX IX_WebhookDeliveries_Event ON dbo.WebhookDeliveries (EventId);
 CREATE INDEX IX_InboundEvents_Received ON dbo.InboundEvents (ReceivedAt);
 CREATE INDEX IX_Notifications_Created ON dbo.Notifications (CreatedAt);
 

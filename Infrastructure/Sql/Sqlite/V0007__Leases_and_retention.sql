@@ -4,6 +4,7 @@ INSERT INTO SchedulerLeases (Name, Holder, ExpiresAt) VALUES ('retention', '', '
 -- What the retention purge looks for by age.
 CREATE INDEX IX_OutboxEvents_Dispatched ON OutboxEvents (OccurredAt) WHERE Dispatched = 1;
 CREATE INDEX IX_WebhookDeliveries_Created ON WebhookDeliveries (CreatedAt);
+CREATE INDEX IX_WebhookDeliveries_Event ON WebhookDeliveries (EventId);
 CREATE INDEX IX_InboundEvents_Received ON InboundEvents (ReceivedAt);
 CREATE INDEX IX_Notifications_Created ON Notifications (CreatedAt);
 
