@@ -196,7 +196,7 @@ public sealed class HqEscalationTests
         Assert.That(returned.Status, Is.EqualTo(TicketStatus.InProgress));
         Assert.That((await EscalationAsync(ticketId))["state"]!.GetValue<string>(), Is.EqualTo("Returned"));
 
-        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticketId}/history")).AsArray();
+        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticketId}/history"))["items"]!.AsArray();
         Assert.That(history.Select(h => (h!["action"]!.GetValue<string>(), h["actor"]!.GetValue<string>())),
             Does.Contain(("hq.acknowledged", "hq-integration")).And.Contain(("hq-return", "hq-integration")));
     }
