@@ -88,7 +88,8 @@ public sealed class LeaseTests
         using var manager = after.As(Keys.HqItManager);
         var leases = (await manager.GetJsonAsync("/api/v1/integrations/outbox"))["leases"]!.AsArray();
 
-        Assert.That(leases.Select(l => (l!["job"]!.GetValue<string>(), l["holder"])).Where(l => l.Item2 is not null), Is.Empty, "all released");
+        var held = leases.Where(l => l!["holder"] is not null).Select(l => l!["job"]!.GetValue<string>());
+        Assert.That(held, Has.No.Member("outbox").And.No.Member("sla"), "released by the stopped instance (its retention purge's lease is the new one's)");
         Assert.That((await after.Services.GetRequiredService<SlaScheduler>().RunPassAsync(CancellationToken.None)).Leased, Is.True);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, true);

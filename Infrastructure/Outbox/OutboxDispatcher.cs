@@ -22,7 +22,7 @@ public sealed class OutboxOptions
     public int MaxParallelSends { get; set; } = 64;
 
     /// <summary>Sends in flight at once to one subscription: a slow receiver ties up no more than these.</summary>
-    public int SendsPerSubscription { get; set; } = 4;
+    public int SendsPerSubscription { get; set; } = 16;
 
     /// <summary>How long one send may take; a slower receiver's delivery is retried later with backoff.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -136,34 +136,36 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                         if (inFlight.ContainsKey(d.Id) || resting.Contains(d.SubscriptionId)
                             || perSubscription.GetValueOrDefault(d.SubscriptionId) >= Options.SendsPerSubscription) continue;
                         perSubscription[d.SubscriptionId] = perSubscription.GetValueOrDefault(d.SubscriptionId) + 1;
-                        inFlight[d.Id] = (d.SubscriptionId, SendAndRecordAsync(d, ct));
+                        inFlight[d.Id] = (d.SubscriptionId, SendAsync(d, ct));
                     }
                 if (inFlight.Count == 0)
                 {
                     if (fanned == 0) break;
                     continue;
                 }
-                await Task.WhenAny(Task.WhenAny(inFlight.Values.Select(f => f.Send)), Task.Delay(Options.PollWhileSending, TimeProvider.System, ct));
-                foreach (var (id, (subscription, send)) in inFlight.Where(f => f.Value.Send.IsCompleted).ToList())
+                // The round's sends usually end together; a slow one is left running while the loop serves the others.
+                await Task.WhenAny(Task.WhenAll(inFlight.Values.Select(f => f.Send)), Task.Delay(Options.PollWhileSending, TimeProvider.System, ct));
+                var done = inFlight.Where(f => f.Value.Send.IsCompleted).ToList();
+                var outcomes = new List<DeliveryOutcome>(done.Count);
+                foreach (var (id, (subscription, send)) in done)
                 {
                     inFlight.Remove(id);
                     perSubscription[subscription]--;
-                    if ((await send).State == WebhookDeliveryState.Delivered)
-                    {
-                        delivered++;
-                        continue;
-                    }
-                    failed++;
-                    resting.Add(subscription);
+                    outcomes.Add(await send);
                 }
+                await RecordAsync(outcomes, CancellationToken.None);
+                foreach (var o in outcomes.Where(o => o.State != WebhookDeliveryState.Delivered)) resting.Add(o.Delivery.SubscriptionId);
+                delivered += outcomes.Count(o => o.State == WebhookDeliveryState.Delivered);
+                failed += outcomes.Count(o => o.State != WebhookDeliveryState.Delivered);
             }
         }
         finally
         {
             // What was sent is recorded even when the host is stopping or the lease was lost, so it is not sent twice.
-            foreach (var outcome in await Task.WhenAll(inFlight.Values.Select(f => f.Send)))
-                if (outcome.State == WebhookDeliveryState.Delivered) delivered++;
-                else failed++;
+            var outcomes = await Task.WhenAll(inFlight.Values.Select(f => f.Send));
+            await RecordAsync(outcomes, CancellationToken.None);
+            delivered += outcomes.Count(o => o.State == WebhookDeliveryState.Delivered);
+            failed += outcomes.Count(o => o.State != WebhookDeliveryState.Delivered);
         }
         return (fannedOut, delivered, failed);
     }
@@ -197,22 +199,10 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
         }
     }
 
-    /// <summary>Sends one delivery within the send timeout, then records its outcome.</summary>
-    private async Task<DeliveryOutcome> SendAndRecordAsync(DueDelivery d, CancellationToken ct)
-    {
-        await Task.Yield();
-        var outcome = await SendAsync(d, ct);
-        // Recorded even when the host is stopping, so a delivered event is not sent again.
-        await RecordAsync(outcome, CancellationToken.None);
-        if (outcome.DisableSubscription)
-            logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", d.SubscriptionId);
-        if (outcome.State == WebhookDeliveryState.DeadLetter)
-            logger.LogWarning("Webhook delivery {Delivery} is a dead letter: {Error}", d.Id, outcome.Error);
-        return outcome;
-    }
-
+    /// <summary>Sends one delivery within the send timeout and works out what to record.</summary>
     private async Task<DeliveryOutcome> SendAsync(DueDelivery d, CancellationToken ct)
     {
+        await Task.Yield();
         try
         {
             var now = clock.GetUtcNow();
@@ -250,20 +240,31 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
         }
     }
 
-    private Task RecordAsync(DeliveryOutcome o, CancellationToken ct) =>
-        database.WriteAsync(async (connection, transaction, token) =>
+    /// <summary>The outcomes of a round, in one transaction.</summary>
+    private async Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken ct)
+    {
+        if (outcomes.Count == 0) return;
+        await database.WriteAsync(async (connection, transaction, token) =>
         {
             var now = clock.GetUtcNow();
-            if (o.State == WebhookDeliveryState.Delivered)
-                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Delivered, new { o.Delivery.Id, o.Status, Now = now }, transaction, cancellationToken: token));
-            else
-                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Retry,
-                    new { o.Delivery.Id, State = o.State.ToString(), o.Status, o.Error, Next = o.NextAttemptAt }, transaction, cancellationToken: token));
-            if (o.DisableSubscription)
-                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Disable,
-                    new { Id = o.Delivery.SubscriptionId, Reason = $"The receiver answered 410 Gone at {now:O}." }, transaction, cancellationToken: token));
+            foreach (var o in outcomes)
+            {
+                if (o.State == WebhookDeliveryState.Delivered)
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Delivered, new { o.Delivery.Id, o.Status, Now = now }, transaction, cancellationToken: token));
+                else
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Retry,
+                        new { o.Delivery.Id, State = o.State.ToString(), o.Status, o.Error, Next = o.NextAttemptAt }, transaction, cancellationToken: token));
+                if (o.DisableSubscription)
+                    await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Disable,
+                        new { Id = o.Delivery.SubscriptionId, Reason = $"The receiver answered 410 Gone at {now:O}." }, transaction, cancellationToken: token));
+            }
             return true;
         }, ct);
+        foreach (var o in outcomes.Where(o => o.DisableSubscription))
+            logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", o.Delivery.SubscriptionId);
+        foreach (var o in outcomes.Where(o => o.State == WebhookDeliveryState.DeadLetter))
+            logger.LogWarning("Webhook delivery {Delivery} is a dead letter: {Error}", o.Delivery.Id, o.Error);
+    }
 
     private sealed record DeliveryOutcome(DueDelivery Delivery, WebhookDeliveryState State, int? Status, string? Error, DateTimeOffset? NextAttemptAt,
         bool DisableSubscription);
