@@ -19,10 +19,10 @@ public sealed class OutboxOptions
     public int Batch { get; set; } = 200;
 
     /// <summary>Sends in flight at once, over all subscriptions.</summary>
-    public int MaxParallelSends { get; set; } = 64;
+    public int MaxParallelSends { get; set; } = 128;
 
     /// <summary>Sends in flight at once to one subscription: a slow receiver ties up no more than these.</summary>
-    public int SendsPerSubscription { get; set; } = 16;
+    public int SendsPerSubscription { get; set; } = 32;
 
     /// <summary>How long one send may take; a slower receiver's delivery is retried later with backoff.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -180,6 +180,10 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
         await _oneFanOut.WaitAsync(ct);
         try
         {
+            // Most rounds find nothing new: look before taking the (single) writer's turn.
+            var waiting = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<long>(
+                new CommandDefinition(_sql.Undispatched, new { batch = 1 }, cancellationToken: token))).Any(), ct);
+            if (!waiting) return 0;
             return await database.WriteAsync(async (connection, transaction, token) =>
             {
                 var ids = (await connection.QueryAsync<long>(
