@@ -58,6 +58,22 @@ public sealed class HqEscalationTests
     private IEnumerable<WireMock.RequestMessage> HqRequests() => _hq.LogEntries.Select(e => (WireMock.RequestMessage)e.RequestMessage);
 
     [Test]
+    public async Task Escalation_WhileAWebhookReceiverIsSlow_GoesToHqWithoutWaitingForIt()
+    {
+        HqAnswers(201);
+        _hq.Given(Request.Create().WithPath("/slow-hook").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(6)));
+        await TicketClient.ExpectAsync(await _given.ItManager.Http.PostAsJsonAsync("/api/v1/webhooks", new { url = _hq.Url + "/slow-hook" }), HttpStatusCode.Created);
+        await _given.TicketIn(TicketStatus.EscalatedToHq);
+
+        var pass = await PassAsync();
+
+        Assert.That(pass.SentToHq, Is.EqualTo(1));
+        // WireMock logs a request once it has answered it: HQ's answer comes before the slow receiver's, not after it.
+        var paths = _hq.LogEntries.Select(e => e.RequestMessage.Path).ToList();
+        Assert.That(paths.IndexOf("/hq/escalations"), Is.LessThan(paths.IndexOf("/slow-hook")), string.Join(", ", paths));
+    }
+
+    [Test]
     public async Task Hq503Twice_ThenOk_IsSentOnceWithOneIdempotencyKey()
     {
         _hq.Given(Request.Create().WithPath("/hq/escalations").UsingPost()).InScenario("s").WillSetStateTo("1").RespondWith(Response.Create().WithStatusCode(503));
@@ -196,7 +212,7 @@ public sealed class HqEscalationTests
         Assert.That(returned.Status, Is.EqualTo(TicketStatus.InProgress));
         Assert.That((await EscalationAsync(ticketId))["state"]!.GetValue<string>(), Is.EqualTo("Returned"));
 
-        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticketId}/history")).AsArray();
+        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticketId}/history"))["items"]!.AsArray();
         Assert.That(history.Select(h => (h!["action"]!.GetValue<string>(), h["actor"]!.GetValue<string>())),
             Does.Contain(("hq.acknowledged", "hq-integration")).And.Contain(("hq-return", "hq-integration")));
     }

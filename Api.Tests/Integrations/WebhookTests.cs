@@ -180,7 +180,7 @@ public sealed class WebhookTests
     }
 
     [Test]
-    public async Task EventsPendingWhenTheProcessStops_AreDeliveredAfterARestart()
+    public async Task EventsPendingWhenTheProcessStops_AreDeliveredAtOnceAfterAGracefulRestart()
     {
         Answer(200);
         var directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
@@ -198,9 +198,7 @@ public sealed class WebhookTests
 
         using var after = new ItsmApp(settings);
         var dispatcher = after.Services.GetRequiredService<OutboxDispatcher>();
-        Assert.That((await dispatcher.RunPassAsync(CancellationToken.None)).Leased, Is.False, "the stopped instance's lease still runs");
-        after.Clock.Advance(TimeSpan.FromMinutes(3));
-        await dispatcher.RunPassAsync(CancellationToken.None);
+        Assert.That((await dispatcher.RunPassAsync(CancellationToken.None)).Leased, Is.True, "the stopped instance released its lease");
 
         Assert.That(_receiver.LogEntries.Count(), Is.EqualTo(1));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

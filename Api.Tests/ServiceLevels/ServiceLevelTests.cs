@@ -36,7 +36,7 @@ public sealed class ServiceLevelTests
 
     private Task<SchedulerPass> PassAsync() => _app.Services.GetRequiredService<SlaScheduler>().RunPassAsync(CancellationToken.None);
 
-    private async Task<JsonArray> HistoryAsync(long id) => (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history")).AsArray();
+    private async Task<JsonArray> HistoryAsync(long id) => (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history"))["items"]!.AsArray();
 
     private static int Count(JsonArray history, string action) => history.Count(h => h!["action"]!.GetValue<string>() == action);
 
@@ -226,7 +226,7 @@ public sealed class ServiceLevelTests
         {
             app.Clock.Advance(TimeSpan.FromMinutes(1));
             await Task.Delay(50);
-            warned = (await manager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray().Any(h => h!["action"]!.GetValue<string>() == "sla.warning");
+            warned = (await manager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history"))["items"]!.AsArray().Any(h => h!["action"]!.GetValue<string>() == "sla.warning");
         }
 
         Assert.That(warned, Is.True);

@@ -27,7 +27,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
             await TicketClient.ExpectProblemAsync(loser, HttpStatusCode.PreconditionFailed);
         var after = await _given.ItManager.GetTicketAsync(ticket.Id);
         Assert.That(after.Version, Is.EqualTo(ticket.Version + 1));
-        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray();
+        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history"))["items"]!.AsArray();
         Assert.That(history.Count(h => h!["action"]!.GetValue<string>() is "hold" or "resolve"), Is.EqualTo(1));
     }
 
@@ -50,7 +50,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         Assert.That((hold?.Result, resolve.Result), Is.EqualTo(((ChangeResult?)ChangeResult.Saved, ChangeResult.Stale)));
         var stored = await _given.ItManager.GetTicketAsync(ticket.Id);
         Assert.That((stored.Status, stored.Version), Is.EqualTo((TicketStatus.OnHold, ticket.Version + 1)));
-        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray();
+        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history"))["items"]!.AsArray();
         Assert.That(history.Select(h => h!["action"]!.GetValue<string>()), Does.Not.Contain("resolve"));
     }
 
@@ -86,7 +86,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         await _given.Engineer.ActOkAsync(id, "resolve", new { code = "ChangeImplemented", resolution = "Configured again" });
         var closed = await _given.Requester.ActOkAsync(id, "confirm", new { satisfaction = 5 });
 
-        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history")).AsArray();
+        var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history"))["items"]!.AsArray();
 
         var rows = history.Select(h => (h!["action"]!.GetValue<string>(), h["from"]?.GetValue<string>(), h["to"]!.GetValue<string>())).ToList();
         Assert.That(rows, Is.EqualTo(new (string, string?, string)[]
@@ -117,10 +117,10 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         var created = await _given.Requester.Http.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/comments", new { body = "It fails again today" });
         await TicketClient.ExpectAsync(created, HttpStatusCode.Created);
 
-        var staffView = (await _given.Engineer.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/comments")).AsArray();
-        var requesterView = (await _given.Requester.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/comments")).AsArray();
-        var requesterHistory = (await _given.Requester.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray();
-        var staffHistory = (await _given.Engineer.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history")).AsArray();
+        var staffView = (await _given.Engineer.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/comments"))["items"]!.AsArray();
+        var requesterView = (await _given.Requester.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/comments"))["items"]!.AsArray();
+        var requesterHistory = (await _given.Requester.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history"))["items"]!.AsArray();
+        var staffHistory = (await _given.Engineer.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/history"))["items"]!.AsArray();
 
         Assert.That(staffView.Select(c => c!["visibility"]!.GetValue<string>()), Is.EqualTo(new[] { "Internal", "Public" }));
         Assert.That(requesterView.Select(c => c!["body"]!.GetValue<string>()), Is.EqualTo(new[] { "It fails again today" }));

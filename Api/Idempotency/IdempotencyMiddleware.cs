@@ -109,14 +109,3 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }
-
-/// <summary>Deletes idempotency keys past their retention, hourly.</summary>
-public sealed class IdempotencyPurge(IdempotencyStore store, Itsm.Infrastructure.Sql.DatabaseState database, TimeProvider time,
-    ILogger<IdempotencyPurge> logger) : Hosting.PeriodicService(database, time, logger)
-{
-    private readonly TimeProvider _time = time;
-
-    protected override TimeSpan Interval => TimeSpan.FromHours(1);
-
-    protected override Task RunOnceAsync(CancellationToken ct) => store.PurgeExpiredAsync(_time.GetUtcNow(), ct);
-}

@@ -40,7 +40,10 @@ public sealed record HqEvent(
 
 public sealed record HqEventOutcome(string Status, long TicketId, TicketStatus TicketStatus);
 
-public sealed record IntegrationMetrics(OutboxMetrics Outbox, long HqQueued, long HqFailed);
+/// <param name="Subscriptions">Each subscription's backlog within your scope.</param>
+/// <param name="Leases">Who runs each background job (sla, outbox, retention) and until when its lease lasts; no holder: released.</param>
+public sealed record IntegrationMetrics(OutboxMetrics Outbox, long HqQueued, long HqFailed, IReadOnlyList<SubscriptionBacklog> Subscriptions,
+    IReadOnlyList<Itsm.Infrastructure.Hosting.LeaseView> Leases);
 
 /// <summary>Escalation to the HQ system: its delivery state per ticket, a retry, the events HQ sends back, and the outbox's health.</summary>
 public static class HqApi
@@ -64,7 +67,8 @@ public static class HqApi
                              "(Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.")
             .Produces<HqEventOutcome>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics")
-            .WithSummary("Delivery health: events waiting, pending deliveries and the oldest one's age, failures (ItManager)")
+            .WithSummary("Delivery health within your scope: events waiting, pending deliveries and the oldest one's age, failures, " +
+                         "each subscription's backlog, and the background jobs' leases (ItManager)")
             .Produces<IntegrationMetrics>().ProducesProblem(403);
         return api;
     }
@@ -158,13 +162,12 @@ public static class HqApi
             detail: string.Join(" ", errors.SelectMany(p => p.Value.Select(m => $"{p.Key}: {m}"))));
     }
 
-    public static async Task<IResult> Metrics(ClaimsPrincipal user, WebhookStore webhooks, TimeProvider clock, Itsm.Infrastructure.Sql.Database database, CancellationToken ct)
+    /// <summary>Within the caller's scope: a provincial IT manager sees the tickets and subscriptions of their unit subtree, HQ's see all.</summary>
+    public static async Task<IResult> Metrics(ClaimsPrincipal user, DeliveryHealth health, TimeProvider clock, CancellationToken ct)
     {
-        if (!user.Actor().Has(Role.ItManager)) return ProblemResults.Problem(403, "forbidden", "Forbidden", "IT managers see the delivery health.");
-        var outbox = await webhooks.MetricsAsync(clock.GetUtcNow(), ct);
-        var (queued, failed) = await database.ReadAsync(async (connection, token) => (
-            await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(HqSql.QueuedCount, cancellationToken: token)),
-            await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(HqSql.FailedCount, cancellationToken: token))), ct);
-        return TypedResults.Ok(new IntegrationMetrics(outbox, queued, failed));
+        var actor = user.Actor();
+        if (!actor.Has(Role.ItManager)) return ProblemResults.Problem(403, "forbidden", "Forbidden", "IT managers see the delivery health.");
+        var report = await health.ForScopeAsync(actor.UnitPath, clock.GetUtcNow(), ct);
+        return TypedResults.Ok(new IntegrationMetrics(report.Outbox, report.HqQueued, report.HqFailed, report.Subscriptions, report.Leases));
     }
 }

@@ -13,4 +13,6 @@ public sealed class SlaSchedulerService(SlaScheduler scheduler, DatabaseState da
     protected override TimeSpan Interval => configuration.GetValue("Sla:SchedulerInterval", TimeSpan.FromSeconds(30));
 
     protected override Task RunOnceAsync(CancellationToken ct) => scheduler.RunPassAsync(ct);
+
+    protected override Task ReleaseLeaseAsync(CancellationToken ct) => scheduler.ReleaseLeaseAsync(ct);
 }

@@ -22,6 +22,8 @@ public static class StorageSetup
         services.AddSingleton<Itsm.Infrastructure.Idempotency.IdempotencyStore>();
         services.AddSingleton<SlaEngine>();
         services.AddSingleton<SlaScheduler>();
+        services.AddOptions<Itsm.Infrastructure.Hosting.LeaseOptions>().BindConfiguration("Leases");
+        services.AddSingleton<Itsm.Infrastructure.Hosting.JobLeases>();
         services.AddHostedService<DatabasePreparation>();
         return services;
     }

@@ -13,7 +13,14 @@ public static class Cursor
     /// <summary>Changes oldest-first (<c>updatedSince</c>): the last change sequence seen.</summary>
     private const string ByChange = "c1:";
 
+    /// <summary>Oldest-first pages (history, comments): the last id seen.</summary>
+    private const string AfterId = "a1:";
+
     public static string Encode(long lastId) => Encode(ById, lastId);
+
+    public static string EncodeAfter(long lastId) => Encode(AfterId, lastId);
+
+    public static bool TryDecodeAfter(string cursor, out long lastId) => TryDecode(cursor, AfterId, out lastId);
 
     public static string EncodeChange(long lastSequence) => Encode(ByChange, lastSequence);
 
@@ -46,5 +53,16 @@ public static class Paging
         return Cursor.TryDecode(cursor, out var last)
             ? (limit ?? 25, last, null)
             : (0, null, Problems.ProblemResults.Invalid("cursor", "cursor is not one this API returned."));
+    }
+
+    /// <summary>The page size and position of an oldest-first list (history, comments): <c>limit</c> 1–200, default 100.</summary>
+    public static (int Size, long After, IResult? Problem) ParseOldestFirst(int? limit, string? cursor)
+    {
+        if (limit is < 1 or > TicketsApi.MaxPageSize)
+            return (0, 0, Problems.ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}."));
+        if (cursor is null) return (limit ?? 100, 0, null);
+        return Cursor.TryDecodeAfter(cursor, out var last)
+            ? (limit ?? 100, last, null)
+            : (0, 0, Problems.ProblemResults.Invalid("cursor", "cursor is not one this API returned for this list."));
     }
 }

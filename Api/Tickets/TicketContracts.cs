@@ -65,3 +65,9 @@ public sealed record CommentRequest(
     CommentVisibility Visibility = CommentVisibility.Public);
 
 public sealed record CommentResponse(long Id, DateTimeOffset At, string Author, CommentVisibility Visibility, string Body);
+
+/// <summary>A page of a ticket's history, oldest first; pass <c>nextCursor</c> as <c>cursor</c> for the next one.</summary>
+public sealed record HistoryPage(IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor);
+
+/// <summary>A page of a ticket's comments, oldest first; pass <c>nextCursor</c> as <c>cursor</c> for the next one.</summary>
+public sealed record CommentPage(IReadOnlyList<CommentResponse> Items, string? NextCursor);

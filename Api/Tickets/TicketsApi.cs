@@ -42,17 +42,20 @@ public static class TicketsApi
 
         tickets.MapGet("/{id:long}/history", History).WithName("GetTicketHistory")
             .WithSummary("Every change to the ticket: who, when, action, status before → after, details")
-            .Produces<IReadOnlyList<HistoryEntryResponse>>().ProducesProblem(404);
+            .WithDescription("Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.")
+            .Produces<HistoryPage>().ProducesValidationProblem().ProducesProblem(404);
 
         tickets.MapGet("/{id:long}/comments", Comments).WithName("ListComments")
             .WithSummary("Comments on the ticket (internal work notes are hidden from requesters)")
-            .Produces<IReadOnlyList<CommentResponse>>().ProducesProblem(404);
+            .WithDescription("Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.")
+            .Produces<CommentPage>().ProducesValidationProblem().ProducesProblem(404);
 
         tickets.MapPost("/{id:long}/comments", AddComment).WithName("AddComment")
             .WithSummary("Comment publicly or add an internal work note")
-            .WithDescription("Comments do not change the ticket's status or version, so they need no If-Match.")
+            .WithDescription("Comments do not change the ticket's status or version, so they need no If-Match. Each caller may add " +
+                             "`Tickets:CommentsPerMinute` comments (default 10) to one ticket per minute; beyond that 429 with `Retry-After`.")
             .Produces<CommentResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
 
         return api;
     }
@@ -151,29 +154,41 @@ public static class TicketsApi
             !more ? null : changedAfter is null ? Cursor.Encode(items[^1].Id) : Cursor.EncodeChange(items[^1].ChangeSequence)));
     }
 
-    public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, CancellationToken ct)
+    /// <param name="limit">Page size, 1–200 (default 100).</param>
+    /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
+    public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
+        var (size, after, problem) = Paging.ParseOldestFirst(limit, cursor);
+        if (problem is not null) return problem;
         if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
-        var entries = await store.HistoryAsync(id, includeInternal: actor.SeesInternalNotes, ct);
-        return TypedResults.Ok(entries.Select(e => new HistoryEntryResponse(e.Id, e.At, e.ActorId, e.Action, e.FromStatus, e.ToStatus,
-            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.Details)!)).ToList());
+        var entries = await store.HistoryAsync(id, includeInternal: actor.SeesInternalNotes, ct, after, size + 1);
+        var page = entries.Take(size).Select(e => new HistoryEntryResponse(e.Id, e.At, e.ActorId, e.Action, e.FromStatus, e.ToStatus,
+            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.Details)!)).ToList();
+        return TypedResults.Ok(new HistoryPage(page, entries.Count > size ? Cursor.EncodeAfter(page[^1].Id) : null));
     }
 
-    public static async Task<IResult> Comments(long id, ClaimsPrincipal user, TicketStore store, CancellationToken ct)
+    /// <param name="limit">Page size, 1–200 (default 100).</param>
+    /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
+    public static async Task<IResult> Comments(long id, ClaimsPrincipal user, TicketStore store, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
+        var (size, after, problem) = Paging.ParseOldestFirst(limit, cursor);
+        if (problem is not null) return problem;
         if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
-        var comments = await store.CommentsAsync(id, includeInternal: actor.SeesInternalNotes, ct);
-        return TypedResults.Ok(comments.Select(ToResponse).ToList());
+        var comments = await store.CommentsAsync(id, includeInternal: actor.SeesInternalNotes, ct, after, size + 1);
+        var page = comments.Take(size).Select(ToResponse).ToList();
+        return TypedResults.Ok(new CommentPage(page, comments.Count > size ? Cursor.EncodeAfter(page[^1].Id) : null));
     }
 
-    public static async Task<IResult> AddComment(long id, CommentRequest body, ClaimsPrincipal user, TicketStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> AddComment(long id, CommentRequest body, ClaimsPrincipal user, TicketStore store, TimeProvider clock,
+        IConfiguration configuration, HttpResponse response, CancellationToken ct)
     {
         var actor = user.Actor();
         if (!Enum.IsDefined(body.Visibility)) return ProblemResults.Invalid("visibility", "visibility must be Public or Internal.");
         var ticket = await store.GetAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
+        if (await CommentLimit.ExceededAsync(ticket.Id, actor.UserId, store, clock, configuration, response, ct) is { } tooMany) return tooMany;
         if (ticket.Comment(actor, clock.GetUtcNow(), body.Visibility, body.Body) is { } error) return ProblemResults.From(error);
         var comment = await store.AddCommentAsync(ticket, body.Visibility, body.Body, ct);
         return TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment));

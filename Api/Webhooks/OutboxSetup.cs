@@ -15,6 +15,7 @@ public static class OutboxSetup
         services.Configure<OutboxOptions>(configuration.GetSection("Outbox"));
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<DeliveryHealth>();
         services.AddHttpClient<WebhookSender>(client => client.Timeout = configuration.GetValue("Webhooks:Timeout", TimeSpan.FromSeconds(10)))
             .ConfigurePrimaryHttpMessageHandler(() => WebhookTargets.Handler(configuration.GetValue("Webhooks:AllowInsecureTargets", false)));
         services.Configure<HqOptions>(configuration.GetSection("Hq"));
@@ -64,4 +65,6 @@ public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, Databas
     protected override TimeSpan Interval => configuration.GetValue("Outbox:Interval", TimeSpan.FromSeconds(1));
 
     protected override Task RunOnceAsync(CancellationToken ct) => dispatcher.RunPassAsync(ct);
+
+    protected override Task ReleaseLeaseAsync(CancellationToken ct) => dispatcher.ReleaseLeaseAsync(ct);
 }

@@ -45,7 +45,7 @@ public static class WebhooksApi
             .Allow(Policies.ItManager).ProducesProblem(403);
         webhooks.MapPost("/", Create).WithName("CreateWebhook")
             .WithSummary("Subscribe a URL to ticket events of your unit; the response shows the signing secret once")
-            .Produces<WebhookWithSecret>(201).ProducesValidationProblem().ProducesProblem(422);
+            .Produces<WebhookWithSecret>(201).ProducesValidationProblem().ProducesProblem(409).ProducesProblem(422);
         webhooks.MapGet("/", List).WithName("ListWebhooks").WithSummary("Subscriptions within your scope").Produces<IReadOnlyList<WebhookView>>();
         webhooks.MapGet("/{id}", Get).WithName("GetWebhook").WithSummary("One subscription").Produces<WebhookView>().ProducesProblem(404);
         webhooks.MapPut("/{id}", Update).WithName("UpdateWebhook").WithSummary("Change the URL, the events, or enable it again")
@@ -70,7 +70,10 @@ public static class WebhooksApi
         if (unit is null || !actor.CanSee(unit.Path))
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
         var now = clock.GetUtcNow();
-        var (subscription, secret) = await store.CreateAsync(unit.Id, unit.Path, body.Url, body.Events ?? [], actor.UserId, now, ct);
+        var max = configuration.GetValue("Webhooks:MaxPerUnit", 10);
+        if (await store.CreateAsync(unit.Id, unit.Path, body.Url, body.Events ?? [], actor.UserId, now, max, ct) is not var (subscription, secret))
+            return ProblemResults.Problem(409, "webhook-limit", "Too many subscriptions",
+                $"Unit '{unit.Id}' already has {max} webhook subscriptions, the most allowed (Webhooks:MaxPerUnit); delete one first.");
         return TypedResults.Created($"/api/v1/webhooks/{subscription.Id}", new WebhookWithSecret(WebhookView.From(subscription, now), secret));
     }
 

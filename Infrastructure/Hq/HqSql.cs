@@ -7,10 +7,6 @@ public sealed class HqSql(SqlDialect dialect)
 {
     private const string Columns = "Id, EventId, TicketId, State, Attempts, NextAttemptAt, LastStatus, LastError, HqReference, CreatedAt, UpdatedAt";
 
-    public const string Insert = """
-        INSERT INTO HqEscalations (EventId, TicketId, State, Attempts, NextAttemptAt, CreatedAt, UpdatedAt)
-        VALUES (@EventId, @TicketId, 'Queued', 0, @Now, @Now, @Now)
-        """;
     public const string Sent = """
         UPDATE HqEscalations SET State = 'Sent', Attempts = Attempts + 1, LastStatus = @Status, LastError = NULL, NextAttemptAt = NULL,
             HqReference = COALESCE(@Reference, HqReference), UpdatedAt = @Now
@@ -33,8 +29,6 @@ public sealed class HqSql(SqlDialect dialect)
     public const string ByEvent = $"SELECT {Columns} FROM HqEscalations WHERE EventId = @EventId";
     public const string InboundSeen = "SELECT COUNT(*) FROM InboundEvents WHERE Id = @Id";
     public const string InsertInbound = "INSERT INTO InboundEvents (Id, Source, ReceivedAt) VALUES (@Id, @Source, @Now)";
-    public const string QueuedCount = "SELECT COUNT(*) FROM HqEscalations WHERE State = 'Queued'";
-    public const string FailedCount = "SELECT COUNT(*) FROM HqEscalations WHERE State = 'Failed'";
 
     /// <summary>Due escalations, for each ticket only the oldest queued one: HQ hears about a ticket in order.</summary>
     public string Due { get; } = dialect.Limit("""
@@ -46,5 +40,5 @@ public sealed class HqSql(SqlDialect dialect)
         """, "@batch");
 
     public IEnumerable<string> All() =>
-        [Insert, Sent, Retry, Requeue, Answered, Latest, ByEvent, InboundSeen, InsertInbound, QueuedCount, FailedCount, Due];
+        [Sent, Retry, Requeue, Answered, Latest, ByEvent, InboundSeen, InsertInbound, Due];
 }

@@ -1,4 +1,5 @@
 using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Hosting;
 using Itsm.Infrastructure.Tickets;
 using Microsoft.Extensions.Logging;
 
@@ -14,13 +15,11 @@ public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated
 /// while the service was down are simply due on the next pass. Only the instance holding the lease runs it.
 /// </summary>
 public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProvider clock,
-    ILogger<SlaScheduler> logger)
+    ILogger<SlaScheduler> logger, JobLeases leases)
 {
     public const int BatchSize = 200;
-    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly JobLease _lease = leases.For(JobLeases.Sla);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     public async Task<SchedulerPass> RunPassAsync(CancellationToken ct)
     {
@@ -28,17 +27,17 @@ public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProv
         try
         {
             var now = clock.GetUtcNow();
-            if (!await store.TakeLeaseAsync("sla", _instance, now, LeaseDuration, ct)) return new SchedulerPass(false, 0, 0, 0);
+            if (!await _lease.HoldAsync(ct)) return new SchedulerPass(false, 0, 0, 0);
             var (ticked, escalated, closed) = (0, 0, 0);
             var seen = new HashSet<long>();
             // Each batch moves its clocks' deadlines past now; a ticket seen twice would mean they did not move, so stop there.
-            for (var ids = await store.DueTicketIdsAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add); ids = await store.DueTicketIdsAsync(now, BatchSize, ct))
+            for (var ids = await store.DueTicketIdsAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add) && await _lease.HoldAsync(ct); ids = await store.DueTicketIdsAsync(now, BatchSize, ct))
             {
                 var (count, escalations) = await TickAsync(ids, now, ct);
                 (ticked, escalated) = (ticked + count, escalated + escalations);
             }
             seen.Clear();
-            for (var ids = await store.AutoCloseDueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add); ids = await store.AutoCloseDueAsync(now, BatchSize, ct))
+            for (var ids = await store.AutoCloseDueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add) && await _lease.HoldAsync(ct); ids = await store.AutoCloseDueAsync(now, BatchSize, ct))
                 closed += await AutoCloseAsync(ids, now, ct);
             if (ticked + closed > 0)
                 logger.LogInformation("SLA pass: {Ticked} tickets with due clocks, {Escalated} escalated to HQ, {Closed} auto-closed", ticked, escalated, closed);
@@ -49,6 +48,9 @@ public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProv
             _oneAtATime.Release();
         }
     }
+
+    /// <summary>Lets the lease go when the host stops, so a restarted or other instance runs the next pass at once.</summary>
+    public Task ReleaseLeaseAsync(CancellationToken ct) => _lease.ReleaseAsync(ct);
 
     private async Task<(int Ticked, int Escalated)> TickAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct)
     {

@@ -29,11 +29,6 @@ public sealed class SlaSql(SqlDialect dialect)
         WHERE Id = @Id
         """;
 
-    public const string TakeLease = """
-        UPDATE SchedulerLeases SET Holder = @holder, ExpiresAt = @expires
-        WHERE Name = @name AND (Holder = @holder OR ExpiresAt < @now)
-        """;
-
     public const string InsertNotification = """
         INSERT INTO Notifications (TicketId, Type, RecipientKind, Recipient, CreatedAt, Details)
         VALUES (@TicketId, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
@@ -64,7 +59,7 @@ public sealed class SlaSql(SqlDialect dialect)
     public IEnumerable<string> All() =>
     [
         Calendars, CalendarExists, InsertCalendar, UpdateCalendar, CountPolicies, LatestPolicyVersion, Policy, InsertPolicy, PriorityMatrixCell,
-        ClocksOfTicket, ClocksOfTickets, UpdateClock, TakeLease, InsertNotification, InsertClock, DueTickets, AutoCloseDue,
+        ClocksOfTicket, ClocksOfTickets, UpdateClock, InsertNotification, InsertClock, DueTickets, AutoCloseDue,
         Notifications(false), Notifications(true),
     ];
 }

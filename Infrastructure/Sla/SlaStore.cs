@@ -136,11 +136,6 @@ public sealed class SlaStore(Database database)
         database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
             new CommandDefinition(_sql.AutoCloseDue, new { now, batch }, cancellationToken: token))).ToList(), ct);
 
-    /// <summary>Takes or renews the lease on a job; false while another instance holds it.</summary>
-    public Task<bool> TakeLeaseAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct) =>
-        database.WriteAsync(async (connection, transaction, token) => await connection.ExecuteAsync(new CommandDefinition(
-            SlaSql.TakeLease, new { name, holder, now, expires = now + duration }, transaction, cancellationToken: token)) == 1, ct);
-
     /// <summary>Seeds the default calendars (CN-BUSINESS, 24x7) and policy version 1 into a database that has none.</summary>
     public async Task EnsureDefaultsAsync(DateTimeOffset now, CancellationToken ct)
     {

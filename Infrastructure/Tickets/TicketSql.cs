@@ -58,14 +58,21 @@ public sealed class TicketSql
 
     public string InsertComment { get; }
 
-    public string History { get; } = """
+    /// <summary>A page of the ticket's history, oldest first, after entry @after.</summary>
+    public string History => Dialect.Limit("""
         SELECT Id, At, ActorId, Action, FromStatus, ToStatus, Details, Internal FROM TicketHistory
-        WHERE TicketId = @ticketId AND (Internal = 0 OR @includeInternal = 1) ORDER BY Id
-        """;
+        WHERE TicketId = @ticketId AND Id > @after AND (Internal = 0 OR @includeInternal = 1) ORDER BY Id
+        """, "@limit");
 
-    public string Comments { get; } = """
+    /// <summary>A page of the ticket's comments, oldest first, after comment @after.</summary>
+    public string Comments => Dialect.Limit("""
         SELECT Id, At, AuthorId, Visibility, Body FROM TicketComments
-        WHERE TicketId = @ticketId AND (Visibility = 'Public' OR @includeInternal = 1) ORDER BY Id
+        WHERE TicketId = @ticketId AND Id > @after AND (Visibility = 'Public' OR @includeInternal = 1) ORDER BY Id
+        """, "@limit");
+
+    /// <summary>How many comments @authorId wrote on the ticket after @since, and the first of them: the per-minute limit.</summary>
+    public const string RecentComments = """
+        SELECT COUNT(*) AS Count, MIN(At) AS Oldest FROM TicketComments WHERE TicketId = @ticketId AND AuthorId = @authorId AND At > @since
         """;
 
     /// <summary>The caller's scope: its unit subtree as a path range, and for requesters their own tickets.</summary>
@@ -120,6 +127,7 @@ public sealed class TicketSql
         yield return InsertComment;
         yield return History;
         yield return Comments;
+        yield return RecentComments;
         foreach (var ownOnly in new[] { false, true })
         {
             yield return List(ownOnly, ListFilters.None, 25);

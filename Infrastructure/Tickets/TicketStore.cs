@@ -185,13 +185,30 @@ public sealed class TicketStore(Database database, SlaStore sla)
         }
     }
 
-    public Task<IReadOnlyList<StoredHistoryEntry>> HistoryAsync(long ticketId, bool includeInternal, CancellationToken ct) =>
+    /// <summary>Up to <paramref name="limit"/> history entries after entry <paramref name="after"/> (0: from the start), oldest first.</summary>
+    public Task<IReadOnlyList<StoredHistoryEntry>> HistoryAsync(long ticketId, bool includeInternal, CancellationToken ct, long after = 0, int limit = int.MaxValue) =>
         database.ReadAsync<IReadOnlyList<StoredHistoryEntry>>(async (connection, token) => (await connection.QueryAsync<StoredHistoryEntry>(
-            new CommandDefinition(_sql.History, new { ticketId, includeInternal = includeInternal ? 1 : 0 }, cancellationToken: token))).ToList(), ct);
+            new CommandDefinition(_sql.History, new { ticketId, includeInternal = includeInternal ? 1 : 0, after, limit }, cancellationToken: token))).ToList(), ct);
 
-    public Task<IReadOnlyList<StoredComment>> CommentsAsync(long ticketId, bool includeInternal, CancellationToken ct) =>
+    /// <summary>Up to <paramref name="limit"/> comments after comment <paramref name="after"/> (0: from the start), oldest first.</summary>
+    public Task<IReadOnlyList<StoredComment>> CommentsAsync(long ticketId, bool includeInternal, CancellationToken ct, long after = 0, int limit = int.MaxValue) =>
         database.ReadAsync<IReadOnlyList<StoredComment>>(async (connection, token) => (await connection.QueryAsync<StoredComment>(
-            new CommandDefinition(_sql.Comments, new { ticketId, includeInternal = includeInternal ? 1 : 0 }, cancellationToken: token))).ToList(), ct);
+            new CommandDefinition(_sql.Comments, new { ticketId, includeInternal = includeInternal ? 1 : 0, after, limit }, cancellationToken: token))).ToList(), ct);
+
+    /// <summary>How many comments the author wrote on the ticket since <paramref name="since"/>, and when the first of them was.</summary>
+    public Task<(int Count, DateTimeOffset? Oldest)> RecentCommentsAsync(long ticketId, string authorId, DateTimeOffset since, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            var row = await connection.QuerySingleAsync<RecentCommentsRow>(
+                new CommandDefinition(TicketSql.RecentComments, new { ticketId, authorId, since }, cancellationToken: token));
+            return (row.Count, row.Oldest);
+        }, ct);
+
+    private sealed class RecentCommentsRow
+    {
+        public int Count { get; init; }
+        public DateTimeOffset? Oldest { get; init; }
+    }
 
     private static DynamicParameters ScopeArgs(Actor actor)
     {

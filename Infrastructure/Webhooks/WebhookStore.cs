@@ -28,7 +28,7 @@ public sealed class WebhookDelivery
     public long Id { get; init; }
     public string EventId { get; init; } = "";
     public string Type { get; init; } = "";
-    public string State { get; init; } = "";
+    public WebhookDeliveryState State { get; init; }
     public int Attempts { get; init; }
     public int? LastStatus { get; init; }
     public string? LastError { get; init; }
@@ -37,23 +37,23 @@ public sealed class WebhookDelivery
     public DateTimeOffset? DeliveredAt { get; init; }
 }
 
-public sealed record OutboxMetrics(long UndispatchedEvents, long PendingDeliveries, double? OldestPendingSeconds, long FailedDeliveries);
-
 /// <summary>Webhook subscriptions and their deliveries.</summary>
 public sealed class WebhookStore(Database database)
 {
     private readonly OutboxSql _sql = new(database.Dialect);
 
-    public async Task<(WebhookSubscription Subscription, string Secret)> CreateAsync(string unitId, string unitPath, string url,
-        IReadOnlyList<string> types, string by, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A new subscription and its secret; null when the unit already has <paramref name="maxPerUnit"/> subscriptions.</summary>
+    public async Task<(WebhookSubscription Subscription, string Secret)?> CreateAsync(string unitId, string unitPath, string url,
+        IReadOnlyList<string> types, string by, DateTimeOffset now, int maxPerUnit, CancellationToken ct)
     {
         var secret = WebhookSigner.NewSecret();
         var id = "wh_" + Guid.NewGuid().ToString("N")[..16];
-        await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubscription, new
+        var added = await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubscription, new
         {
             Id = id, UnitId = unitId, UnitPath = unitPath, Url = url, EventTypes = Types(types), Secret = secret, CreatedBy = by, CreatedAt = now,
+            Max = maxPerUnit,
         }, transaction, cancellationToken: token)), ct);
-        return ((await FindAsync(id, ct))!, secret);
+        return added == 1 ? ((await FindAsync(id, ct))!, secret) : null;
     }
 
     public Task<WebhookSubscription?> FindAsync(string id, CancellationToken ct) =>
@@ -95,16 +95,6 @@ public sealed class WebhookStore(Database database)
     public Task<bool> ReplayAsync(string subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) => await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Replay,
             new { Id = deliveryId, SubscriptionId = subscriptionId, Now = now }, transaction, cancellationToken: token)) == 1, ct);
-
-    public Task<OutboxMetrics> MetricsAsync(DateTimeOffset now, CancellationToken ct) =>
-        database.ReadAsync(async (connection, token) =>
-        {
-            var undispatched = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OutboxSql.UndispatchedCount, cancellationToken: token));
-            var pending = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OutboxSql.PendingCount, cancellationToken: token));
-            var oldest = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(OutboxSql.OldestPending, cancellationToken: token));
-            var failed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OutboxSql.FailureCount, cancellationToken: token));
-            return new OutboxMetrics(undispatched, pending, oldest is { } o ? (now - o).TotalSeconds : null, failed);
-        }, ct);
 
     private static string Types(IReadOnlyList<string> types) => types.Count == 0 || types.Contains("*") ? "*" : string.Join(',', types.Distinct());
 }
