@@ -14,6 +14,7 @@ using Itsm.Api.Tickets;
 using Itsm.Api.Validation;
 using Itsm.Api.Webhooks;
 using Itsm.Api.Workflow;
+using Itsm.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,11 +28,12 @@ builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddValidation();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddItsmInfrastructure(builder.Configuration);
 builder.Services.AddItsmStorage();
 builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
-builder.Services.AddOutbox(builder.Configuration);
+builder.Services.AddOutbox();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddItsmOpenApi();

@@ -8,8 +8,6 @@ public static class RetentionSetup
 {
     public static IServiceCollection AddRetention(this IServiceCollection services)
     {
-        services.AddOptions<RetentionOptions>().BindConfiguration("Retention");
-        services.AddSingleton<RetentionPurge>();
         return services.AddHostedService<RetentionPurgeService>();
     }
 }

@@ -54,11 +54,11 @@ public static class HqApi
         tickets.MapGet("/", Escalation).WithName("GetEscalation")
             .WithSummary("The delivery of the ticket's latest escalation to the HQ system: state, attempts, last error, HQ's reference")
             .Produces<HqEscalation>().ProducesProblem(404);
-        tickets.MapPost("/retry", Retry).WithName("RetryEscalation")
+        tickets.MapPost("/retry", Retry).WithName("RetryEscalation").Allow(Policies.EscalationOperator)
             .WithSummary("Send a failed escalation to HQ again (Engineer, ItManager)").Produces<HqEscalation>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var integrations = api.MapGroup("/integrations").WithTags("Escalation to HQ");
-        integrations.MapPost("/hq/events", HqEvents).WithName("ReceiveHqEvent").Accepts<HqEvent>("application/json")
+        integrations.MapPost("/hq/events", HqEvents).WithName("ReceiveHqEvent").Allow(Policies.HqSystem).Accepts<HqEvent>("application/json")
             .WithSummary("Events from the HQ system (its Integration key, signed the Standard Webhooks way): acknowledged, returned, resolved")
             .WithDescription("Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` " +
                              "(`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; " +
@@ -66,7 +66,7 @@ public static class HqApi
                              "An event applies only to the ticket's current escalation and moves it only forward " +
                              "(Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.")
             .Produces<HqEventOutcome>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics")
+        integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics").Allow(Policies.ItManager)
             .WithSummary("Delivery health within your scope: events waiting, pending deliveries and the oldest one's age, failures, " +
                          "each subscription's backlog, and the background jobs' leases (ItManager)")
             .Produces<IntegrationMetrics>().ProducesProblem(403);
@@ -85,8 +85,6 @@ public static class HqApi
     {
         var actor = user.Actor();
         if (await tickets.GetAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
-        if (!actor.Has(Role.Engineer) && !actor.Has(Role.ItManager) && !actor.Has(Role.HqEngineer))
-            return ProblemResults.Problem(403, "forbidden", "Forbidden", "Engineers and IT managers retry escalations.");
         if (await hq.LatestAsync(id, ct) is not { } escalation) return ProblemResults.NotFound($"Ticket {id} has no escalation delivered to the HQ system.");
         if (!await hq.RequeueAsync(escalation.Id, clock.GetUtcNow(), ct))
             return ProblemResults.Problem(409, "escalation-not-failed", "Nothing to retry", $"The escalation is {escalation.State}; only a failed one is sent again.");
@@ -97,8 +95,6 @@ public static class HqApi
         EscalationEvents events, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (!actor.Has(Role.Integration) || !actor.IsAtHq)
-            return ProblemResults.Problem(403, "forbidden", "Forbidden", "Only the HQ system's integration key sends HQ events.");
         if (options.Value.CallbackSecret is not { Length: > 0 } secret)
             return ProblemResults.NotFound("HQ callbacks are not configured (Hq:CallbackSecret).");
 
@@ -166,7 +162,6 @@ public static class HqApi
     public static async Task<IResult> Metrics(ClaimsPrincipal user, DeliveryHealth health, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (!actor.Has(Role.ItManager)) return ProblemResults.Problem(403, "forbidden", "Forbidden", "IT managers see the delivery health.");
         var report = await health.ForScopeAsync(actor.UnitPath, clock.GetUtcNow(), ct);
         return TypedResults.Ok(new IntegrationMetrics(report.Outbox, report.HqQueued, report.HqFailed, report.Subscriptions, report.Leases));
     }

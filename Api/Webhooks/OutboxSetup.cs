@@ -10,50 +10,8 @@ namespace Itsm.Api.Webhooks;
 
 public static class OutboxSetup
 {
-    public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.Configure<OutboxOptions>(configuration.GetSection("Outbox"));
-        services.AddSingleton<WebhookStore>();
-        services.AddSingleton<OutboxDispatcher>();
-        services.AddSingleton<DeliveryHealth>();
-        services.AddHttpClient<WebhookSender>(client => client.Timeout = configuration.GetValue("Webhooks:Timeout", TimeSpan.FromSeconds(10)))
-            .ConfigurePrimaryHttpMessageHandler(() => WebhookTargets.Handler(configuration.GetValue("Webhooks:AllowInsecureTargets", false)));
-        services.Configure<HqOptions>(configuration.GetSection("Hq"));
-        services.AddSingleton<HqStore>();
-        services.AddSingleton<EscalationEvents>();
-        services.AddHttpClient<HqClient>((provider, http) =>
-            {
-                var hq = provider.GetRequiredService<IOptions<HqOptions>>().Value;
-                if (hq.IsConfigured) HqClient.Configure(http, hq);
-            })
-            .AddResilienceHandler("hq", (pipeline, context) =>
-            {
-                var hq = context.ServiceProvider.GetRequiredService<IOptions<HqOptions>>().Value;
-                // HTTP timeouts and delays run on real time, whatever clock the service's own logic is given.
-                pipeline.TimeProvider = TimeProvider.System;
-                pipeline.AddTimeout(hq.AttemptTimeout * (hq.Retries + 2));
-                if (hq.Retries > 0)
-                    pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
-                    {
-                        // HQ honours Idempotency-Key, so repeating the POST is safe.
-                        MaxRetryAttempts = hq.Retries,
-                        Delay = hq.RetryDelay,
-                        BackoffType = Polly.DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        ShouldRetryAfterHeader = true,
-                    });
-                pipeline.AddCircuitBreaker(new Microsoft.Extensions.Http.Resilience.HttpCircuitBreakerStrategyOptions
-                {
-                    FailureRatio = hq.BreakerFailureRatio,
-                    MinimumThroughput = hq.BreakerMinimumThroughput,
-                    SamplingDuration = hq.BreakerSamplingDuration,
-                    BreakDuration = hq.BreakerDuration,
-                });
-                pipeline.AddTimeout(hq.AttemptTimeout);
-            });
-        services.AddHostedService<OutboxDispatcherService>();
-        return services;
-    }
+    /// <summary>Hosts the dispatcher; its logic, the stores and the typed clients come from <c>AddItsmInfrastructure</c>.</summary>
+    public static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddHostedService<OutboxDispatcherService>();
 }
 
 /// <summary>Runs a dispatch pass every <c>Outbox:Interval</c> (default 1 s).</summary>
