@@ -88,6 +88,21 @@ public sealed class HqEventRulesTests
     }
 
     [Test]
+    public async Task HqEvent_WithControlOrBidiCharacters_Is400NamingTheFieldAndChangesNothing()
+    {
+        var (ticketId, escalation) = await SentEscalationAsync();
+        var before = await _given.ItManager.GetTicketAsync(ticketId);
+
+        var guidance = await HqSendsAsync(new { type = "returned", escalationId = escalation, guidance = "Restart the \u202Eservice" });
+        var resolution = await HqSendsAsync(new { type = "resolved", escalationId = escalation, resolution = new { code = "Fixed", text = "done\u0007" } });
+
+        Assert.That((await TicketClient.ExpectProblemAsync(guidance, HttpStatusCode.BadRequest))["errors"]!["guidance"], Is.Not.Null);
+        Assert.That((await TicketClient.ExpectProblemAsync(resolution, HttpStatusCode.BadRequest))["errors"]!["resolution.text"], Is.Not.Null);
+        var after = await _given.ItManager.GetTicketAsync(ticketId);
+        Assert.That((after.Status, after.Version), Is.EqualTo((before.Status, before.Version)));
+    }
+
+    [Test]
     public async Task HqEvent_WithAnUnknownType_Is400()
     {
         var (_, escalation) = await SentEscalationAsync();

@@ -77,6 +77,7 @@ public sealed class CalendarApiTests
     [TestCase("""{"name": "x", "timeZone": "Nowhere/Land", "week": {"monday": [{"start": "08:00", "end": "12:00"}]}}""", "timeZone")]
     [TestCase("""{"name": "x", "timeZone": "Asia/Shanghai", "week": {"monday": [{"start": "08:00", "end": "12:00"}]}, "holidays": ["2026-10-10"], "workdays": ["2026-10-10"]}""", "workdays.2026-10-10")]
     [TestCase("""{"name": "x", "timeZone": "Asia/Shanghai", "week": {"monday": []}}""", "week")]
+    [TestCase("""{"name": "x", "timeZone": "UTC", "week": {"sunday": [{"start": "00:00", "end": "00:01"}]}}""", "week")]
     public async Task Put_WithABadCalendar_Is400NamingTheFieldAndChangesNothing(string body, string field)
     {
         var response = await _hq.Http.PutAsync("/api/v1/calendars/CN-BUSINESS", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

@@ -203,9 +203,9 @@ public sealed class StoreContractTests(DatabaseProvider provider)
         var engineer = Person("js-engineer", "JS", "/HQ/JS/", Role.Engineer);
         var stored = (await _tickets.GetAsync(ticket.Id, JsManager, CancellationToken.None))!;
         Assert.That(stored.Comment(engineer, Now, CommentVisibility.Internal, "work note"), Is.Null);
-        await _tickets.AddCommentAsync(stored, CommentVisibility.Internal, "work note", CancellationToken.None);
+        await _tickets.AddCommentAsync(stored, CommentVisibility.Internal, "work note", 10, DateTimeOffset.UnixEpoch, CancellationToken.None);
         Assert.That(stored.Comment(JsRequester, Now, CommentVisibility.Public, "thanks"), Is.Null);
-        await _tickets.AddCommentAsync(stored, CommentVisibility.Public, "thanks", CancellationToken.None);
+        await _tickets.AddCommentAsync(stored, CommentVisibility.Public, "thanks", 10, DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         Assert.That((await _tickets.CommentsAsync(ticket.Id, false, CancellationToken.None)).Select(c => c.Body), Is.EqualTo(new[] { "thanks" }));
         Assert.That((await _tickets.CommentsAsync(ticket.Id, true, CancellationToken.None)).Select(c => c.Body), Is.EqualTo(new[] { "work note", "thanks" }));

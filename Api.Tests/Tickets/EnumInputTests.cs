@@ -115,6 +115,23 @@ public sealed class EnumInputTests : ApiFixture
         Assert.That(single["id"]!.GetValue<long>(), Is.EqualTo(ticket.Id));
     }
 
+    [TestCase("Category", "7", "DataChange")]
+    [TestCase("Status", "Archived", "Closed")]
+    public async Task UndefinedStoredValue_ReadsFailingClosed_AsAChangeOrAsClosed(string column, string stored, string reads)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        var database = _app.Services.GetRequiredService<Database>();
+        await database.WriteAsync((connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE Tickets SET {column} = @stored WHERE Id = @Id", new { stored, ticket.Id }, transaction, cancellationToken: ct)), CancellationToken.None);
+
+        var read = await _given.ServiceDesk.GetJsonAsync($"/api/v1/tickets/{ticket.Id}");
+
+        Assert.That(read[column.ToLowerInvariant()]!.GetValue<string>(), Is.EqualTo(reads));
+        if (column == "Status")
+            Assert.That((await _given.ServiceDesk.ActAsync(ticket.Id, "triage", new { group = "JS-L2SYS" }, read["version"]!.GetValue<int>())).StatusCode,
+                Is.EqualTo(System.Net.HttpStatusCode.Conflict), "a ticket of unknown status takes no action");
+    }
+
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private async Task<int> CountAsync() =>

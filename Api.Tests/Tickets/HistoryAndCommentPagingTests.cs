@@ -98,4 +98,17 @@ public sealed class HistoryAndCommentPagingTests
         _app.Clock.Advance(TimeSpan.FromSeconds(40));
         await CommentAsync(_given.Requester, ticket.Id, "four, a minute after the first");
     }
+
+    [Test]
+    public async Task Comments_SentInParallel_StillStopAtTheLimit()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 20).Select(i =>
+            _given.Requester.Http.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/comments", new { body = $"parallel {i}" })));
+
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.Created), Is.EqualTo(3));
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests), Is.EqualTo(17));
+        Assert.That((await _given.Requester.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/comments"))["items"]!.AsArray(), Has.Count.EqualTo(3));
+    }
 }

@@ -43,6 +43,8 @@ public static partial class AdminApi
     {
         if (await UnitInScope(body.Parent, user.Actor(), organisation, ct) is not { } parent)
             return ProblemResults.Unprocessable("parent", $"Unit '{body.Parent}' does not exist or is outside your scope.");
+        if (parent.Path.Length + body.Id.Length + 1 > Unit.MaxPathLength)
+            return ProblemResults.Unprocessable("id", $"The unit's path would be longer than {Unit.MaxPathLength} characters: the tree is too deep for this id.");
         return Created("units", body.Id, await admin.AddUnitAsync(body.Id, body.Name.Trim(), parent, ct));
     }
 

@@ -26,10 +26,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
         var key = values.ToString();
-        if (key.Length is 0 or > 255 || key.Any(c => c is < '!' or > '~'))
+        if (values.Count != 1 || key.Length is 0 or > 255 || key.Any(c => c is < '!' or > '~'))
         {
             await ProblemResults.Write(context, 400, "malformed-idempotency-key", "Malformed Idempotency-Key",
-                "Idempotency-Key is 1–255 printable ASCII characters without spaces, e.g. a UUID.");
+                "Idempotency-Key is one header of 1–255 printable ASCII characters without spaces, e.g. a UUID.");
             return;
         }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Api.Tickets;
+using Itsm.Api.Validation;
 using Itsm.Domain.Escalations;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
@@ -20,7 +21,7 @@ namespace Itsm.Api.Integrations;
 
 public sealed record HqResolution(
     [property: Required] ResolutionCode? Code,
-    [property: Required, StringLength(4000, MinimumLength = 1)] string Text);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Text);
 
 /// <summary>An event from the HQ system about an escalation it received (identified by the escalation's id).</summary>
 /// <param name="Type"><c>acknowledged</c>, <c>returned</c> (with <c>guidance</c>) or <c>resolved</c> (with <c>resolution</c>).</param>
@@ -28,9 +29,9 @@ public sealed record HqResolution(
 /// <param name="Reference">HQ's own reference for it.</param>
 public sealed record HqEvent(
     [property: Required, RegularExpression("^(acknowledged|returned|resolved)$")] string Type,
-    [property: Required, StringLength(40, MinimumLength = 1)] string EscalationId,
-    [property: StringLength(200)] string? Reference = null,
-    [property: StringLength(4000)] string? Guidance = null,
+    [property: Required, StringLength(40, MinimumLength = 1), PlainText] string EscalationId,
+    [property: StringLength(200), PlainText] string? Reference = null,
+    [property: StringLength(4000), PlainText(Multiline = true)] string? Guidance = null,
     HqResolution? Resolution = null)
 {
     /// <summary>The validated event in the domain's words: its type as <see cref="HqEventType"/>.</summary>

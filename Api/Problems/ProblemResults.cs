@@ -48,6 +48,7 @@ public static class ProblemResults
             { Status: 400 } => (TypeOf("bad-request"), problem.Detail ?? "The request is not valid."),
             { Status: 404 } => (TypeOf("not-found"), problem.Detail ?? "No such resource."),
             { Status: 405 } => (TypeOf("method-not-allowed"), problem.Detail ?? "The resource does not support this method."),
+            { Status: 413 } => (TypeOf("body-too-large"), problem.Detail ?? "The request body is larger than the service accepts (1 MiB)."),
             { Status: 415 } => (TypeOf("unsupported-media-type"), problem.Detail ?? "Send the body as application/json."),
             _ => (problem.Type, problem.Detail),
         };

@@ -89,8 +89,16 @@ public static partial class SlaApi
             return ProblemResults.Invalid("start", "start must lie between the years 2000 and 2100.");
         if (!(await engine.CalendarsAsync(ct)).TryGetValue(body.Calendar, out var calendar))
             return ProblemResults.Unprocessable("calendar", $"Calendar '{body.Calendar}' does not exist.");
-        var due = calendar.AddBusinessMinutes(body.Start!.Value, body.Minutes!.Value);
-        return TypedResults.Ok(new PreviewResponse(TimeZoneInfo.ConvertTime(due, calendar.TimeZone)));
+        try
+        {
+            var due = calendar.AddBusinessMinutes(body.Start!.Value, body.Minutes!.Value);
+            return TypedResults.Ok(new PreviewResponse(TimeZoneInfo.ConvertTime(due, calendar.TimeZone)));
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // Holidays can still leave too little working time for the budget within the calendar arithmetic's range.
+            return ProblemResults.Unprocessable("minutes", $"Calendar '{body.Calendar}' has too little working time to spend {body.Minutes} minutes.");
+        }
     }
 
     public static async Task<IReadOnlyList<CalendarView>> Calendars(SlaStore store, CancellationToken ct) =>

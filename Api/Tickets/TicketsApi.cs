@@ -188,10 +188,12 @@ public static class TicketsApi
         if (!Enum.IsDefined(body.Visibility)) return ProblemResults.Invalid("visibility", "visibility must be Public or Internal.");
         var ticket = await store.GetAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
-        if (await CommentLimit.ExceededAsync(ticket.Id, actor.UserId, store, clock, configuration, response, ct) is { } tooMany) return tooMany;
-        if (ticket.Comment(actor, clock.GetUtcNow(), body.Visibility, body.Body) is { } error) return ProblemResults.From(error);
-        var comment = await store.AddCommentAsync(ticket, body.Visibility, body.Body, ct);
-        return TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment));
+        var now = clock.GetUtcNow();
+        if (ticket.Comment(actor, now, body.Visibility, body.Body) is { } error) return ProblemResults.From(error);
+        var outcome = await store.AddCommentAsync(ticket, body.Visibility, body.Body, CommentLimit.PerMinute(configuration), now - CommentLimit.Window, ct);
+        return outcome.Comment is { } comment
+            ? TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment))
+            : CommentLimit.Exceeded(id, outcome, now, response);
     }
 
     public static IResult NotFound(long id) => ProblemResults.NotFound($"Ticket {id} does not exist or is outside your scope.");

@@ -12,8 +12,7 @@ public static class JsonCharset
     public static IApplicationBuilder UseJsonCharset(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var contentType = context.Request.ContentType;
-        if (contentType is not null && contentType.Contains("charset", StringComparison.OrdinalIgnoreCase)
-            && MediaTypeHeaderValue.TryParse(contentType, out var media) && IsJson(media))
+        if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var media) && IsJson(media) && media.Charset.HasValue)
         {
             var charset = HeaderUtilities.RemoveQuotes(media.Charset).ToString();
             if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Api.Tickets;
+using Itsm.Api.Validation;
 using Itsm.Domain.Organisation;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Outbox;
@@ -15,12 +16,12 @@ namespace Itsm.Api.Webhooks;
 /// <param name="Events">Event types to receive (see the document's <c>webhooks</c>); empty or <c>*</c>: all.</param>
 /// <param name="Unit">Whose tickets (that unit and below, within your scope); defaults to your unit.</param>
 public sealed record CreateWebhookRequest(
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Url,
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText] string Url,
     [property: MaxLength(20)] IReadOnlyList<string>? Events = null,
     [property: StringLength(64, MinimumLength = 1)] string? Unit = null);
 
 public sealed record UpdateWebhookRequest(
-    [property: Required, StringLength(2000, MinimumLength = 1)] string Url,
+    [property: Required, StringLength(2000, MinimumLength = 1), PlainText] string Url,
     [property: MaxLength(20)] IReadOnlyList<string>? Events = null,
     bool Enabled = true);
 

@@ -1,6 +1,10 @@
 namespace Itsm.Domain.Organisation;
 
-public sealed record Unit(string Id, string Name, string? ParentId, string Path);
+public sealed record Unit(string Id, string Name, string? ParentId, string Path)
+{
+    /// <summary>The size of the path columns (an index key on SQL Server): bounds how deep the tree can grow.</summary>
+    public const int MaxPathLength = 450;
+}
 
 public sealed record SupportGroup(string Id, string Name, string UnitId, string UnitPath, SupportLine Line);
 

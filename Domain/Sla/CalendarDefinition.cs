@@ -42,8 +42,17 @@ public sealed partial record CalendarDefinition(
             errors[$"workdays.{date:yyyy-MM-dd}"] = [$"{date:yyyy-MM-dd} is both a holiday and a make-up working day."];
         if (errors.Count == 0 && !Week.Values.Any(periods => periods.Count > 0))
             errors["week"] = ["the calendar has no working time at all."];
+        else if (errors.Count == 0 && WeeklyMinutes() < MinWeeklyMinutes)
+            // The longest target (a year of minutes) must fall within the arithmetic's reach (well before year 9999).
+            errors["week"] = [$"the calendar has {WeeklyMinutes()} working minutes a week; at least {MinWeeklyMinutes} are needed."];
         return errors;
     }
+
+    /// <summary>Two working hours a week at least: then every target up to <see cref="SlaPolicy.MaxTargetMinutes"/> is due within a century.</summary>
+    public const int MinWeeklyMinutes = 120;
+
+    private int WeeklyMinutes() => Week.Where(w => Days.ContainsKey(w.Key))
+        .Sum(w => w.Value.Sum(p => (Minute(p.End, true) ?? 0) - (Minute(p.Start, false) ?? 0)));
 
     public BusinessCalendar ToCalendar(string code) => new(code, Name.Trim(), FindZone(TimeZone)!,
         Week.ToDictionary(w => Days[w.Key], w => (IReadOnlyList<WorkingPeriod>)w.Value

@@ -54,7 +54,9 @@ public sealed class JobLeases(Database database, TimeProvider clock, IOptions<Le
 /// <summary>One runner's lease on one job: taken or renewed by <see cref="HoldAsync"/>, let go by <see cref="ReleaseAsync"/>.</summary>
 public sealed class JobLease(string job, string holder, JobLeases leases)
 {
-    private DateTimeOffset? _renewedAt;
+    // UTC ticks of the last renewal, 0 for none: one word read and written atomically, since the webhook and HQ loops
+    // hold the same lease concurrently.
+    private long _renewedAt;
 
     public string Job => job;
 
@@ -64,20 +66,21 @@ public sealed class JobLease(string job, string holder, JobLeases leases)
     public async Task<bool> HoldAsync(CancellationToken ct)
     {
         var now = leases.Now;
-        if (_renewedAt is { } renewed && now - renewed < leases.Options.RenewEvery && now >= renewed) return true;
+        var renewed = Volatile.Read(ref _renewedAt);
+        if (renewed != 0 && now.UtcTicks >= renewed && now.UtcTicks - renewed < leases.Options.RenewEvery.Ticks) return true;
         if (!await leases.TakeAsync(job, holder, ct))
         {
-            _renewedAt = null;
+            Volatile.Write(ref _renewedAt, 0);
             return false;
         }
-        _renewedAt = now;
+        Volatile.Write(ref _renewedAt, now.UtcTicks);
         return true;
     }
 
     /// <summary>Lets the lease go (when the host stops), so another instance need not wait for it to expire.</summary>
     public async Task ReleaseAsync(CancellationToken ct)
     {
-        _renewedAt = null;
+        Volatile.Write(ref _renewedAt, 0);
         await leases.ReleaseAsync(job, holder, ct);
     }
 }

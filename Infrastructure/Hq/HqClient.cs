@@ -1,3 +1,4 @@
+using Itsm.Infrastructure.Sql;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -62,7 +63,7 @@ public sealed class HqClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
                                    or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return (HqOutcome.Transient, null, null, e is HttpRequestException ? Bounded(e.Message) : "timed out");
+            return (HqOutcome.Transient, null, null, e is HttpRequestException ? ColumnText.Fit(e.Message) : "timed out");
         }
     }
 
@@ -75,9 +76,6 @@ public sealed class HqClient(HttpClient http)
 
     /// <summary>The longest reference of HQ's that is kept (the column's size); a longer one is not kept rather than cut.</summary>
     public const int MaxReferenceLength = 200;
-
-    /// <summary>The longest error text kept for a delivery (the column's size).</summary>
-    public const int MaxErrorLength = 1000;
 
     private static string? Reference(string body)
     {
@@ -92,8 +90,6 @@ public sealed class HqClient(HttpClient http)
             return null;
         }
     }
-
-    private static string Bounded(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
 
     public static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 }

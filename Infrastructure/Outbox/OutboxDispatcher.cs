@@ -63,7 +63,7 @@ public sealed class WebhookSender(HttpClient http)
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return (null, null, e is TaskCanceledException ? "timed out" : e.Message);
+            return (null, null, e is TaskCanceledException ? "timed out" : ColumnText.Fit(e.Message));
         }
     }
 }
@@ -99,8 +99,17 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
             if (!await _lease.HoldAsync(ct)) return new DispatchPass(false, 0, 0, 0);
             // Escalations to HQ never wait behind webhooks: both loops run side by side, each fanning out what has arrived.
             var escalations = hqOptions.Value.IsConfigured ? SendEscalationsAsync(ct) : Task.FromResult(0);
-            var (fannedOut, delivered, failed) = await DeliverWebhooksAsync(ct);
-            return new DispatchPass(true, fannedOut, delivered, failed, await escalations);
+            try
+            {
+                var (fannedOut, delivered, failed) = await DeliverWebhooksAsync(ct);
+                return new DispatchPass(true, fannedOut, delivered, failed, await escalations);
+            }
+            finally
+            {
+                // The escalation loop never outlives the pass (even when the webhooks' loop throws): otherwise the next
+                // pass would start a second loop sending the same queued escalations.
+                await Task.WhenAny(escalations);
+            }
         }
         finally
         {
@@ -241,7 +250,7 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
         }
         catch (Exception e)
         {
-            return new DeliveryOutcome(d, WebhookDeliveryState.Pending, null, e.Message, clock.GetUtcNow() + Options.Retry.BaseDelay, false);
+            return new DeliveryOutcome(d, WebhookDeliveryState.Pending, null, ColumnText.Fit(e.Message), clock.GetUtcNow() + Options.Retry.BaseDelay, false);
         }
     }
 
@@ -293,6 +302,9 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
             var progress = false;
             foreach (var e in due)
             {
+                // Each send can take the client's whole budget: hold (renew) the lease before each, so that no second
+                // instance takes it over and sends the same queued escalation meanwhile.
+                if (!await _lease.HoldAsync(ct)) return sent;
                 var (outcome, status, reference, error) = await hq.EscalateAsync(e.EventId, e.Payload, ct);
                 var now = clock.GetUtcNow();
                 if (outcome == HqOutcome.Sent)
@@ -305,12 +317,13 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                 var failed = outcome == HqOutcome.Refused || attempts >= options.Value.Retry.MaxAttempts;
                 await database.WriteAsync(async (connection, transaction, token) =>
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(HqSql.Retry, new
+                    var updated = await connection.ExecuteAsync(new CommandDefinition(HqSql.Retry, new
                     {
                         e.Id, State = (failed ? EscalationState.Failed : EscalationState.Queued).ToString(), Status = status, Error = error, Now = now,
                         Next = failed ? (DateTimeOffset?)null : now + Backoff(attempts, options.Value.Retry),
                     }, transaction, cancellationToken: token));
-                    if (failed)
+                    // Alert only when this send's outcome was recorded (not when HQ answered the escalation meanwhile).
+                    if (failed && updated == 1)
                         await notifications.AddNotificationsAsync(connection, transaction, [new Notification
                         {
                             TicketId = e.TicketId, Type = "escalation.failed", RecipientKind = RecipientKind.ItManagers, Recipient = e.UnitPath, CreatedAt = now,

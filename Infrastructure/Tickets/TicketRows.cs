@@ -13,11 +13,12 @@ public static class TicketRows
 {
     private static readonly Dictionary<string, (Type, string?)> Enums = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Category"] = (typeof(Category), nameof(Category.ApplicationProblem)),
+        // Fail closed: an unknown category reads as a change (it needs an approval), an unknown status as closed (no actions).
+        ["Category"] = (typeof(Category), nameof(Category.DataChange)),
         ["Impact"] = (typeof(Impact), nameof(Impact.Individual)),
         ["Urgency"] = (typeof(Urgency), nameof(Urgency.Low)),
         ["Priority"] = (typeof(Priority), nameof(Priority.P4)),
-        ["Status"] = (typeof(TicketStatus), nameof(TicketStatus.New)),
+        ["Status"] = (typeof(TicketStatus), nameof(TicketStatus.Closed)),
         ["SlaState"] = (typeof(SlaState), nameof(SlaState.Ok)),
         // Not approved is the safe reading of an unknown approval.
         ["ApprovalStatus"] = (typeof(ApprovalStatus), nameof(ApprovalStatus.Pending)),

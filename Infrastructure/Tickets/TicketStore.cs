@@ -30,6 +30,9 @@ public sealed class StoredHistoryEntry
     public bool Internal { get; init; }
 }
 
+/// <summary>The stored comment, or null when the author's limit was reached; with the author's recent count and oldest recent comment.</summary>
+public sealed record CommentOutcome(StoredComment? Comment, int RecentCount, DateTimeOffset? Oldest);
+
 public sealed class StoredComment
 {
     public long Id { get; init; }
@@ -121,19 +124,30 @@ public sealed class TicketStore(Database database, SlaStore sla)
         await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct));
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
-    public async Task<StoredComment> AddCommentAsync(Ticket ticket, CommentVisibility visibility, string body, CancellationToken ct)
+    /// <summary>
+    /// Adds a comment and its history entry (comments do not change the ticket's version) unless the author already added
+    /// <paramref name="perWindow"/> comments to the ticket since <paramref name="since"/>. The count and the insert are
+    /// one unit of work under the ticket's row lock, so parallel requests cannot slip past the limit.
+    /// </summary>
+    public async Task<CommentOutcome> AddCommentAsync(Ticket ticket, CommentVisibility visibility, string body, int perWindow, DateTimeOffset since,
+        CancellationToken ct)
     {
         var entry = ticket.Changes.Single();
-        var id = await database.WriteAsync(async (connection, transaction, token) =>
+        var outcome = await database.WriteAsync(async (connection, transaction, token) =>
         {
+            await LockAsync(connection, transaction, [ticket.Id], token);
+            var recent = await connection.QuerySingleAsync<RecentCommentsRow>(new CommandDefinition(TicketSql.RecentComments,
+                new { ticketId = ticket.Id, authorId = entry.ActorId, since }, transaction, cancellationToken: token));
+            if (recent.Count >= perWindow) return new CommentOutcome(null, recent.Count, recent.Oldest);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.InsertComment,
                 new { TicketId = ticket.Id, entry.At, AuthorId = entry.ActorId, Visibility = visibility.ToString(), Body = body },
                 transaction, cancellationToken: token));
             await AppendHistoryAsync(connection, transaction, ticket, token);
-            return id;
+            return new CommentOutcome(new StoredComment { Id = id, At = entry.At, AuthorId = entry.ActorId, Visibility = visibility, Body = body },
+                recent.Count + 1, recent.Oldest ?? entry.At);
         }, ct);
         ticket.Saved(ticket.Version);
-        return new StoredComment { Id = id, At = entry.At, AuthorId = entry.ActorId, Visibility = visibility, Body = body };
+        return outcome;
     }
 
     public Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
@@ -196,14 +210,6 @@ public sealed class TicketStore(Database database, SlaStore sla)
             new CommandDefinition(_sql.Comments, new { ticketId, includeInternal = includeInternal ? 1 : 0, after, limit }, cancellationToken: token))).ToList(), ct);
 
     /// <summary>How many comments the author wrote on the ticket since <paramref name="since"/>, and when the first of them was.</summary>
-    public Task<(int Count, DateTimeOffset? Oldest)> RecentCommentsAsync(long ticketId, string authorId, DateTimeOffset since, CancellationToken ct) =>
-        database.ReadAsync(async (connection, token) =>
-        {
-            var row = await connection.QuerySingleAsync<RecentCommentsRow>(
-                new CommandDefinition(TicketSql.RecentComments, new { ticketId, authorId, since }, cancellationToken: token));
-            return (row.Count, row.Oldest);
-        }, ct);
-
     private sealed class RecentCommentsRow
     {
         public int Count { get; init; }

@@ -49,6 +49,7 @@ public static class WebhookTargets
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             return "url must be an absolute http(s) URL.";
+        if (uri.IdnHost.Length > 253) return "url's host name is longer than DNS allows (253 characters).";
         if (!string.IsNullOrEmpty(uri.UserInfo)) return "url must not carry credentials.";
         if (allowInsecure) return null;
         if (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return "url must not point at this machine.";

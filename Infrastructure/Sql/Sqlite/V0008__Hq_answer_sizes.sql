@@ -17,3 +17,15 @@ WHEN length(NEW.Id) > 200 OR length(NEW.Source) > 40
 BEGIN
     SELECT RAISE(ABORT, 'InboundEvents: a value is longer than its column allows');
 END;
+
+CREATE TRIGGER WebhookDeliveries_Sizes_Update BEFORE UPDATE ON WebhookDeliveries
+WHEN length(NEW.LastError) > 1000
+BEGIN
+    SELECT RAISE(ABORT, 'WebhookDeliveries: a value is longer than its column allows');
+END;
+
+CREATE TRIGGER Units_Sizes_Insert BEFORE INSERT ON Units
+WHEN length(NEW.Path) > 450
+BEGIN
+    SELECT RAISE(ABORT, 'Units: a value is longer than its column allows');
+END;
