@@ -60,6 +60,8 @@ public sealed class ContractDocument : IOpenApiDocumentTransformer
             // A nullable use of an enum refers to it beside `type: 'null'`; the enum itself lists only its names.
             if (schema.Enum?.Any(v => v is null) == true)
                 schema.Enum = schema.Enum.Where(v => v is not null).ToList();
+            if (schema.Enum is { Count: > 0 } && schema.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                schema.Type = type & ~JsonSchemaType.Null;
             if (schema.Metadata?.TryGetValue(ContractSchemas.RequiredNotNull, out var names) == true && names is HashSet<string> mustNotBeNull && schema.Properties is { } properties)
                 foreach (var name in mustNotBeNull)
                     if (properties.TryGetValue(name, out var property))

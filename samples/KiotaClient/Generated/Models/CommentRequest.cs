@@ -24,13 +24,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public string Body { get; set; }
 #endif
         /// <summary>The visibility property</summary>
-        public global::Itsm.Samples.KiotaClient.Generated.Models.CommentVisibility? Visibility { get; set; }
+        public global::Itsm.Samples.KiotaClient.Generated.Models.CommentRequest_visibility? Visibility { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CommentRequest"/> and sets the default values.
         /// </summary>
         public CommentRequest()
         {
             AdditionalData = new Dictionary<string, object>();
+            Visibility = global::Itsm.Samples.KiotaClient.Generated.Models.CommentRequest_visibility.Public;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -51,7 +52,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "body", n => { Body = n.GetStringValue(); } },
-                { "visibility", n => { Visibility = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.CommentVisibility>(); } },
+                { "visibility", n => { Visibility = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.CommentRequest_visibility>(); } },
             };
         }
         /// <summary>
@@ -62,7 +63,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("body", Body);
-            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.CommentVisibility>("visibility", Visibility);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.CommentRequest_visibility>("visibility", Visibility);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

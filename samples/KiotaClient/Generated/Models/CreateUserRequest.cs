@@ -43,10 +43,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The roles property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.Role?>? Roles { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.CreateUserRequest_roles?>? Roles { get; set; }
 #nullable restore
 #else
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.Role?> Roles { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.CreateUserRequest_roles?> Roles { get; set; }
 #endif
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -86,7 +86,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "integration", n => { Integration = n.GetBoolValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
-                { "roles", n => { Roles = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.Role>()?.AsList(); } },
+                { "roles", n => { Roles = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.CreateUserRequest_roles>()?.AsList(); } },
                 { "unit", n => { Unit = n.GetStringValue(); } },
             };
         }
@@ -101,7 +101,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("id", Id);
             writer.WriteBoolValue("integration", Integration);
             writer.WriteStringValue("name", Name);
-            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.Role>("roles", Roles);
+            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.CreateUserRequest_roles>("roles", Roles);
             writer.WriteStringValue("unit", Unit);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -49,13 +49,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The nextAttemptAt property</summary>
         public DateTimeOffset? NextAttemptAt { get; set; }
         /// <summary>The state property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? State { get; set; }
-#nullable restore
-#else
-        public string State { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.EscalationState? State { get; set; }
         /// <summary>The ticketId property</summary>
         public long? TicketId { get; set; }
         /// <summary>The updatedAt property</summary>
@@ -93,7 +87,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "lastStatus", n => { LastStatus = n.GetIntValue(); } },
                 { "nextAttemptAt", n => { NextAttemptAt = n.GetDateTimeOffsetValue(); } },
-                { "state", n => { State = n.GetStringValue(); } },
+                { "state", n => { State = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.EscalationState>(); } },
                 { "ticketId", n => { TicketId = n.GetLongValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
             };
@@ -113,7 +107,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("lastError", LastError);
             writer.WriteIntValue("lastStatus", LastStatus);
             writer.WriteDateTimeOffsetValue("nextAttemptAt", NextAttemptAt);
-            writer.WriteStringValue("state", State);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.EscalationState>("state", State);
             writer.WriteLongValue("ticketId", TicketId);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteAdditionalData(AdditionalData);

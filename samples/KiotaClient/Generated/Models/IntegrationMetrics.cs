@@ -18,6 +18,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public long? HqFailed { get; set; }
         /// <summary>The hqQueued property</summary>
         public long? HqQueued { get; set; }
+        /// <summary>Who runs each background job (sla, outbox, retention) and until when its lease lasts; no holder: released.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.LeaseView>? Leases { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.LeaseView> Leases { get; set; }
+#endif
         /// <summary>The outbox property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -25,6 +33,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #nullable restore
 #else
         public global::Itsm.Samples.KiotaClient.Generated.Models.OutboxMetrics Outbox { get; set; }
+#endif
+        /// <summary>Each subscription&apos;s backlog within your scope.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SubscriptionBacklog>? Subscriptions { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SubscriptionBacklog> Subscriptions { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.IntegrationMetrics"/> and sets the default values.
@@ -53,7 +69,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "hqFailed", n => { HqFailed = n.GetLongValue(); } },
                 { "hqQueued", n => { HqQueued = n.GetLongValue(); } },
+                { "leases", n => { Leases = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.LeaseView>(global::Itsm.Samples.KiotaClient.Generated.Models.LeaseView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "outbox", n => { Outbox = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.OutboxMetrics>(global::Itsm.Samples.KiotaClient.Generated.Models.OutboxMetrics.CreateFromDiscriminatorValue); } },
+                { "subscriptions", n => { Subscriptions = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SubscriptionBacklog>(global::Itsm.Samples.KiotaClient.Generated.Models.SubscriptionBacklog.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -65,7 +83,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("hqFailed", HqFailed);
             writer.WriteLongValue("hqQueued", HqQueued);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.LeaseView>("leases", Leases);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.OutboxMetrics>("outbox", Outbox);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SubscriptionBacklog>("subscriptions", Subscriptions);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

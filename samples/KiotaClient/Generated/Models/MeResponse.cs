@@ -41,10 +41,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The roles property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.Role?>? Roles { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.MeResponse_roles?>? Roles { get; set; }
 #nullable restore
 #else
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.Role?> Roles { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.MeResponse_roles?> Roles { get; set; }
 #endif
         /// <summary>The unit property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -90,7 +90,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "groups", n => { Groups = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
-                { "roles", n => { Roles = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.Role>()?.AsList(); } },
+                { "roles", n => { Roles = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.MeResponse_roles>()?.AsList(); } },
                 { "unit", n => { Unit = n.GetStringValue(); } },
                 { "unitPath", n => { UnitPath = n.GetStringValue(); } },
             };
@@ -105,7 +105,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteCollectionOfPrimitiveValues<string>("groups", Groups);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("name", Name);
-            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.Role>("roles", Roles);
+            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.MeResponse_roles>("roles", Roles);
             writer.WriteStringValue("unit", Unit);
             writer.WriteStringValue("unitPath", UnitPath);
             writer.WriteAdditionalData(AdditionalData);

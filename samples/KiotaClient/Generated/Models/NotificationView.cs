@@ -35,13 +35,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public string Recipient { get; set; }
 #endif
         /// <summary>The recipientKind property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? RecipientKind { get; set; }
-#nullable restore
-#else
-        public string RecipientKind { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind? RecipientKind { get; set; }
         /// <summary>The ticketId property</summary>
         public long? TicketId { get; set; }
         /// <summary>The type property</summary>
@@ -81,7 +75,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "details", n => { Details = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "recipient", n => { Recipient = n.GetStringValue(); } },
-                { "recipientKind", n => { RecipientKind = n.GetStringValue(); } },
+                { "recipientKind", n => { RecipientKind = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>(); } },
                 { "ticketId", n => { TicketId = n.GetLongValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
@@ -97,7 +91,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteObjectValue<UntypedNode>("details", Details);
             writer.WriteLongValue("id", Id);
             writer.WriteStringValue("recipient", Recipient);
-            writer.WriteStringValue("recipientKind", RecipientKind);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>("recipientKind", RecipientKind);
             writer.WriteLongValue("ticketId", TicketId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);

@@ -27,10 +27,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The pauseIn property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus?>? PauseIn { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy_pauseIn?>? PauseIn { get; set; }
 #nullable restore
 #else
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus?> PauseIn { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy_pauseIn?> PauseIn { get; set; }
 #endif
         /// <summary>The rules property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -71,7 +71,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "confirmationCalendar", n => { ConfirmationCalendar = n.GetStringValue(); } },
                 { "confirmationWindowDays", n => { ConfirmationWindowDays = n.GetIntValue(); } },
-                { "pauseIn", n => { PauseIn = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>()?.AsList(); } },
+                { "pauseIn", n => { PauseIn = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy_pauseIn>()?.AsList(); } },
                 { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule>(global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "version", n => { Version = n.GetIntValue(); } },
                 { "warnAtPercent", n => { WarnAtPercent = n.GetIntValue(); } },
@@ -86,7 +86,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("confirmationCalendar", ConfirmationCalendar);
             writer.WriteIntValue("confirmationWindowDays", ConfirmationWindowDays);
-            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>("pauseIn", PauseIn);
+            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy_pauseIn>("pauseIn", PauseIn);
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule>("rules", Rules);
             writer.WriteIntValue("version", Version);
             writer.WriteIntValue("warnAtPercent", WarnAtPercent);

@@ -28,10 +28,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The pauseIn property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus?>? PauseIn { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicyRequest_pauseIn?>? PauseIn { get; set; }
 #nullable restore
 #else
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus?> PauseIn { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicyRequest_pauseIn?> PauseIn { get; set; }
 #endif
         /// <summary>The rules property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -73,7 +73,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "confirmationCalendar", n => { ConfirmationCalendar = n.GetStringValue(); } },
                 { "confirmationWindowDays", n => { ConfirmationWindowDays = n.GetIntValue(); } },
-                { "pauseIn", n => { PauseIn = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>()?.AsList(); } },
+                { "pauseIn", n => { PauseIn = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicyRequest_pauseIn>()?.AsList(); } },
                 { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule>(global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "warnAtPercent", n => { WarnAtPercent = n.GetIntValue(); } },
             };
@@ -87,7 +87,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("confirmationCalendar", ConfirmationCalendar);
             writer.WriteIntValue("confirmationWindowDays", ConfirmationWindowDays);
-            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>("pauseIn", PauseIn);
+            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicyRequest_pauseIn>("pauseIn", PauseIn);
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule>("rules", Rules);
             writer.WriteIntValue("warnAtPercent", WarnAtPercent);
             writer.WriteAdditionalData(AdditionalData);

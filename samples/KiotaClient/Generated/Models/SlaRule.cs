@@ -25,7 +25,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public string Calendar { get; set; }
 #endif
         /// <summary>The category property</summary>
-        public global::Itsm.Samples.KiotaClient.Generated.Models.Category? Category { get; set; }
+        public global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule_category? Category { get; set; }
         /// <summary>The hqMinutes property</summary>
         public int? HqMinutes { get; set; }
         /// <summary>The priority property</summary>
@@ -70,7 +70,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "autoEscalateOnResolutionBreach", n => { AutoEscalateOnResolutionBreach = n.GetBoolValue(); } },
                 { "calendar", n => { Calendar = n.GetStringValue(); } },
-                { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
+                { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule_category>(); } },
                 { "hqMinutes", n => { HqMinutes = n.GetIntValue(); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
                 { "resolutionMinutes", n => { ResolutionMinutes = n.GetIntValue(); } },
@@ -87,7 +87,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteBoolValue("autoEscalateOnResolutionBreach", AutoEscalateOnResolutionBreach);
             writer.WriteStringValue("calendar", Calendar);
-            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.SlaRule_category>("category", Category);
             writer.WriteIntValue("hqMinutes", HqMinutes);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
             writer.WriteIntValue("resolutionMinutes", ResolutionMinutes);

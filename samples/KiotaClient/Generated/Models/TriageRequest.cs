@@ -23,8 +23,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Assignee { get; set; }
 #endif
-        /// <summary>The category property</summary>
-        public global::Itsm.Samples.KiotaClient.Generated.Models.Category? Category { get; set; }
+        /// <summary>Corrects the work type; kept when omitted.</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_category? Category { get; set; }
         /// <summary>The support group that will work the ticket.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -33,8 +33,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Group { get; set; }
 #endif
-        /// <summary>The impact property</summary>
-        public global::Itsm.Samples.KiotaClient.Generated.Models.Impact? Impact { get; set; }
+        /// <summary>Corrects the impact; kept when omitted.</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_impact? Impact { get; set; }
         /// <summary>Why, for the history.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -43,8 +43,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Note { get; set; }
 #endif
-        /// <summary>The urgency property</summary>
-        public global::Itsm.Samples.KiotaClient.Generated.Models.Urgency? Urgency { get; set; }
+        /// <summary>Corrects the urgency; kept when omitted.</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_urgency? Urgency { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest"/> and sets the default values.
         /// </summary>
@@ -71,11 +71,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "assignee", n => { Assignee = n.GetStringValue(); } },
-                { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
+                { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_category>(); } },
                 { "group", n => { Group = n.GetStringValue(); } },
-                { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
+                { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_impact>(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
-                { "urgency", n => { Urgency = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Urgency>(); } },
+                { "urgency", n => { Urgency = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_urgency>(); } },
             };
         }
         /// <summary>
@@ -86,11 +86,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("assignee", Assignee);
-            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_category>("category", Category);
             writer.WriteStringValue("group", Group);
-            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_impact>("impact", Impact);
             writer.WriteStringValue("note", Note);
-            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Urgency>("urgency", Urgency);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TriageRequest_urgency>("urgency", Urgency);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

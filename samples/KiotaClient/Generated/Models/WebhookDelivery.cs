@@ -43,13 +43,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The nextAttemptAt property</summary>
         public DateTimeOffset? NextAttemptAt { get; set; }
         /// <summary>The state property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? State { get; set; }
-#nullable restore
-#else
-        public string State { get; set; }
-#endif
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookDeliveryState? State { get; set; }
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -91,7 +85,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "lastStatus", n => { LastStatus = n.GetIntValue(); } },
                 { "nextAttemptAt", n => { NextAttemptAt = n.GetDateTimeOffsetValue(); } },
-                { "state", n => { State = n.GetStringValue(); } },
+                { "state", n => { State = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookDeliveryState>(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -110,7 +104,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("lastError", LastError);
             writer.WriteIntValue("lastStatus", LastStatus);
             writer.WriteDateTimeOffsetValue("nextAttemptAt", NextAttemptAt);
-            writer.WriteStringValue("state", State);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookDeliveryState>("state", State);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

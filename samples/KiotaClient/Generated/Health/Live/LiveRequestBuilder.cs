@@ -40,6 +40,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Health.Live
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.HealthResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -53,6 +54,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Health.Live
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "429", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "503", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.HealthResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.HealthResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

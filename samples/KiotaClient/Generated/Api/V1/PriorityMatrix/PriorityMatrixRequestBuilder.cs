@@ -61,7 +61,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.PriorityMatrix
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.PriorityMatrixBody>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.PriorityMatrixBody.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replace the priority matrix (HQ ItManager)
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.PriorityMatrixBody"/></returns>
         /// <param name="body">The request body</param>
@@ -113,7 +113,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.PriorityMatrix
             return requestInfo;
         }
         /// <summary>
-        /// Replace the priority matrix (HQ ItManager)
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

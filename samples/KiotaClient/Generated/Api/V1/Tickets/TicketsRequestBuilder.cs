@@ -230,11 +230,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("status")]
-            public global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus[]? Status { get; set; }
+            public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.GetStatusQueryParameterType[]? Status { get; set; }
 #nullable restore
 #else
             [QueryParameter("status")]
-            public global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus[] Status { get; set; }
+            public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.GetStatusQueryParameterType[] Status { get; set; }
 #endif
             /// <summary>Business system id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

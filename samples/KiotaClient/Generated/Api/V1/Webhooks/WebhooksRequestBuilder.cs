@@ -47,7 +47,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks
         {
         }
         /// <summary>
-        /// Subscriptions within your scope
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A List&lt;global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -77,7 +77,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Subscribe a URL to ticket events of your unit; the response shows the signing secret once
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret"/></returns>
         /// <param name="body">The request body</param>
@@ -114,7 +114,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Subscriptions within your scope
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -133,7 +133,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks
             return requestInfo;
         }
         /// <summary>
-        /// Subscribe a URL to ticket events of your unit; the response shows the signing secret once
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

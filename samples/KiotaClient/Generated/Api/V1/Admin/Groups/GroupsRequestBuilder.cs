@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Groups
         {
         }
         /// <summary>
-        /// Add a support group (line 1, line 2 system/business, line 3) to a unit
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Groups
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Add a support group (line 1, line 2 system/business, line 3) to a unit
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Systems
         {
         }
         /// <summary>
-        /// Register a business system and its owning business department
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Systems
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Register a business system and its owning business department
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

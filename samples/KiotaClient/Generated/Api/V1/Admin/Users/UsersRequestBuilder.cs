@@ -47,7 +47,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users
         {
         }
         /// <summary>
-        /// Add a person or an integration with its roles and support groups
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -84,7 +84,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CreatedResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Add a person or an integration with its roles and support groups
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

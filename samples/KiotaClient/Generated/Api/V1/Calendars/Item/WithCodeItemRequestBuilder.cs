@@ -63,7 +63,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars.Item
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CalendarView>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CalendarView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Create or replace a calendar: periods per weekday, holidays and make-up working days (HQ ItManager)
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CalendarView"/></returns>
         /// <param name="body">The request body</param>
@@ -115,7 +115,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars.Item
             return requestInfo;
         }
         /// <summary>
-        /// Create or replace a calendar: periods per weekday, holidays and make-up working days (HQ ItManager)
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations.Outbox
         {
         }
         /// <summary>
-        /// Delivery health: events waiting, pending deliveries and the oldest one&apos;s age, failures (ItManager)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.IntegrationMetrics"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations.Outbox
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.IntegrationMetrics>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.IntegrationMetrics.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Delivery health: events waiting, pending deliveries and the oldest one&apos;s age, failures (ItManager)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -61,7 +61,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Sla.Policies
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Store a new version of the SLA policy (HQ ItManager); running tickets keep theirs
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.SlaPolicy"/></returns>
         /// <param name="body">The SLA policy in force; PUT stores it as a new version (tickets keep the version they started under).</param>
@@ -113,7 +113,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Sla.Policies
             return requestInfo;
         }
         /// <summary>
-        /// Store a new version of the SLA policy (HQ ItManager); running tickets keep theirs
+        /// **Allowed callers:** Headquarters&apos; IT managers (company-wide settings).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The SLA policy in force; PUT stores it as a new version (tickets keep the version they started under).</param>

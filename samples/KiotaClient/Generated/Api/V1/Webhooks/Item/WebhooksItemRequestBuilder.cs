@@ -46,7 +46,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
         {
         }
         /// <summary>
-        /// Unsubscribe
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -76,7 +76,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// One subscription
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -107,7 +107,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Change the URL, the events, or enable it again
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView"/></returns>
         /// <param name="body">The request body</param>
@@ -142,7 +142,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.WebhookView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Unsubscribe
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -161,7 +161,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
             return requestInfo;
         }
         /// <summary>
-        /// One subscription
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -180,7 +180,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item
             return requestInfo;
         }
         /// <summary>
-        /// Change the URL, the events, or enable it again
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.ApiKeys.Item
         {
         }
         /// <summary>
-        /// Revoke an API key (takes effect on every instance within a minute)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -64,7 +64,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.ApiKeys.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Revoke an API key (takes effect on every instance within a minute)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations.Hq.Events
         {
         }
         /// <summary>
-        /// Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; `returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history.
+        /// **Allowed callers:** The HQ system&apos;s integration key (an Integration user of headquarters).Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; `returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history. An event applies only to the ticket&apos;s current escalation and moves it only forward (Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.HqEventOutcome"/></returns>
         /// <param name="body">An event from the HQ system about an escalation it received (identified by the escalation&apos;s id).</param>
@@ -71,7 +71,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations.Hq.Events
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.HqEventOutcome>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.HqEventOutcome.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; `returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history.
+        /// **Allowed callers:** The HQ system&apos;s integration key (an Integration user of headquarters).Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 min) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; `returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history. An event applies only to the ticket&apos;s current escalation and moves it only forward (Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">An event from the HQ system about an escalation it received (identified by the escalation&apos;s id).</param>

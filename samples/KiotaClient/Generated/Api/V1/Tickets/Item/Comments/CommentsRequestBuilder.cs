@@ -22,7 +22,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CommentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/comments", pathParameters)
+        public CommentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/comments{?cursor*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,41 +30,42 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CommentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/comments", rawUrl)
+        public CommentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/comments{?cursor*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Comments on the ticket (internal work notes are hidden from requesters)
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
         /// </summary>
-        /// <returns>A List&lt;global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse&gt;</returns>
+        /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CommentPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.CommentPage?> GetAsync(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.CommentPage> GetAsync(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CommentPage>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CommentPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Comments do not change the ticket&apos;s status or version, so they need no If-Match.
+        /// Comments do not change the ticket&apos;s status or version, so they need no If-Match. Each caller may add `Tickets:CommentsPerMinute` comments (default 10) to one ticket per minute; beyond that 429 with `Retry-After`.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse"/></returns>
         /// <param name="body">A comment: public (the requester sees it) or an internal work note (support staff only).</param>
@@ -101,17 +102,17 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.CommentResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Comments on the ticket (internal work notes are hidden from requesters)
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -120,7 +121,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments
             return requestInfo;
         }
         /// <summary>
-        /// Comments do not change the ticket&apos;s status or version, so they need no If-Match.
+        /// Comments do not change the ticket&apos;s status or version, so they need no If-Match. Each caller may add `Tickets:CommentsPerMinute` comments (default 10) to one ticket per minute; beyond that 429 with `Retry-After`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A comment: public (the requester sees it) or an internal work note (support staff only).</param>
@@ -149,6 +150,26 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Comments.CommentsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class CommentsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>The previous page&apos;s `nextCursor`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>Page size, 1–200 (default 100).</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
         }
     }
 }

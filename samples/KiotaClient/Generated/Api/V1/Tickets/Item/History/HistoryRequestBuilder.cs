@@ -22,7 +22,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/history", pathParameters)
+        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/history{?cursor*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,51 +30,52 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/history", rawUrl)
+        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets/{id}/history{?cursor*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Every change to the ticket: who, when, action, status before → after, details
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
         /// </summary>
-        /// <returns>A List&lt;global::Itsm.Samples.KiotaClient.Generated.Models.HistoryEntryResponse&gt;</returns>
+        /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.HistoryPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryEntryResponse>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryPage?> GetAsync(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryEntryResponse>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryPage> GetAsync(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryEntryResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.HistoryEntryResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.HistoryPage>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.HistoryPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every change to the ticket: who, when, action, status before → after, details
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -90,6 +91,26 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History.HistoryRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Oldest first, in pages of `limit` (1–200, default 100); pass `nextCursor` as `cursor` for the next page.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class HistoryRequestBuilderGetQueryParameters 
+        {
+            /// <summary>The previous page&apos;s `nextCursor`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>Page size, 1–200 (default 100).</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
         }
     }
 }

@@ -47,7 +47,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries
         {
         }
         /// <summary>
-        /// Deliveries, newest first: state, attempts, last response code and error
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.DeliveryPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.DeliveryPage>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.DeliveryPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Deliveries, newest first: state, attempts, last response code and error
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -106,7 +106,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries
             return new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries.DeliveriesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Deliveries, newest first: state, attempts, last response code and error
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DeliveriesRequestBuilderGetQueryParameters 

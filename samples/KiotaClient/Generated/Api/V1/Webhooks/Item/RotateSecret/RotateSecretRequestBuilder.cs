@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.RotateSecret
         {
         }
         /// <summary>
-        /// A new signing secret (shown once); the old one keeps signing beside it for the grace period
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.RotateSecret
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.WebhookWithSecret.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A new signing secret (shown once); the old one keeps signing beside it for the grace period
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

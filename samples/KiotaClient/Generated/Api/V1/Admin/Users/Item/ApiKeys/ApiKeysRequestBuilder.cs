@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.ApiKeys
         {
         }
         /// <summary>
-        /// A user&apos;s API keys (ids and dates, never the keys)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A List&lt;global::Itsm.Samples.KiotaClient.Generated.Models.ApiKeyInfo&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -66,7 +66,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.ApiKeys
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Issue an API key for a user; the key is shown in this response only
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.IssuedApiKey"/></returns>
         /// <param name="body">The request body</param>
@@ -103,7 +103,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.ApiKeys
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.IssuedApiKey>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.IssuedApiKey.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A user&apos;s API keys (ids and dates, never the keys)
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -122,7 +122,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.ApiKeys
             return requestInfo;
         }
         /// <summary>
-        /// Issue an API key for a user; the key is shown in this response only
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Escalation.Retr
         {
         }
         /// <summary>
-        /// Send a failed escalation to HQ again (Engineer, ItManager)
+        /// **Allowed callers:** Engineers, IT managers and HQ engineers.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.HqEscalation"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Escalation.Retr
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.HqEscalation>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.HqEscalation.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Send a failed escalation to HQ again (Engineer, ItManager)
+        /// **Allowed callers:** Engineers, IT managers and HQ engineers.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries.Ite
         {
         }
         /// <summary>
-        /// Send one delivery again
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -66,7 +66,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Webhooks.Item.Deliveries.Ite
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Send one delivery again
+        /// **Allowed callers:** IT managers, within their unit&apos;s scope.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -5,7 +5,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum Role
+    public enum MeResponse_roles
     #pragma warning restore CS1591
     {
         [EnumMember(Value = "Requester")]
