@@ -4,7 +4,7 @@ using Itsm.Domain.Tickets;
 
 namespace Itsm.Api.Tests.Access;
 
-/// <summary>Who may do what (DOMAIN.md §3): a role that may not take an action gets 403 and the ticket does not change.</summary>
+/// <summary>Who may do what (docs/domain.md (Roles)): a role that may not take an action gets 403 and the ticket does not change.</summary>
 [TestFixture]
 public sealed class RoleBoundaryTests : ApiFixture
 {

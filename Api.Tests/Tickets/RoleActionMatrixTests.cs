@@ -12,7 +12,7 @@ using static Itsm.Domain.Tickets.TicketStatus;
 namespace Itsm.Api.Tests.Tickets;
 
 /// <summary>
-/// Every caller × every action × every status, for a change and for anything else: who may do what (DOMAIN.md §3, §5).
+/// Every caller × every action × every status, for a change and for anything else: who may do what (docs/domain.md (Roles, Ticket lifecycle)).
 /// The rules are written out below by hand from the domain model, not read from the service's own table, so that a
 /// row of the table that loses a guard or gains a role is caught. A JS ticket assigned to JS-L2SYS; the callers are
 /// people inside and outside that group, its requester, the department's approver, the unit's and HQ's managers,
@@ -28,7 +28,7 @@ public sealed class RoleActionMatrixTests
     private sealed record Rule(string Action, TicketStatus[] From, Role By, TicketStatus? To,
         Relation Relation = Relation.Anyone, Readiness Ready = Readiness.Always);
 
-    /// <summary>DOMAIN.md §5, row by row, with the relation to the ticket §3 asks of each role. To null: the status stays.</summary>
+    /// <summary>docs/domain.md (Ticket lifecycle), row by row, with the relation to the ticket §3 asks of each role. To null: the status stays.</summary>
     private static readonly Rule[] Lifecycle =
     [
         new("triage", [New], ServiceDesk, Triaged),
@@ -80,7 +80,7 @@ public sealed class RoleActionMatrixTests
     ];
 
     /// <summary>
-    /// Where the service departs from DOMAIN.md today: (action, caller, family) → what it answers instead. Each is a
+    /// Where the service departs from docs/domain.md today: (action, caller, family) → what it answers instead. Each is a
     /// reported gap; delete the entry when the rule is implemented.
     /// </summary>
     private static readonly Dictionary<(string Action, string Caller, string Family), Outcome> KnownGaps = new()

@@ -9,7 +9,7 @@ namespace Itsm.Api.Tests.Tickets;
 
 /// <summary>
 /// Every status × every action, performed by someone whose role may take that action somewhere in the lifecycle.
-/// The expectations are DOMAIN.md §5 written out by hand: allowed pairs move to the listed status, every other pair is a 409.
+/// The expectations are docs/domain.md (Ticket lifecycle) written out by hand: allowed pairs move to the listed status, every other pair is a 409.
 /// </summary>
 [TestFixture]
 public sealed class StateActionMatrixTests : ApiFixture

@@ -1,7 +1,7 @@
 namespace Itsm.Domain.Escalations;
 
 /// <summary>
-/// One escalation to the HQ system (DOMAIN.md §5): Queued → Sent → Acknowledged → Returned | Resolved. Failed when its
+/// One escalation to the HQ system (docs/domain.md (Ticket lifecycle)): Queued → Sent → Acknowledged → Returned | Resolved. Failed when its
 /// delivery gave up (a retry queues it again).
 /// </summary>
 public enum EscalationState

@@ -1,6 +1,6 @@
 namespace Itsm.Domain.Organisation;
 
-/// <summary>What a caller may do (DOMAIN.md §3). <see cref="System"/> is the service itself (timers).</summary>
+/// <summary>What a caller may do (docs/domain.md (Roles)). <see cref="System"/> is the service itself (timers).</summary>
 public enum Role
 {
     Requester,
@@ -13,7 +13,7 @@ public enum Role
     System,
 }
 
-/// <summary>The "three lines" a support group belongs to (DOMAIN.md §2).</summary>
+/// <summary>The "three lines" a support group belongs to (docs/domain.md (Organisation)).</summary>
 public enum SupportLine
 {
     Line1,

@@ -1,6 +1,6 @@
 namespace Itsm.Domain.Tickets;
 
-/// <summary>Impact × urgency → priority. The cells are data (stored, seeded with DOMAIN.md §6's defaults), not code.</summary>
+/// <summary>Impact × urgency → priority. The cells are data (stored, seeded with the defaults of docs/domain.md (Service levels)), not code.</summary>
 public sealed class PriorityMatrix
 {
     private readonly IReadOnlyDictionary<(Impact, Urgency), Priority> _cells;

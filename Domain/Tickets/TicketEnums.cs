@@ -21,7 +21,7 @@ public enum ClosureOutcome
     AutoClosed,
 }
 
-/// <summary>Work types (DOMAIN.md §4).</summary>
+/// <summary>Work types (docs/domain.md (Work types)).</summary>
 public enum Category
 {
     UserGuidance,
@@ -89,7 +89,7 @@ public enum ApprovalStatus
 
 public static class CategoryRules
 {
-    /// <summary>Changes the business department must approve before they are implemented (Art. 9, DOMAIN.md §4).</summary>
+    /// <summary>Changes the business department must approve before they are implemented (Art. 9, docs/domain.md (Work types)).</summary>
     public static bool NeedsApproval(this Category category) =>
         category is Category.ConfigurationChange or Category.AccountPermission or Category.DataChange;
 }

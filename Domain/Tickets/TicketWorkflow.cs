@@ -21,7 +21,7 @@ public enum GuardKind { Actor, Ticket }
 public sealed record Transition(
     TicketStatus? From, TicketAction Action, TicketStatus? To, ClosureOutcome? Outcome, Role By, IReadOnlyList<Guard> Guards);
 
-/// <summary>The ticket lifecycle of DOMAIN.md §5 as one table: the domain enforces it, the API lists it, the diagram is drawn from it.</summary>
+/// <summary>The ticket lifecycle of docs/domain.md (Ticket lifecycle) as one table: the domain enforces it, the API lists it, the diagram is drawn from it.</summary>
 public static class TicketWorkflow
 {
     public static readonly Guard GroupMember = new("groupMember", GuardKind.Actor,

@@ -179,7 +179,7 @@ public sealed class SlaStore(Database database)
     }
 }
 
-/// <summary>The product's default calendars (DOMAIN.md §6).</summary>
+/// <summary>The product's default calendars (docs/domain.md (Service levels)).</summary>
 public static class SlaDefaults
 {
     private static readonly IReadOnlyList<PeriodDefinition> BusinessDay = [new("08:30", "12:00"), new("13:30", "17:30")];
