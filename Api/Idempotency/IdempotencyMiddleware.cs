@@ -87,7 +87,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 await store.CompleteAsync(claim!, new StoredResponse(context.Response.StatusCode, headers, body), CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The request itself is done: its caller gets its answer; a retry finds the key claimed until it is abandoned.
             context.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>()
