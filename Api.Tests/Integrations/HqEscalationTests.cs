@@ -17,7 +17,7 @@ namespace Itsm.Api.Tests.Integrations;
 [TestFixture]
 public sealed class HqEscalationTests
 {
-    private const string CallbackSecret = "whsec_dGhpcyBpcyB0aGUgaHEgY2FsbGJhY2sgc2VjcmV0IGZvciB0ZXN0cw==";
+    private const string CallbackSecret = HqSystem.CallbackSecret;
     private WireMockServer _hq = null!;
     private ItsmApp _app = null!;
     private Given _given = null!;
@@ -184,20 +184,8 @@ public sealed class HqEscalationTests
         return (ticket.Id, (await EscalationAsync(ticket.Id))["eventId"]!.GetValue<string>());
     }
 
-    private async Task<HttpResponseMessage> HqSendsAsync(object body, string? id = null, string secret = CallbackSecret, DateTimeOffset? at = null)
-    {
-        using var hq = _app.As(Keys.HqIntegration);
-        var json = System.Text.Json.JsonSerializer.Serialize(body);
-        id ??= "msg_" + Guid.NewGuid().ToString("N");
-        var timestamp = (at ?? _app.Clock.GetUtcNow()).ToUnixTimeSeconds();
-        using var hmac = new HMACSHA256(Convert.FromBase64String(secret["whsec_".Length..]));
-        var signature = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{json}")));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/integrations/hq/events") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString());
-        request.Headers.Add("webhook-signature", signature);
-        return await hq.Http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> HqSendsAsync(object body, string? id = null, string secret = CallbackSecret, DateTimeOffset? at = null) =>
+        HqSystem.SendsAsync(_app, body, id, secret, at);
 
     [Test]
     public async Task HqEvents_AcknowledgeReturnAndResolve_AreAppliedAndRecorded()

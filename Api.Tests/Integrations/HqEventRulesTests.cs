@@ -16,7 +16,7 @@ namespace Itsm.Api.Tests.Integrations;
 [TestFixture]
 public sealed class HqEventRulesTests
 {
-    private const string CallbackSecret = "whsec_dGhpcyBpcyB0aGUgaHEgY2FsbGJhY2sgc2VjcmV0IGZvciB0ZXN0cw==";
+    private const string CallbackSecret = HqSystem.CallbackSecret;
     private WireMockServer _hq = null!;
     private ItsmApp _app = null!;
     private Given _given = null!;
@@ -54,20 +54,7 @@ public sealed class HqEventRulesTests
         return (ticket.Id, (await EscalationAsync(ticket.Id))["eventId"]!.GetValue<string>());
     }
 
-    private async Task<HttpResponseMessage> HqSendsAsync(object body)
-    {
-        using var hq = _app.As(Keys.HqIntegration);
-        var json = System.Text.Json.JsonSerializer.Serialize(body);
-        var id = "msg_" + Guid.NewGuid().ToString("N");
-        var timestamp = _app.Clock.GetUtcNow().ToUnixTimeSeconds();
-        using var hmac = new HMACSHA256(Convert.FromBase64String(CallbackSecret["whsec_".Length..]));
-        var signature = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{json}")));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/integrations/hq/events") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString());
-        request.Headers.Add("webhook-signature", signature);
-        return await hq.Http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> HqSendsAsync(object body) => HqSystem.SendsAsync(_app, body);
 
     [Test]
     public async Task HqEvent_WithOverLongText_Is400NamingTheFieldAndChangesNothing()
