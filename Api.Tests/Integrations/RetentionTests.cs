@@ -74,4 +74,44 @@ public sealed class RetentionTests
         purged = await PurgeAsync();
         Assert.That((purged.Deliveries, purged.DeliveredEvents), Is.EqualTo((1, 1)));
     }
+
+    [Test]
+    public async Task Purge_OfABacklogLargerThanABatch_DeletesAllInBatchesAskingForTheLeaseBetween()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        var old = _app.Clock.GetUtcNow().AddDays(-100);
+        var database = _app.Services.GetRequiredService<Itsm.Infrastructure.Sql.Database>();
+        await database.WriteAsync(async (connection, transaction, ct) => await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
+            Itsm.Infrastructure.Sla.SlaSql.InsertNotification,
+            Enumerable.Range(0, RetentionSql.Batch * 2 + 1).Select(_ => new
+            {
+                TicketId = ticket.Id, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
+            }), transaction, cancellationToken: ct)), CancellationToken.None);
+        var asked = 0;
+
+        var purged = await _app.Services.GetRequiredService<RetentionPurge>().PurgeAsync(_app.Clock.GetUtcNow(), CancellationToken.None,
+            _ => { asked++; return Task.FromResult(true); });
+
+        Assert.That(purged.Notifications, Is.EqualTo(RetentionSql.Batch * 2 + 1));
+        Assert.That(asked, Is.EqualTo(2), "between the batches");
+    }
+
+    [Test]
+    public async Task Purge_WhenTheLeaseIsLostBetweenBatches_StopsWhereItIs()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        var old = _app.Clock.GetUtcNow().AddDays(-100);
+        var database = _app.Services.GetRequiredService<Itsm.Infrastructure.Sql.Database>();
+        await database.WriteAsync(async (connection, transaction, ct) => await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
+            Itsm.Infrastructure.Sla.SlaSql.InsertNotification,
+            Enumerable.Range(0, RetentionSql.Batch + 10).Select(_ => new
+            {
+                TicketId = ticket.Id, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
+            }), transaction, cancellationToken: ct)), CancellationToken.None);
+
+        var purged = await _app.Services.GetRequiredService<RetentionPurge>().PurgeAsync(_app.Clock.GetUtcNow(), CancellationToken.None,
+            _ => Task.FromResult(false));
+
+        Assert.That(purged.Notifications, Is.EqualTo(RetentionSql.Batch));
+    }
 }

@@ -20,12 +20,14 @@ public sealed class RetentionPurgeService(RetentionPurge purge, JobLeases leases
     private readonly TimeProvider _clock = clock;
     private readonly ILogger _logger = logger;
 
+    protected override bool Enabled => configuration.GetValue("Retention:Enabled", true);
+
     protected override TimeSpan Interval => configuration.GetValue("Retention:Interval", TimeSpan.FromHours(1));
 
     protected override async Task RunOnceAsync(CancellationToken ct)
     {
         if (!await _lease.HoldAsync(ct)) return;
-        var purged = await purge.PurgeAsync(_clock.GetUtcNow(), ct);
+        var purged = await purge.PurgeAsync(_clock.GetUtcNow(), ct, _lease.HoldAsync);
         if (purged != new PurgeResult(0, 0, 0, 0, 0)) _logger.LogInformation("Retention purge: {Purged}", purged);
     }
 

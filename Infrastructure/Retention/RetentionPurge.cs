@@ -26,16 +26,31 @@ public sealed record PurgeResult(int Deliveries, int DeliveredEvents, int Inboun
 /// <summary>Deletes what has passed its retention: finished deliveries and events, HQ's event ids, notifications, idempotency keys.</summary>
 public sealed class RetentionPurge(Database database, IdempotencyStore idempotency, IOptions<RetentionOptions> options)
 {
-    public async Task<PurgeResult> PurgeAsync(DateTimeOffset now, CancellationToken ct)
+    private readonly RetentionSql _sql = new(database.Dialect);
+
+    /// <summary>
+    /// Purges in batches of <see cref="RetentionSql.Batch"/>; <paramref name="stillHolding"/> is asked between batches
+    /// (the job's lease), and the purge stops where it is once it says no.
+    /// </summary>
+    public async Task<PurgeResult> PurgeAsync(DateTimeOffset now, CancellationToken ct, Func<CancellationToken, Task<bool>>? stillHolding = null)
     {
         var o = options.Value;
-        Task<int> Delete(string sql, object args) => database.WriteAsync((connection, transaction, token) =>
-            connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: token)), ct);
+        async Task<int> Delete(string sql, DateTimeOffset before)
+        {
+            var total = 0;
+            while (true)
+            {
+                var deleted = await database.WriteAsync((connection, transaction, token) =>
+                    connection.ExecuteAsync(new CommandDefinition(sql, new { before }, transaction, cancellationToken: token)), ct);
+                total += deleted;
+                if (deleted < RetentionSql.Batch || (stillHolding is not null && !await stillHolding(ct))) return total;
+            }
+        }
         // Deliveries first: an event goes once no pending delivery needs it.
-        var deliveries = await Delete(RetentionSql.Deliveries, new { before = now.AddDays(-o.DeliveriesDays) });
-        var events = await Delete(RetentionSql.DeliveredEvents, new { before = now.AddDays(-o.DeliveredEventsDays) });
-        var inbound = await Delete(RetentionSql.InboundEvents, new { before = now.AddDays(-o.InboundEventsDays) });
-        var notifications = await Delete(RetentionSql.Notifications, new { before = now.AddDays(-o.NotificationsDays) });
+        var deliveries = await Delete(_sql.Deliveries, now.AddDays(-o.DeliveriesDays));
+        var events = await Delete(_sql.DeliveredEvents, now.AddDays(-o.DeliveredEventsDays));
+        var inbound = await Delete(_sql.InboundEvents, now.AddDays(-o.InboundEventsDays));
+        var notifications = await Delete(_sql.Notifications, now.AddDays(-o.NotificationsDays));
         var keys = await idempotency.PurgeExpiredAsync(now, ct);
         return new PurgeResult(deliveries, events, inbound, notifications, keys);
     }
