@@ -53,6 +53,23 @@ public sealed class SlaEngineTests
         Assert.That(after[code].Name, Is.EqualTo("Changed meanwhile"));
     }
 
+    [Test]
+    public async Task PolicyNamingACalendarAnotherInstanceJustAdded_ReadsTheCalendarsAgain()
+    {
+        var engine = new SlaEngine(_store, new ClockWithAHook(Now));
+        var other = new SlaEngine(_store, new ClockWithAHook(Now));
+        await engine.CalendarsAsync(CancellationToken.None); // cached here, before the other instance's changes
+        var (_, definition) = SlaDefaults.Calendars[0];
+        var current = (await other.ContextAsync(null, CancellationToken.None)).Policy;
+
+        await _store.SaveCalendarAsync("NEW-CAL", definition with { Name = "Added elsewhere" }, Now, CancellationToken.None);
+        var stored = await _store.AddPolicyVersionAsync(current with { ConfirmationCalendar = "NEW-CAL" }, "hq-itmanager", Now, CancellationToken.None);
+
+        var context = await engine.ContextAsync(stored.Version, CancellationToken.None);
+
+        Assert.That(context.Calendar("NEW-CAL").Name, Is.EqualTo("Added elsewhere"));
+    }
+
     /// <summary>A fixed clock that runs <see cref="Hook"/> once, the first time it is read.</summary>
     private sealed class ClockWithAHook(DateTimeOffset now) : TimeProvider
     {

@@ -115,8 +115,18 @@ public sealed class SlaEngine(SlaStore store, TimeProvider clock)
             policy = await store.PolicyAsync(version, ct) ?? throw new InvalidOperationException($"SLA policy version {version} does not exist.");
             policy = _policies.GetOrAdd(version, policy);
         }
-        return new SlaContext(policy, await CalendarsAsync(ct));
+        var calendars = await CalendarsAsync(ct);
+        if (!Uses(policy).All(calendars.ContainsKey))
+        {
+            // Another instance added a calendar and then a policy naming it: this instance's calendars are older than
+            // the policy, so read them again rather than wait for the cache to expire.
+            CalendarsChanged();
+            calendars = await CalendarsAsync(ct);
+        }
+        return new SlaContext(policy, calendars);
     }
+
+    private static IEnumerable<string> Uses(SlaPolicy policy) => policy.Rules.Select(r => r.Calendar).Append(policy.ConfirmationCalendar);
 
     public async Task<IReadOnlyDictionary<string, BusinessCalendar>> CalendarsAsync(CancellationToken ct)
     {
