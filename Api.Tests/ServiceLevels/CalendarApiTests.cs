@@ -88,6 +88,19 @@ public sealed class CalendarApiTests
     }
 
     [Test]
+    public async Task Put_WithACodeDifferingOnlyInCase_ReplacesTheSameCalendar()
+    {
+        const string body = """{"name": "Case test", "timeZone": "UTC", "week": {"monday": [{"start": "08:00", "end": "12:00"}]}}""";
+        var first = await _hq.Http.PutAsync("/api/v1/calendars/CASE-TEST", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var second = await _hq.Http.PutAsync("/api/v1/calendars/case-test", new StringContent(body.Replace("Case test", "Case test v2"), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That((first.StatusCode, second.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK)));
+        var codes = (await _hq.GetJsonAsync("/api/v1/calendars")).AsArray().Select(c => c!["code"]!.GetValue<string>()).ToList();
+        Assert.That(codes.Count(c => c.Equals("CASE-TEST", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1));
+        Assert.That((await _hq.GetJsonAsync("/api/v1/calendars/case-test"))["definition"]!["name"]!.GetValue<string>(), Is.EqualTo("Case test v2"));
+    }
+
+    [Test]
     public async Task Put_ByAProvincialManager_Is403()
     {
         using var js = _app.As(Keys.JsItManager);

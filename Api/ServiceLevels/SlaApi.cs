@@ -105,7 +105,7 @@ public static partial class SlaApi
         (await store.CalendarsAsync(ct)).Select(c => new CalendarView(c.Code, c.Definition)).ToList();
 
     public static async Task<IResult> GetCalendar(string code, SlaStore store, CancellationToken ct) =>
-        (await store.CalendarsAsync(ct)).FirstOrDefault(c => c.Code == code) is { Code: not null } found
+        (await store.CalendarsAsync(ct)).FirstOrDefault(c => string.Equals(c.Code, code, StringComparison.OrdinalIgnoreCase)) is { Code: not null } found
             ? TypedResults.Ok(new CalendarView(found.Code, found.Definition))
             : ProblemResults.NotFound($"Calendar '{code}' does not exist.");
 
@@ -118,6 +118,8 @@ public static partial class SlaApi
         var definition = body with { Week = body.Week ?? new Dictionary<string, IReadOnlyList<PeriodDefinition>>() };
         var errors = definition.Validate();
         if (errors.Count > 0) return Invalid(errors);
+        // Codes are one per calendar whatever their case (SQL Server's default collation ignores case): "tiny" replaces "TINY".
+        code = (await store.CalendarsAsync(ct)).Select(c => c.Code).FirstOrDefault(c => string.Equals(c, code, StringComparison.OrdinalIgnoreCase)) ?? code;
         var created = await store.SaveCalendarAsync(code, definition, clock.GetUtcNow(), ct);
         engine.CalendarsChanged();
         var view = new CalendarView(code, definition);
