@@ -53,8 +53,7 @@ public static partial class AdminApi
     {
         if (await UnitInScope(body.Unit, user.Actor(), organisation, ct) is not { } unit)
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
-        if (!Enum.IsDefined(body.Line!.Value)) return ProblemResults.Invalid("line", "line is not a support line.");
-        return Created("groups", body.Id, await admin.AddGroupAsync(body.Id, body.Name.Trim(), unit.Id, body.Line.Value, ct));
+        return Created("groups", body.Id, await admin.AddGroupAsync(body.Id, body.Name.Trim(), unit.Id, body.Line!.Value, ct));
     }
 
     public static async Task<IResult> CreateSystem(CreateSystemRequest body, ClaimsPrincipal user, OrganisationStore organisation,
@@ -70,7 +69,7 @@ public static partial class AdminApi
     {
         if (await UnitInScope(body.Unit, user.Actor(), organisation, ct) is not { } unit)
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
-        if (body.Roles.Any(r => r == Role.System || !Enum.IsDefined(r)))
+        if (body.Roles.Contains(Role.System))
             return ProblemResults.Invalid("roles", "roles may not include System.");
         var groups = new List<SupportGroup>();
         foreach (var id in (body.Groups ?? []).Distinct())

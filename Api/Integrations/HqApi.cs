@@ -139,7 +139,7 @@ public static class HqApi
         if (errors.Count > 0) return Problem();
         var type = e.ToAnswer().Type;
         if (type == HqEventType.Returned && string.IsNullOrWhiteSpace(e.Guidance)) errors["guidance"] = ["returned needs guidance."];
-        if (type == HqEventType.Resolved && (e.Resolution is not { Code: { } code } || !Enum.IsDefined(code) || string.IsNullOrWhiteSpace(e.Resolution.Text)))
+        if (type == HqEventType.Resolved && (e.Resolution is not { Code: not null } || string.IsNullOrWhiteSpace(e.Resolution.Text)))
             errors["resolution"] = ["resolved needs a resolution code and text."];
         return errors.Count > 0 ? Problem() : null;
 

@@ -131,8 +131,6 @@ public static partial class SlaApi
 
     public static async Task<IResult> PutMatrix(PriorityMatrixBody body, ClaimsPrincipal user, SlaStore store, OrganisationStore organisation, CancellationToken ct)
     {
-        if (body.Cells.Any(c => !Enum.IsDefined(c.Impact) || !Enum.IsDefined(c.Urgency) || !Enum.IsDefined(c.Priority)))
-            return ProblemResults.Invalid("cells", "cells hold impact, urgency and priority values that are defined.");
         if (body.Cells.GroupBy(c => (c.Impact, c.Urgency)).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
             return ProblemResults.Invalid("cells", $"{duplicate.Key.Impact}×{duplicate.Key.Urgency} is given twice.");
         PriorityMatrix matrix;

@@ -86,9 +86,8 @@ public static class TicketActionsApi
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
     public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
-        context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => Enum.IsDefined(body.Code!.Value)
-            ? ticket.Resolve(actor, now, body.Code.Value, body.Resolution, sla.ConfirmationDue(now))
-            : TicketError.Invalid("code is not a defined resolution code."));
+        context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now)));
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));

@@ -135,8 +135,6 @@ public static class TicketsApi
         }
         if (text is { Length: > 200 }) return ProblemResults.Invalid("text", "text must be at most 200 characters.");
         if (createdFrom > createdTo) return ProblemResults.Invalid("createdFrom", "createdFrom must not be after createdTo.");
-        if (slaState is { } sla && !Enum.IsDefined(sla)) return ProblemResults.Invalid("slaState", "slaState is Ok, Warning or Breached.");
-        if (Undefined(status, category, priority) is { } field) return ProblemResults.Invalid(field, $"{field} has a value that is not defined.");
 
         string? unitPath = null;
         if (unit is not null)
@@ -185,7 +183,6 @@ public static class TicketsApi
         IConfiguration configuration, HttpResponse response, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (!Enum.IsDefined(body.Visibility)) return ProblemResults.Invalid("visibility", "visibility must be Public or Internal.");
         var ticket = await store.GetAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
         var now = clock.GetUtcNow();
@@ -199,10 +196,4 @@ public static class TicketsApi
     public static IResult NotFound(long id) => ProblemResults.NotFound($"Ticket {id} does not exist or is outside your scope.");
 
     private static CommentResponse ToResponse(StoredComment c) => new(c.Id, c.At, c.AuthorId, c.Visibility, c.Body);
-
-    private static string? Undefined(TicketStatus[]? status, Category? category, Priority? priority) =>
-        status?.Any(s => !Enum.IsDefined(s)) == true ? "status"
-        : category is { } c && !Enum.IsDefined(c) ? "category"
-        : priority is { } p && !Enum.IsDefined(p) ? "priority"
-        : null;
 }
