@@ -165,8 +165,7 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                 }
                 await RecordAsync(outcomes, CancellationToken.None);
                 foreach (var o in outcomes.Where(o => o.State != WebhookDeliveryState.Delivered)) resting.Add(o.Delivery.SubscriptionId);
-                delivered += outcomes.Count(o => o.State == WebhookDeliveryState.Delivered);
-                failed += outcomes.Count(o => o.State != WebhookDeliveryState.Delivered);
+                Tally(outcomes);
             }
         }
         finally
@@ -174,10 +173,15 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
             // What was sent is recorded even when the host is stopping or the lease was lost, so it is not sent twice.
             var outcomes = await Task.WhenAll(inFlight.Values.Select(f => f.Send));
             await RecordAsync(outcomes, CancellationToken.None);
+            Tally(outcomes);
+        }
+        return (fannedOut, delivered, failed);
+
+        void Tally(IReadOnlyCollection<DeliveryOutcome> outcomes)
+        {
             delivered += outcomes.Count(o => o.State == WebhookDeliveryState.Delivered);
             failed += outcomes.Count(o => o.State != WebhookDeliveryState.Delivered);
         }
-        return (fannedOut, delivered, failed);
     }
 
     private Task<List<DueDelivery>> DueAsync(CancellationToken ct) =>
