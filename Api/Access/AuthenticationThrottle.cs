@@ -19,6 +19,7 @@ public sealed class FailedAuthentications(TimeProvider clock, IConfiguration con
     private readonly int _limit = configuration.GetValue("Auth:FailureLimit", 20);
     private readonly TimeSpan _window = configuration.GetValue("Auth:FailureWindow", TimeSpan.FromMinutes(1));
     private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
+    private long _prunedAt; // UTC ticks of the last prune: at most one scan per window, however many addresses fail
 
     private sealed record Window(DateTimeOffset Start, int Failures);
 
@@ -28,7 +29,9 @@ public sealed class FailedAuthentications(TimeProvider clock, IConfiguration con
         var now = clock.GetUtcNow();
         _windows.AddOrUpdate(Client(address), _ => new Window(now, 1),
             (_, w) => now >= w.Start + _window ? new Window(now, 1) : w with { Failures = w.Failures + 1 });
-        if (_windows.Count > PruneAbove)
+        var prunedAt = Interlocked.Read(ref _prunedAt);
+        if (_windows.Count > PruneAbove && now.UtcTicks - prunedAt >= _window.Ticks
+            && Interlocked.CompareExchange(ref _prunedAt, now.UtcTicks, prunedAt) == prunedAt)
             foreach (var (key, w) in _windows)
                 if (now >= w.Start + _window) _windows.TryRemove(key, out _);
     }
