@@ -1,4 +1,5 @@
 using Dapper;
+using Itsm.Domain.Escalations;
 using Itsm.Infrastructure.Hosting;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sql;
@@ -30,8 +31,8 @@ public sealed class DeliveryHealth(Database database, JobLeases leases)
             var pending = await Count(OutboxSql.PendingCount, scope);
             var oldest = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(OutboxSql.OldestPending, scope, cancellationToken: token));
             var failed = await Count(OutboxSql.FailureCount, scope);
-            var queued = await Count(OutboxSql.EscalationCount, new { From = from, To = to, State = "Queued" });
-            var hqFailed = await Count(OutboxSql.EscalationCount, new { From = from, To = to, State = "Failed" });
+            var queued = await Count(OutboxSql.EscalationCount, new { From = from, To = to, State = nameof(EscalationState.Queued) });
+            var hqFailed = await Count(OutboxSql.EscalationCount, new { From = from, To = to, State = nameof(EscalationState.Failed) });
             var subscriptions = (await connection.QueryAsync<BacklogRow>(new CommandDefinition(OutboxSql.SubscriptionBacklogs, scope, cancellationToken: token)))
                 .Select(s => new SubscriptionBacklog(s.Id, s.UnitId, s.Enabled, s.PendingDeliveries, Age(s.OldestPendingAt))).ToList();
             return new DeliveryHealthReport(new OutboxMetrics(undispatched, pending, Age(oldest), failed), queued, hqFailed, subscriptions, []);
