@@ -83,6 +83,8 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         await _given.Engineer.ActOkAsync(id, "reassign", new { group = "JS-L2SYS", reason = "Transport is system O&M" });
         await _given.Engineer.ActOkAsync(id, "resolve", new { code = "ChangeImplemented", resolution = "Configured" });
         await _given.Requester.ActOkAsync(id, "reopen", new { reason = "Still empty" });
+        await _given.Engineer.ActOkAsync(id, "request-approval", Given.Plan);
+        await _given.Approver.ActOkAsync(id, "approve", new { comment = "again" });
         await _given.Engineer.ActOkAsync(id, "resolve", new { code = "ChangeImplemented", resolution = "Configured again" });
         var closed = await _given.Requester.ActOkAsync(id, "confirm", new { satisfaction = 5 });
 
@@ -94,19 +96,21 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
             ("request", null, "New"), ("triage", "New", "Triaged"), ("start", "Triaged", "InProgress"), ("hold", "InProgress", "OnHold"),
             ("resume", "OnHold", "InProgress"), ("request-approval", "InProgress", "PendingApproval"), ("approve", "PendingApproval", "InProgress"),
             ("escalate", "InProgress", "EscalatedToHq"), ("hq-return", "EscalatedToHq", "InProgress"), ("reassign", "InProgress", "InProgress"),
-            ("resolve", "InProgress", "Resolved"), ("reopen", "Resolved", "InProgress"), ("resolve", "InProgress", "Resolved"),
+            ("resolve", "InProgress", "Resolved"), ("reopen", "Resolved", "InProgress"),
+            ("request-approval", "InProgress", "PendingApproval"), ("approve", "PendingApproval", "InProgress"), ("resolve", "InProgress", "Resolved"),
             ("confirm", "Resolved", "Closed"),
         }));
         Assert.That(history.Select(h => h!["actor"]!.GetValue<string>()), Is.EqualTo(new[]
         {
             "js-requester", "js-servicedesk", "js-engineer", "js-engineer", "js-engineer", "js-engineer", "js-approver",
-            "js-engineer", "hq-engineer", "js-engineer", "js-engineer", "js-requester", "js-engineer", "js-requester",
+            "js-engineer", "hq-engineer", "js-engineer", "js-engineer", "js-requester", "js-engineer", "js-approver", "js-engineer",
+            "js-requester",
         }));
         Assert.That(history[1]!["details"]!["priority"]!.GetValue<string>(), Is.EqualTo("P2"), "Individual × High");
         Assert.That(history[7]!["details"]!["whatWasTried"]!.GetValue<string>(), Is.EqualTo("Retried the transport"));
         Assert.That(history[9]!["details"]!["fromGroup"]!.GetValue<string>(), Is.EqualTo("JS-L2BIZ"));
         Assert.That(history.Select(h => h!["at"]!.GetValue<DateTimeOffset>()), Is.Ordered);
-        Assert.That((closed.Status, closed.Outcome, closed.Version), Is.EqualTo((TicketStatus.Closed, (ClosureOutcome?)ClosureOutcome.Resolved, 14)));
+        Assert.That((closed.Status, closed.Outcome, closed.Version), Is.EqualTo((TicketStatus.Closed, (ClosureOutcome?)ClosureOutcome.Resolved, 16)));
     }
 
     [Test]

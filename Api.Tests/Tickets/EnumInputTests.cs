@@ -27,7 +27,7 @@ public sealed class EnumInputTests : ApiFixture
             await _given.Requester.PostJsonTextAsync("/api/v1/tickets", Valid.Replace("\"ApplicationProblem\"", category)), HttpStatusCode.BadRequest);
 
         Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:validation"));
-        Assert.That(problem["errors"]!["category"]![0]!.GetValue<string>(), Does.Contain("UserGuidance, ConfigurationChange"));
+        Assert.That(problem["errors"]!["category"]![0]!.GetValue<string>(), Does.Contain("UserGuidance, MasterData, BackOfficeOperation, ConfigurationChange"));
         Assert.That(await CountAsync(), Is.EqualTo(before));
     }
 

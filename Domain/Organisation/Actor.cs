@@ -3,6 +3,7 @@ namespace Itsm.Domain.Organisation;
 /// <summary>
 /// The authenticated caller: a person or an integration, bound to one unit.
 /// <paramref name="UnitPath"/> is the unit's path in the tree (e.g. <c>/HQ/JS/</c>); the caller's scope is that subtree.
+/// <paramref name="Department"/> is the business department (code) a person belongs to, if any.
 /// </summary>
 public sealed record Actor(
     string UserId,
@@ -10,7 +11,8 @@ public sealed record Actor(
     string UnitId,
     string UnitPath,
     IReadOnlySet<Role> Roles,
-    IReadOnlySet<string> GroupIds)
+    IReadOnlySet<string> GroupIds,
+    string? Department = null)
 {
     /// <summary>The service itself (timers): its scope is the whole tree.</summary>
     public static Actor System { get; } = new(

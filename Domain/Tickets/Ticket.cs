@@ -54,6 +54,9 @@ public sealed class Ticket
     public int? Satisfaction { get; private set; }
     public ApprovalStatus? ApprovalStatus { get; private set; }
     public string? ApprovalRequestedBy { get; private set; }
+    /// <summary>Who approved the change, and when: the approver may not implement it, and it is implemented after this.</summary>
+    public string? ApprovedBy { get; private set; }
+    public DateTimeOffset? ApprovedAt { get; private set; }
     public string? PlanWhat { get; private set; }
     public string? PlanBackup { get; private set; }
     public string? PlanTest { get; private set; }
@@ -67,6 +70,12 @@ public sealed class Ticket
     public string? ExternalId { get; private set; }
     public long ChangeSequence { get; private set; }
     public int Version { get; private set; }
+
+    /// <summary>
+    /// The business department (code) that owns the ticket's system at the ticket's unit: the owner entry of the nearest unit
+    /// on the ticket's unit path. Not stored with the ticket: the store looks it up when it reads the ticket (null: unknown).
+    /// </summary>
+    public string? OwningDepartment { get; private set; }
 
     /// <summary>History entries made since the ticket was loaded; the store appends them with the change.</summary>
     public IReadOnlyList<HistoryEntry> Changes => _changes;
@@ -118,6 +127,9 @@ public sealed class Ticket
     public void RecordEvent(string actorId, string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
         _changes.Add(new HistoryEntry(now, actorId, type, Status, Status, details));
 
+    /// <summary>Called by the store when it reads the ticket: who owns its system at its unit now.</summary>
+    public void OwnedBy(string? department) => OwningDepartment = department;
+
     /// <summary>Called by the store: the number of the latest change, in commit order across all tickets.</summary>
     public void Sequenced(long changeSequence) => ChangeSequence = changeSequence;
 
@@ -159,7 +171,10 @@ public sealed class Ticket
         }, Details(("what", plan.What), ("backup", plan.Backup), ("test", plan.Test), ("rollback", plan.Rollback)));
 
     public TicketError? Approve(Actor by, DateTimeOffset now, string? comment) =>
-        Perform(TicketAction.Approve, by, now, null, () => ApprovalStatus = Tickets.ApprovalStatus.Approved, Details(("comment", comment)));
+        Perform(TicketAction.Approve, by, now, null, () =>
+        {
+            (ApprovalStatus, ApprovedBy, ApprovedAt) = (Tickets.ApprovalStatus.Approved, by.UserId, now);
+        }, Details(("comment", comment)));
 
     public TicketError? Reject(Actor by, DateTimeOffset now, string reason) =>
         Perform(TicketAction.Reject, by, now, null, () => ApprovalStatus = Tickets.ApprovalStatus.Rejected, Details(("reason", reason)));
@@ -189,7 +204,8 @@ public sealed class Ticket
         Perform(TicketAction.Reopen, by, now, null, () =>
         {
             (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (null, null, null, null);
-        }, Details(("reason", reason)));
+            if (Category.NeedsApproval()) ClearApproval();
+        }, Details(("reason", reason), ("approvalCleared", Category.NeedsApproval() && ApprovalStatus is not null ? true : null)));
 
     public TicketError? AutoClose(DateTimeOffset now) =>
         Perform(TicketAction.AutoClose, Actor.System, now, null, null, Details(("confirmationDue", ConfirmationDue)));
@@ -209,6 +225,9 @@ public sealed class Ticket
         return Perform(TicketAction.Comment, by, now, null, null,
             Details(("visibility", visibility), ("body", body)), visibility == CommentVisibility.Internal);
     }
+
+    /// <summary>A change that goes back to work (reopened, or evaluated not effective) must be approved again.</summary>
+    private void ClearApproval() => (ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt) = (null, null, null, null);
 
     private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)
     {

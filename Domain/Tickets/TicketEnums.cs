@@ -25,6 +25,10 @@ public enum ClosureOutcome
 public enum Category
 {
     UserGuidance,
+    /// <summary>Master and base data maintenance for business departments (Art. 13(3)).</summary>
+    MasterData,
+    /// <summary>Back-office batch transactions and data exports (Art. 13(4)): run only when approved.</summary>
+    BackOfficeOperation,
     ConfigurationChange,
     AccountPermission,
     DataChange,
@@ -89,7 +93,12 @@ public enum ApprovalStatus
 
 public static class CategoryRules
 {
-    /// <summary>Changes the business department must approve before they are implemented (Art. 9, docs/domain.md (Work types)).</summary>
-    public static bool NeedsApproval(this Category category) =>
-        category is Category.ConfigurationChange or Category.AccountPermission or Category.DataChange;
+    /// <summary>
+    /// The changes: what the owning business department must approve before it is implemented and evaluates after
+    /// (Art. 9(3)(5), 13(4), 14; docs/domain.md (Work types)). The one place this set is defined.
+    /// </summary>
+    public static IReadOnlyList<Category> Changes { get; } =
+        [Category.BackOfficeOperation, Category.ConfigurationChange, Category.AccountPermission, Category.DataChange];
+
+    public static bool NeedsApproval(this Category category) => Changes.Contains(category);
 }

@@ -36,6 +36,14 @@ public static class TicketWorkflow
         "separation of duties: the approver neither raised the ticket nor requested the approval",
         c => c.Actor.UserId != c.Ticket.RequesterId && c.Actor.UserId != c.Ticket.ApprovalRequestedBy);
 
+    /// <summary>
+    /// The caller belongs to the business department that owns the ticket's system at the ticket's unit (the owner entry of
+    /// the nearest unit on its path). Transitional: a ticket whose owning department is unknown (null) admits any approver.
+    /// </summary>
+    public static readonly Guard OwningDepartment = new("owningDepartment", GuardKind.Actor,
+        "the caller belongs to the business department that owns the ticket's system",
+        c => c.Ticket.OwningDepartment is null || (c.Actor.Department is { } d && d == c.Ticket.OwningDepartment));
+
     public static readonly Guard CallerAtHq = new("callerAtHq", GuardKind.Actor,
         "the caller belongs to headquarters",
         c => c.Actor.IsAtHq);

@@ -23,9 +23,12 @@ public sealed class TolerantEnumReader : DbDataReader
             if (columns.TryGetValue(inner.GetName(i), out var column)) _columns[i] = column;
     }
 
-    /// <summary>Whether the stored text reads as a value the enum defines (as Dapper parses it: names in any case, or numbers).</summary>
+    /// <summary>
+    /// Whether the stored text is one name the enum defines, in any case. The service stores names only: a number is not a
+    /// name (it would read as whatever value has that position today, which moves when values are added).
+    /// </summary>
     public static bool IsDefined(Type enumType, string text) =>
-        !text.Contains(',') && Enum.TryParse(enumType, text, ignoreCase: true, out var value) && Enum.IsDefined(enumType, value!);
+        Enum.GetNames(enumType).Contains(text, StringComparer.OrdinalIgnoreCase);
 
     public override object GetValue(int ordinal)
     {

@@ -8,7 +8,7 @@ public sealed class TicketSql
     public const string Columns = """
         Id, Number, UnitId, UnitPath, SystemId, Category, Title, Description, Impact, Urgency, Priority, Status, Outcome,
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
-        ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, PlanWhat, PlanBackup, PlanTest,
+        ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
         ChangeSequence, Version
         """;
@@ -43,6 +43,7 @@ public sealed class TicketSql
             GroupId = @GroupId, AssigneeId = @AssigneeId, UpdatedAt = @UpdatedAt, TriagedAt = @TriagedAt, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, ConfirmationDue = @ConfirmationDue, ResolutionCode = @ResolutionCode, Resolution = @Resolution,
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
+            ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
             EscalatedAt = @EscalatedAt, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion

@@ -12,6 +12,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         UserGuidance,
         #pragma warning restore CS1591
+        [EnumMember(Value = "MasterData")]
+        #pragma warning disable CS1591
+        MasterData,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "BackOfficeOperation")]
+        #pragma warning disable CS1591
+        BackOfficeOperation,
+        #pragma warning restore CS1591
         [EnumMember(Value = "ConfigurationChange")]
         #pragma warning disable CS1591
         ConfigurationChange,
