@@ -111,7 +111,7 @@ public sealed class RoleBoundaryTests : ApiFixture
         await _given.Approver.ActOkAsync(ticket.Id, "approve");
         await _given.Engineer.ActOkAsync(ticket.Id, "resolve", new { code = "ChangeImplemented", resolution = "Rows corrected" });
 
-        var closed = await _given.Approver.ActOkAsync(ticket.Id, "confirm", new { satisfaction = 4, comment = "Data checked" });
+        var closed = await _given.Approver.ActOkAsync(ticket.Id, "confirm", new { effective = true, satisfaction = 4, comment = "Data checked" });
 
         Assert.That((closed.Status, closed.Outcome, closed.Satisfaction), Is.EqualTo((TicketStatus.Closed, (ClosureOutcome?)ClosureOutcome.Resolved, (int?)4)));
     }

@@ -72,7 +72,9 @@ public sealed class Province : IDisposable
 
         // A change is closed by its department's evaluation, anything else by whoever raised it.
         Task<TicketResponse> Closed(TicketResponse resolved) =>
-            (category.NeedsApproval() ? Approver : raiser).ActOkAsync(id, "confirm", new { satisfaction = 4 }, resolved.Version);
+            category.NeedsApproval()
+                ? Approver.ActOkAsync(id, "confirm", new { effective = true, satisfaction = 4 }, resolved.Version)
+                : raiser.ActOkAsync(id, "confirm", new { satisfaction = 4 }, resolved.Version);
     }
 
     public void Dispose()

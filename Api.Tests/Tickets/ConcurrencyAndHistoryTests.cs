@@ -86,7 +86,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         await _given.Engineer.ActOkAsync(id, "request-approval", Given.Plan);
         await _given.Approver.ActOkAsync(id, "approve", new { comment = "again" });
         await _given.Engineer.ActOkAsync(id, "resolve", new { code = "ChangeImplemented", resolution = "Configured again" });
-        var closed = await _given.Requester.ActOkAsync(id, "confirm", new { satisfaction = 5 });
+        var closed = await _given.Approver.ActOkAsync(id, "confirm", new { effective = true, satisfaction = 5 });
 
         var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history"))["items"]!.AsArray();
 
@@ -104,7 +104,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         {
             "js-requester", "js-servicedesk", "js-engineer", "js-engineer", "js-engineer", "js-engineer", "js-approver",
             "js-engineer", "hq-engineer", "js-engineer", "js-engineer", "js-requester", "js-engineer", "js-approver", "js-engineer",
-            "js-requester",
+            "js-approver",
         }));
         Assert.That(history[1]!["details"]!["priority"]!.GetValue<string>(), Is.EqualTo("P2"), "Individual × High");
         Assert.That(history[7]!["details"]!["whatWasTried"]!.GetValue<string>(), Is.EqualTo("Retried the transport"));

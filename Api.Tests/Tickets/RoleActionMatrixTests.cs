@@ -21,7 +21,7 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, NeitherRaisedNorAskedForApproval, AtHq }
+    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, NeitherRaisedNorAskedForApproval, AtHq }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
 
@@ -48,9 +48,12 @@ public sealed class RoleActionMatrixTests
         new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange),
         new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
         new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
-        new("confirm", [Resolved], Requester, Closed, Relation.RaisedIt),
+        // A change is closed by its department's evaluation, never by its requester; the body here says "effective"
+        // (not effective sends it back to InProgress: Tickets/EvaluationTests). Its approver may also reopen it.
+        new("confirm", [Resolved], Requester, Closed, Relation.RaisedItAndNotAChange),
         new("confirm", [Resolved], BusinessApprover, Closed, Ready: Readiness.IsChange),
         new("reopen", [Resolved], Requester, InProgress, Relation.RaisedIt, Readiness.WithinConfirmationWindow),
+        new("reopen", [Resolved], BusinessApprover, InProgress, Ready: Readiness.IsChange),
         new("cancel", [New, Triaged, OnHold], Requester, Cancelled, Relation.RaisedIt),
         new("cancel", [New, Triaged, OnHold], ServiceDesk, Cancelled),
         // Reassigning between groups is not a status change; line 1 and the assigned group may do it while work is open.
@@ -83,13 +86,7 @@ public sealed class RoleActionMatrixTests
     /// Where the service departs from docs/domain.md today: (action, caller, family) → what it answers instead. Each is a
     /// reported gap; delete the entry when the rule is implemented.
     /// </summary>
-    private static readonly Dictionary<(string Action, string Caller, string Family), Outcome> KnownGaps = new()
-    {
-        // §5: a change is closed by its department's evaluation, "for * types only the owning department's BusinessApprover".
-        [("confirm", "its requester", "approved change, Resolved")] = Outcome.Done,
-        // §5: a change may be reopened by "the evaluating approver of a change".
-        [("reopen", "the department's approver", "approved change, Resolved")] = Outcome.Forbidden,
-    };
+    private static readonly Dictionary<(string Action, string Caller, string Family), Outcome> KnownGaps = new();
 
     /// <summary>A kind of ticket: its status, whether it is a change, whether that change has been approved.</summary>
     public sealed record Family(TicketStatus Status, bool Change, bool Approved)
@@ -199,15 +196,16 @@ public sealed class RoleActionMatrixTests
         if (here.Count == 0) return (Outcome.NotInThisStatus, null);
         var mine = here.Where(r => caller.Roles.Contains(r.By)).ToList();
         if (mine.Count == 0) return (Outcome.Forbidden, null);
-        if (mine.FirstOrDefault(r => Related(caller, r.Relation) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
-        return mine.Any(r => Related(caller, r.Relation)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
+        if (mine.FirstOrDefault(r => Related(caller, r.Relation, family) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
+        return mine.Any(r => Related(caller, r.Relation, family)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
     }
 
-    private static bool Related(Caller caller, Relation relation) => relation switch
+    private static bool Related(Caller caller, Relation relation, Family family) => relation switch
     {
         Relation.Anyone => true,
         Relation.OfTheAssignedGroup => caller.InAssignedGroup,
         Relation.RaisedIt => caller.RaisedIt,
+        Relation.RaisedItAndNotAChange => caller.RaisedIt && !family.Change,
         Relation.NeitherRaisedNorAskedForApproval => !caller.RaisedIt && !caller.AskedForApproval,
         Relation.AtHq => caller.AtHq,
         _ => throw new ArgumentOutOfRangeException(nameof(relation)),
@@ -249,7 +247,7 @@ public sealed class RoleActionMatrixTests
         "escalate" => new { reason = "Central defect", whatWasTried = "Reproduced it" },
         "hq-return" => new { guidance = "Apply the patch" },
         "resolve" => Province.ResolveBody(family.Category),
-        "confirm" => new { satisfaction = 5 },
+        "confirm" => family.Change ? new { effective = true, satisfaction = 5 } : (object)new { satisfaction = 5 },
         "reopen" => new { reason = "Still failing" },
         "cancel" => new { reason = "No longer needed" },
         "reassign" => new { group = _js.OtherGroup, reason = "Business O&M topic" },

@@ -53,9 +53,11 @@ internal static class WebhooksDocument
         ["ticket.created"] = "A ticket was raised", ["ticket.triaged"] = "Line 1 triaged a ticket to a group",
         ["ticket.assigned"] = "A ticket moved to another group", ["ticket.escalated"] = "A ticket was escalated to headquarters",
         ["ticket.hq_returned"] = "Headquarters returned a ticket with guidance", ["ticket.resolved"] = "A ticket was resolved",
-        ["ticket.reopened"] = "The requester reopened a ticket", ["ticket.closed"] = "A ticket closed (confirmed, rejected or auto-closed)",
+        ["ticket.reopened"] = "A resolved ticket went back to work: reopened, or a change evaluated not effective",
+        ["ticket.closed"] = "A ticket closed (confirmed, a change evaluated effective, rejected or auto-closed)",
         ["ticket.cancelled"] = "A ticket was cancelled", ["ticket.commented"] = "A public comment was added (internal notes are never sent)",
         ["sla.warning"] = "75 % of a service-level target is used", ["sla.breached"] = "A service-level target was missed",
+        ["ticket.evaluation_overdue"] = "A resolved change was not evaluated by its business department within the confirmation window (sent once)",
     };
 
     private static OpenApiParameter Header(string name, string description) => new()
@@ -95,7 +97,7 @@ internal static class WebhooksDocument
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), body (commented), clock and deadline (sla.*).",
+                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).",
             },
         },
     };

@@ -32,6 +32,9 @@ public static class ProblemResults
         TicketErrorKind.NotAllowedInState => Problem(409, "action-not-allowed", "Action not allowed in this state", error.Detail, Allowed(error)),
         TicketErrorKind.Conflict => Problem(409, "precondition-not-met", "The ticket is not ready for this action", error.Detail, Allowed(error)),
         TicketErrorKind.Forbidden => Problem(403, "forbidden", "Forbidden", error.Detail),
+        // Shaped like the framework's validation problems: the field named in `errors`.
+        TicketErrorKind.BadInput => Problem(400, "validation", "The request is not valid", $"{error.Field}: {error.Detail}",
+            new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [error.Field ?? "body"] = [error.Detail] } }),
         _ => Problem(422, "unprocessable", "The request cannot be applied", error.Detail),
     };
 

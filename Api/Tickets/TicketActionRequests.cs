@@ -49,10 +49,18 @@ public sealed record ResolveRequest(
     [property: Required] ResolutionCode? Code,
     [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution);
 
-/// <summary>The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</summary>
+/// <summary>
+/// The requester confirms the resolution with a satisfaction score; a change is instead evaluated by its owning department's
+/// approver: <c>effective</c> (required for a change, refused otherwise) closes it when true and sends it back to work, to be
+/// approved again, when false (then <c>comment</c> says why).
+/// </summary>
+/// <param name="Effective">A change only: whether the change had the intended effect.</param>
+/// <param name="Satisfaction">1–5; required unless the ticket is a change.</param>
+/// <param name="Comment">Why (required when <c>effective</c> is false).</param>
 public sealed record ConfirmRequest(
-    [property: Required, Range(1, 5)] int? Satisfaction,
-    [property: StringLength(2000), PlainText(Multiline = true)] string? Comment = null);
+    [property: Range(1, 5)] int? Satisfaction = null,
+    [property: StringLength(2000), PlainText(Multiline = true)] string? Comment = null,
+    bool? Effective = null);
 
 public sealed record ReopenRequest([property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason);
 

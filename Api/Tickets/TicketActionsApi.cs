@@ -30,8 +30,9 @@ public static class TicketActionsApi
         Action(actions.MapPost("/escalate", Escalate), "escalate", "Escalate to headquarters (提报总部) with the reason and what was tried (Engineer, ItManager)");
         Action(actions.MapPost("/hq-return", HqReturn), "hq-return", "Headquarters returns the ticket to the unit with guidance (HqEngineer, HQ system)");
         Action(actions.MapPost("/resolve", Resolve), "resolve", "Resolve with a code and text; changes need an approval first");
-        Action(actions.MapPost("/confirm", Confirm), "confirm", "The requester confirms the resolution and rates it; the ticket closes");
-        Action(actions.MapPost("/reopen", Reopen), "reopen", "The requester reopens within the confirmation window");
+        Action(actions.MapPost("/confirm", Confirm), "confirm",
+            "The requester confirms and rates the resolution; a change is evaluated by its department's approver (effective closes it, not effective reopens it)");
+        Action(actions.MapPost("/reopen", Reopen), "reopen", "The requester (or, for a change, its department's approver) reopens within the confirmation window");
         Action(actions.MapPost("/cancel", Cancel), "cancel", "Cancel with a reason (the requester, for their own; ServiceDesk)");
         Action(actions.MapPost("/reassign", Reassign), "reassign", "Move the ticket to another support group (functional escalation between lines)");
         return api;
@@ -90,7 +91,8 @@ public static class TicketActionsApi
             ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now)));
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
-        context.Apply(id, TicketAction.Confirm, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));
+        context.Apply(id, TicketAction.Confirm, (ticket, actor, now) =>
+            ticket.ConfirmResolution(actor, now, new Confirmation(body.Effective, body.Satisfaction, body.Comment)));
 
     public static Task<IResult> Reopen(long id, ReopenRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Reopen, (ticket, actor, now) => ticket.Reopen(actor, now, body.Reason));

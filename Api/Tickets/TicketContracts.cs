@@ -33,13 +33,16 @@ public sealed record ResolutionView(ResolutionCode Code, string Text, DateTimeOf
 
 public sealed record ApprovalView(ApprovalStatus Status, string? RequestedBy, ChangePlan? Plan);
 
+/// <summary>The owning department's latest evaluation of a change, and when its being overdue was notified (if it was).</summary>
+public sealed record EvaluationView(bool? Effective, string? By, DateTimeOffset? At, DateTimeOffset? OverdueNotifiedAt);
+
 /// <summary>A ticket as the caller sees it, with the actions this caller may take now.</summary>
 public sealed record TicketResponse(
     long Id, string Number, string Unit, string System, Category Category, string Title, string Description,
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
     string? Group, string? Assignee, string Requester, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
-    ApprovalView? Approval, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
+    ApprovalView? Approval, EvaluationView? Evaluation, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
     ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
@@ -48,6 +51,8 @@ public sealed record TicketResponse(
         t.ResolutionCode is { } code ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue) : null,
         t.Satisfaction,
         t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.Plan) : null,
+        t.EvaluatedAt is not null || t.EvaluationOverdueNotifiedAt is not null
+            ? new EvaluationView(t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt) : null,
         t.ResponseDue, t.ResolutionDue, t.SlaState,
         t.ExternalSystem is { } system ? new ExternalRef(system, t.ExternalId ?? "") : null, t.ChangeSequence, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
 }

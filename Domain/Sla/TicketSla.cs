@@ -4,7 +4,7 @@ namespace Itsm.Domain.Sla;
 
 /// <summary>
 /// How a ticket's life moves its clocks: the response clock runs from the request to triage; the resolution clock
-/// from the request to resolution, paused in the policy's pause states and continued on reopen; each escalation to
+/// from the request to resolution, paused in the policy's pause states and continued when it goes back to work; each escalation to
 /// headquarters runs an HQ clock (an OLA) beside the unit's until HQ returns or resolves the ticket.
 /// </summary>
 public static class TicketSla
@@ -39,7 +39,8 @@ public static class TicketSla
         {
             if (action == TicketAction.Triage)
                 resolution.Retarget(rule.Calendar, rule.ResolutionMinutes, at, calendars(resolution.Calendar), calendars(rule.Calendar));
-            if (action == TicketAction.Reopen) resolution.Reopen(at, calendars(resolution.Calendar));
+            // Back to work after resolution (a reopen, or a change evaluated not effective): the clock continues.
+            if (from is TicketStatus.Resolved && to is TicketStatus.InProgress) resolution.Reopen(at, calendars(resolution.Calendar));
             else if (to is TicketStatus.Resolved) Add(resolution.Stop(at, calendars(resolution.Calendar)));
             else if (ended) Add(resolution.Stop(at, calendars(resolution.Calendar), resolved: false));
             else if (policy.PauseIn.Contains(to) && !policy.PauseIn.Contains(from)) resolution.Pause(at, to.ToString(), calendars(resolution.Calendar));

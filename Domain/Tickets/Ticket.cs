@@ -57,6 +57,12 @@ public sealed class Ticket
     /// <summary>Who approved the change, and when: the approver may not implement it, and it is implemented after this.</summary>
     public string? ApprovedBy { get; private set; }
     public DateTimeOffset? ApprovedAt { get; private set; }
+    /// <summary>The owning department's latest evaluation of a change (Art. 9(5)): effective or not, by whom, when.</summary>
+    public bool? Effective { get; private set; }
+    public string? EvaluatedBy { get; private set; }
+    public DateTimeOffset? EvaluatedAt { get; private set; }
+    /// <summary>When the people who should evaluate this resolved change were told its evaluation is overdue (once per resolution).</summary>
+    public DateTimeOffset? EvaluationOverdueNotifiedAt { get; private set; }
     public string? PlanWhat { get; private set; }
     public string? PlanBackup { get; private set; }
     public string? PlanTest { get; private set; }
@@ -194,21 +200,50 @@ public sealed class Ticket
     public TicketError? Resolve(Actor by, DateTimeOffset now, ResolutionCode code, string resolution, DateTimeOffset confirmationDue) =>
         Perform(TicketAction.Resolve, by, now, null, () =>
         {
-            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (code, resolution, now, confirmationDue);
+            // A new confirmation window: its evaluation may become overdue (and be notified) again.
+            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue, EvaluationOverdueNotifiedAt) = (code, resolution, now, confirmationDue, null);
         }, Details(("code", code), ("resolution", resolution), ("confirmationDue", confirmationDue)));
 
-    public TicketError? ConfirmResolution(Actor by, DateTimeOffset now, int satisfaction, string? comment) =>
-        Perform(TicketAction.Confirm, by, now, null, () => Satisfaction = satisfaction, Details(("satisfaction", satisfaction), ("comment", comment)));
+    /// <summary>
+    /// The requester confirms the resolution, or (a change) the owning department evaluates it: effective closes it, not
+    /// effective sends it back to work, to be approved again. Which it is, the transition table says.
+    /// </summary>
+    public TicketError? ConfirmResolution(Actor by, DateTimeOffset now, Confirmation confirmation)
+    {
+        if (confirmation.ShapeError(Category) is { } bad) return bad;
+        var evaluated = confirmation.Effective is not null;
+        return Perform(TicketAction.Confirm, by, now, null, () =>
+        {
+            Satisfaction = confirmation.Satisfaction ?? Satisfaction;
+            if (evaluated) (Effective, EvaluatedBy, EvaluatedAt) = (confirmation.Effective, by.UserId, now);
+        }, Details(("effective", confirmation.Effective), ("satisfaction", confirmation.Satisfaction), ("comment", confirmation.Comment),
+            ("approvalCleared", confirmation.Effective == false && ApprovalStatus is not null ? true : null)), confirmation: confirmation);
+    }
 
     public TicketError? Reopen(Actor by, DateTimeOffset now, string reason) =>
-        Perform(TicketAction.Reopen, by, now, null, () =>
-        {
-            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (null, null, null, null);
-            if (Category.NeedsApproval()) ClearApproval();
-        }, Details(("reason", reason), ("approvalCleared", Category.NeedsApproval() && ApprovalStatus is not null ? true : null)));
+        Perform(TicketAction.Reopen, by, now, null, null,
+            Details(("reason", reason), ("approvalCleared", Category.NeedsApproval() && ApprovalStatus is not null ? true : null)));
 
     public TicketError? AutoClose(DateTimeOffset now) =>
         Perform(TicketAction.AutoClose, Actor.System, now, null, null, Details(("confirmationDue", ConfirmationDue)));
+
+    /// <summary>The history entry (and event) when a resolved change's evaluation is overdue.</summary>
+    public const string EvaluationOverdueEvent = "evaluation.overdue";
+
+    /// <summary>
+    /// A resolved change whose confirmation window has passed without its department's evaluation is overdue: recorded
+    /// once per resolution (false when it is not overdue or was already recorded). It does not change the ticket's version.
+    /// </summary>
+    public bool NoteEvaluationOverdue(DateTimeOffset now)
+    {
+        var context = new GuardContext(this, Actor.System, now);
+        if (Status != TicketStatus.Resolved || EvaluationOverdueNotifiedAt is not null
+            || !TicketWorkflow.IsChange.Holds(context) || !TicketWorkflow.ConfirmationWindowPassed.Holds(context)) return false;
+        EvaluationOverdueNotifiedAt = now;
+        RecordEvent(Actor.System.UserId, EvaluationOverdueEvent, now,
+            Details(("confirmationDue", ConfirmationDue), ("owningDepartment", OwningDepartment)));
+        return true;
+    }
 
     public TicketError? Cancel(Actor by, DateTimeOffset now, string reason) =>
         Perform(TicketAction.Cancel, by, now, null, null, Details(("reason", reason)));
@@ -226,7 +261,16 @@ public sealed class Ticket
             Details(("visibility", visibility), ("body", body)), visibility == CommentVisibility.Internal);
     }
 
-    /// <summary>A change that goes back to work (reopened, or evaluated not effective) must be approved again.</summary>
+    /// <summary>
+    /// A resolved ticket that goes back to work (reopened, or a change evaluated not effective) is no longer resolved; a
+    /// change must be approved again before it is resolved again.
+    /// </summary>
+    private void BackToWork()
+    {
+        (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (null, null, null, null);
+        if (Category.NeedsApproval()) ClearApproval();
+    }
+
     private void ClearApproval() => (ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt) = (null, null, null, null);
 
     private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)
@@ -242,9 +286,9 @@ public sealed class Ticket
     }
 
     private TicketError? Perform(TicketAction action, Actor by, DateTimeOffset now, Func<TicketError?>? validate, Action? apply,
-        IReadOnlyDictionary<string, object?> details, bool @internal = false)
+        IReadOnlyDictionary<string, object?> details, bool @internal = false, Confirmation? confirmation = null)
     {
-        var (transition, error) = TicketWorkflow.Decide(this, action, by, now);
+        var (transition, error) = TicketWorkflow.Decide(this, action, by, now, confirmation);
         if (error is not null) return error;
         if (validate?.Invoke() is { } invalid) return invalid;
 
@@ -255,6 +299,7 @@ public sealed class Ticket
             Status = to;
             Outcome = transition.Outcome;
             if (to is TicketStatus.Closed or TicketStatus.Cancelled) ClosedAt = now;
+            if (from == TicketStatus.Resolved && to == TicketStatus.InProgress) BackToWork();
         }
         UpdatedAt = now;
         _changes.Add(new HistoryEntry(now, by.UserId, action.Name(), from, Status, details, @internal));

@@ -10,10 +10,12 @@ public enum TicketErrorKind
     Conflict,
     /// <summary>The request names something that cannot be used here, e.g. a group of another unit (422).</summary>
     Invalid,
+    /// <summary>A field of the request lacks or carries what this ticket does not allow, e.g. <c>effective</c> on a non-change (400).</summary>
+    BadInput,
 }
 
 /// <summary>An expected refusal, returned (not thrown) by the domain.</summary>
-public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null)
+public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null, string? Field = null)
 {
     public static TicketError NotAllowedInState(TicketStatus status, TicketAction action, IReadOnlyList<TicketAction> allowed) =>
         new(TicketErrorKind.NotAllowedInState,
@@ -25,4 +27,6 @@ public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyL
     public static TicketError Conflict(string detail, IReadOnlyList<TicketAction> allowed) => new(TicketErrorKind.Conflict, detail, allowed);
 
     public static TicketError Invalid(string detail) => new(TicketErrorKind.Invalid, detail);
+
+    public static TicketError BadInput(string field, string detail) => new(TicketErrorKind.BadInput, detail, Field: field);
 }

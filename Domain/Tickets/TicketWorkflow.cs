@@ -5,16 +5,18 @@ using static Itsm.Domain.Tickets.TicketStatus;
 
 namespace Itsm.Domain.Tickets;
 
-/// <summary>What a guard needs to decide.</summary>
-public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now);
+/// <summary>What a guard needs to decide; <paramref name="Confirmation"/> is what a <c>confirm</c> says (null for other actions).</summary>
+public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now, Confirmation? Confirmation = null);
 
 /// <summary>
 /// A named condition on a transition. An <see cref="GuardKind.Actor"/> guard that fails means this caller may not
-/// (403); a <see cref="GuardKind.Ticket"/> guard that fails means the ticket is not ready (409).
+/// (403); a <see cref="GuardKind.Ticket"/> guard that fails means the ticket is not ready (409); an
+/// <see cref="GuardKind.Input"/> guard reads what the caller sent and tells rows of one action apart (the caller and the
+/// ticket decide first; <c>allowedActions</c> does not look at it, as nothing has been sent yet).
 /// </summary>
 public sealed record Guard(string Name, GuardKind Kind, string Description, Func<GuardContext, bool> Holds);
 
-public enum GuardKind { Actor, Ticket }
+public enum GuardKind { Actor, Ticket, Input }
 
 /// <summary>One row of the table: in <paramref name="From"/> (null: the ticket does not exist yet), <paramref name="By"/>
 /// may <paramref name="Action"/>, leading to <paramref name="To"/> (null: the status stays), when every guard holds.</summary>
@@ -60,6 +62,18 @@ public static class TicketWorkflow
         "the ticket is a change the business department evaluates",
         c => c.Ticket.Category.NeedsApproval());
 
+    public static readonly Guard NotAChange = new("notAChange", GuardKind.Actor,
+        "the ticket is not a change (a change is closed by its business department's evaluation, never by its requester or the clock)",
+        c => !c.Ticket.Category.NeedsApproval());
+
+    public static readonly Guard EvaluatedEffective = new("evaluatedEffective", GuardKind.Input,
+        "the evaluation finds the change effective",
+        c => c.Confirmation?.Effective == true);
+
+    public static readonly Guard EvaluatedNotEffective = new("evaluatedNotEffective", GuardKind.Input,
+        "the evaluation finds the change not effective (it goes back to work and must be approved again)",
+        c => c.Confirmation?.Effective == false);
+
     public static readonly Guard WithinConfirmationWindow = new("withinConfirmationWindow", GuardKind.Ticket,
         "the confirmation window after resolution has not passed",
         c => c.Ticket.ConfirmationDue is { } due && c.Now <= due);
@@ -90,10 +104,12 @@ public static class TicketWorkflow
         ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
         ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),
         ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer, Integration],                 CallerAtHq, ApprovedIfChange),
-        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket),
-        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange),
+        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket, NotAChange),
+        ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedEffective),
+        ..Rows([Resolved],                       Confirm,         InProgress,       null,                      [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedNotEffective),
         ..Rows([Resolved],                       Reopen,          InProgress,       null,                      [Requester],                               OwnTicket, WithinConfirmationWindow),
-        ..Rows([Resolved],                       AutoClose,       Closed,           ClosureOutcome.AutoClosed, [Role.System],                             ConfirmationWindowPassed),
+        ..Rows([Resolved],                       Reopen,          InProgress,       null,                      [BusinessApprover],                        IsChange, OwningDepartment, WithinConfirmationWindow),
+        ..Rows([Resolved],                       AutoClose,       Closed,           ClosureOutcome.AutoClosed, [Role.System],                             NotAChange, ConfirmationWindowPassed),
         ..Rows([New, Triaged, OnHold],           Cancel,          Cancelled,        null,                      [Requester],                               OwnTicket),
         ..Rows([New, Triaged, OnHold],           Cancel,          Cancelled,        null,                      [ServiceDesk]),
         ..Rows([Triaged, InProgress, OnHold],    Reassign,        null,             null,                      [ServiceDesk]),
@@ -110,13 +126,14 @@ public static class TicketWorkflow
         var context = new GuardContext(ticket, actor, now);
         var allowed = new List<TicketAction>();
         foreach (var t in FromStatus[ticket.Status])
-            if (!allowed.Contains(t.Action) && actor.Has(t.By) && t.Guards.All(g => g.Holds(context)))
+            if (!allowed.Contains(t.Action) && actor.Has(t.By) && t.Guards.Where(g => g.Kind != GuardKind.Input).All(g => g.Holds(context)))
                 allowed.Add(t.Action);
         return allowed;
     }
 
     /// <summary>Finds the row that lets this caller take this action now, or says precisely why none does.</summary>
-    public static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketAction action, Actor actor, DateTimeOffset now)
+    public static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketAction action, Actor actor, DateTimeOffset now,
+        Confirmation? confirmation = null)
     {
         var rows = Table.Where(t => t.Action == action).ToList();
         if (!rows.Any(t => actor.Has(t.By)))
@@ -131,13 +148,18 @@ public static class TicketWorkflow
             return (null, TicketError.Forbidden(
                 $"In {ticket.Status}, only {string.Join(" or ", fromHere.Select(t => t.By).Distinct())} may {action.Name()} a ticket."));
 
-        var context = new GuardContext(ticket, actor, now);
-        var granted = mine.FirstOrDefault(t => t.Guards.All(g => g.Holds(context)));
-        if (granted is not null) return (granted, null);
+        var context = new GuardContext(ticket, actor, now, confirmation);
+        // The caller and the ticket decide whether the action may be taken; what the caller sent then picks the row.
+        var permitted = mine.Where(t => t.Guards.Where(g => g.Kind != GuardKind.Input).All(g => g.Holds(context))).ToList();
+        if (permitted.Count > 0)
+            return permitted.FirstOrDefault(t => t.Guards.All(g => g.Holds(context))) is { } granted
+                ? (granted, null)
+                : (null, TicketError.BadInput("body", $"Cannot {action.Name()}: requires that " +
+                    string.Join(" or ", permitted.SelectMany(t => t.Guards.Where(g => g.Kind == GuardKind.Input)).Select(g => g.Description)) + "."));
 
-        var failures = mine.SelectMany(t => t.Guards.Where(g => !g.Holds(context))).ToList();
+        var failures = mine.SelectMany(t => t.Guards.Where(g => g.Kind != GuardKind.Input && !g.Holds(context))).ToList();
         var ticketGuard = mine.Where(t => t.Guards.Where(g => g.Kind == GuardKind.Actor).All(g => g.Holds(context)))
-                              .SelectMany(t => t.Guards.Where(g => !g.Holds(context))).FirstOrDefault();
+                              .SelectMany(t => t.Guards.Where(g => g.Kind == GuardKind.Ticket && !g.Holds(context))).FirstOrDefault();
         return ticketGuard is not null
             ? (null, TicketError.Conflict($"Cannot {action.Name()}: requires that {ticketGuard.Description}.", AllowedActions(ticket, actor, now)))
             : (null, TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failures[0].Description}."));

@@ -32,17 +32,25 @@ public static class TicketEvents
     public static readonly IReadOnlyDictionary<SlaEventType, string> BySlaEvent =
         Enum.GetValues<SlaEventType>().ToDictionary(t => t, t => t.Name());
 
+    /// <summary>What the service records on a ticket without an action, published under these names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ByRecordedEvent = new Dictionary<string, string>
+    {
+        [Ticket.EvaluationOverdueEvent] = "ticket.evaluation_overdue",
+    };
+
     /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
-    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Distinct().ToList();
+    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The event type of a history entry; null for what others do not hear about (silent actions, internal notes, HQ's acknowledgements).</summary>
     public static string? TypeOf(HistoryEntry entry) =>
         entry.Internal ? null
-        : TicketActionNames.TryParse(entry.Action, out var action) ? ByAction.GetValueOrDefault(action)
+        // A change evaluated not effective goes back to work: others hear it as a reopen (its details say why).
+        : TicketActionNames.TryParse(entry.Action, out var action) ? action == TicketAction.Confirm && entry.To == TicketStatus.InProgress
+            ? ByAction[TicketAction.Reopen] : ByAction.GetValueOrDefault(action)
         : SlaEventTypes.TryParse(entry.Action, out var sla) ? BySlaEvent[sla]
-        : null;
+        : ByRecordedEvent.GetValueOrDefault(entry.Action);
 
     public static IEnumerable<OutboxEvent> From(Ticket ticket, IEnumerable<HistoryEntry> entries)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Hosting;
 using Itsm.Infrastructure.Tickets;
@@ -6,13 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace Itsm.Infrastructure.Sla;
 
 /// <summary>What one pass did.</summary>
-public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated, int AutoClosed);
+public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated, int AutoClosed, int EvaluationsOverdue = 0);
 
 /// <summary>
 /// One pass of the service-level scheduler: finds the clocks whose next deadline has come through the indexed
 /// <c>NextDeadline</c> (never by scanning tickets), records each warning and breach once, notifies, escalates to HQ
-/// where the policy says so, and auto-closes resolved tickets whose confirmation window has passed. Deadlines missed
-/// while the service was down are simply due on the next pass. Only the instance holding the lease runs it.
+/// where the policy says so, and auto-closes resolved tickets whose confirmation window has passed, except changes: their
+/// evaluation is notified as overdue instead, once. Deadlines missed while the service was down are simply due on the
+/// next pass. Only the instance holding the lease runs it.
 /// </summary>
 public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProvider clock,
     ILogger<SlaScheduler> logger, JobLeases leases)
@@ -39,9 +41,14 @@ public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProv
             seen.Clear();
             for (var ids = await store.AutoCloseDueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add) && await _lease.HoldAsync(ct); ids = await store.AutoCloseDueAsync(now, BatchSize, ct))
                 closed += await AutoCloseAsync(ids, now, ct);
-            if (ticked + closed > 0)
-                logger.LogInformation("SLA pass: {Ticked} tickets with due clocks, {Escalated} escalated to HQ, {Closed} auto-closed", ticked, escalated, closed);
-            return new SchedulerPass(true, ticked, escalated, closed);
+            seen.Clear();
+            var overdue = 0;
+            for (var ids = await store.EvaluationOverdueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add) && await _lease.HoldAsync(ct); ids = await store.EvaluationOverdueAsync(now, BatchSize, ct))
+                overdue += await NotifyEvaluationOverdueAsync(ids, now, ct);
+            if (ticked + closed + overdue > 0)
+                logger.LogInformation("SLA pass: {Ticked} tickets with due clocks, {Escalated} escalated to HQ, {Closed} auto-closed, {Overdue} evaluations overdue",
+                    ticked, escalated, closed, overdue);
+            return new SchedulerPass(true, ticked, escalated, closed, overdue);
         }
         finally
         {
@@ -69,5 +76,26 @@ public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProv
         {
             var from = ticket.Status;
             return ticket.AutoClose(now) is null ? new LockedChange(true, context.OnChange(ticket, TicketAction.AutoClose, from, clocks, now)) : null;
+        }, ct);
+
+    /// <summary>
+    /// Tells the unit's IT managers and the owning department's approvers (the unit's approvers while the department is not
+    /// known) that a resolved change awaits its evaluation. The marker is saved with the history entry under the row lock,
+    /// so a later pass, another instance or a restart never tells them twice.
+    /// </summary>
+    private Task<int> NotifyEvaluationOverdueAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken ct) =>
+        changes.ChangeLockedAsync(ids, (ticket, _, _) =>
+        {
+            if (!ticket.NoteEvaluationOverdue(now)) return null;
+            var details = JsonSerializer.Serialize(new { ticket = ticket.Number, ticket.Title, ticket.ConfirmationDue, department = ticket.OwningDepartment }, SlaStore.Json);
+            var (approvers, recipient) = ticket.OwningDepartment is { } department
+                ? (RecipientKind.DepartmentApprovers, department)
+                : (RecipientKind.Approvers, ticket.UnitPath);
+            return new LockedChange(false, [Notice(RecipientKind.ItManagers, ticket.UnitPath), Notice(approvers, recipient)]);
+
+            Notification Notice(RecipientKind kind, string recipient) => new()
+            {
+                TicketId = ticket.Id, Type = Ticket.EvaluationOverdueEvent, RecipientKind = kind, Recipient = recipient, CreatedAt = now, Details = details,
+            };
         }, ct);
 }

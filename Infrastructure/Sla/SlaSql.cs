@@ -42,9 +42,16 @@ public sealed class SlaSql(SqlDialect dialect)
     public string DueTickets { get; } = dialect.Limit(
         "SELECT TicketId FROM SlaClocks WHERE NextDeadline IS NOT NULL AND NextDeadline <= @now ORDER BY NextDeadline", "@batch");
 
-    /// <summary>Resolved tickets whose confirmation window has passed.</summary>
+    /// <summary>Resolved tickets whose confirmation window has passed, except changes (@changes): they are evaluated, never auto-closed.</summary>
     public string AutoCloseDue { get; } = dialect.Limit(
-        "SELECT Id FROM Tickets WHERE Status = 'Resolved' AND ConfirmationDue <= @now ORDER BY ConfirmationDue", "@batch");
+        "SELECT Id FROM Tickets WHERE Status = 'Resolved' AND ConfirmationDue <= @now AND Category NOT IN @changes ORDER BY ConfirmationDue", "@batch");
+
+    /// <summary>Resolved changes whose confirmation window has passed without an evaluation, not yet notified as overdue.</summary>
+    public string EvaluationOverdue { get; } = dialect.Limit("""
+        SELECT Id FROM Tickets
+        WHERE Status = 'Resolved' AND ConfirmationDue <= @now AND Category IN @changes AND EvaluationOverdueNotifiedAt IS NULL
+        ORDER BY ConfirmationDue
+        """, "@batch");
 
     public string Notifications(bool before) => dialect.Limit(
         $"SELECT Id, TicketId, Type, RecipientKind, Recipient, CreatedAt, Details FROM Notifications WHERE ({ForCaller})" +
@@ -54,12 +61,14 @@ public sealed class SlaSql(SqlDialect dialect)
         (RecipientKind = 'Group' AND Recipient IN @groups)
         OR (RecipientKind = 'ItManagers' AND @isManager = 1 AND Recipient >= @from AND Recipient < @to)
         OR (RecipientKind = 'ServiceDesk' AND @isDesk = 1 AND Recipient >= @from AND Recipient < @to)
+        OR (RecipientKind = 'Approvers' AND @isApprover = 1 AND Recipient >= @from AND Recipient < @to)
+        OR (RecipientKind = 'DepartmentApprovers' AND @isApprover = 1 AND Recipient = @department)
         """;
 
     public IEnumerable<string> All() =>
     [
         Calendars, CalendarExists, InsertCalendar, UpdateCalendar, CountPolicies, LatestPolicyVersion, Policy, InsertPolicy, PriorityMatrixCell,
-        ClocksOfTicket, ClocksOfTickets, UpdateClock, InsertNotification, InsertClock, DueTickets, AutoCloseDue,
+        ClocksOfTicket, ClocksOfTickets, UpdateClock, InsertNotification, InsertClock, DueTickets, AutoCloseDue, EvaluationOverdue,
         Notifications(false), Notifications(true),
     ];
 }

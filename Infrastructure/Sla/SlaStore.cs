@@ -10,12 +10,18 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Sla;
 
-/// <summary>Who a notification is for: a support group (by id), or a unit's service desk or IT managers (by the unit's path).</summary>
+/// <summary>
+/// Who a notification is for: a support group (by id); a unit's service desk, IT managers or business approvers (by the
+/// unit's path); or a business department's approvers (by the department's code).
+/// </summary>
 public enum RecipientKind
 {
     Group,
     ServiceDesk,
     ItManagers,
+    /// <summary>The business approvers whose scope covers the unit: for a change whose owning department is not known.</summary>
+    Approvers,
+    DepartmentApprovers,
 }
 
 /// <summary>A notification for the people up the hierarchy; read through the API, delivered by integrations.</summary>
@@ -124,7 +130,7 @@ public sealed class SlaStore(Database database)
             new CommandDefinition(_sql.Notifications(before is not null), new
             {
                 groups = actor.GroupIds.ToArray(), isManager = actor.Has(Role.ItManager) ? 1 : 0, isDesk = actor.Has(Role.ServiceDesk) ? 1 : 0,
-                from, to, before, limit,
+                isApprover = actor.Has(Role.BusinessApprover) ? 1 : 0, department = actor.Department, from, to, before, limit,
             }, cancellationToken: token))).ToList(), ct);
     }
 
@@ -134,7 +140,14 @@ public sealed class SlaStore(Database database)
 
     public Task<IReadOnlyList<long>> AutoCloseDueAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
-            new CommandDefinition(_sql.AutoCloseDue, new { now, batch }, cancellationToken: token))).ToList(), ct);
+            new CommandDefinition(_sql.AutoCloseDue, new { now, batch, changes = Changes }, cancellationToken: token))).ToList(), ct);
+
+    /// <summary>Resolved changes whose confirmation window has passed and whose overdue evaluation has not been notified yet.</summary>
+    public Task<IReadOnlyList<long>> EvaluationOverdueAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
+            new CommandDefinition(_sql.EvaluationOverdue, new { now, batch, changes = Changes }, cancellationToken: token))).ToList(), ct);
+
+    private static readonly string[] Changes = CategoryRules.Changes.Select(c => c.ToString()).ToArray();
 
     /// <summary>Seeds the default calendars (CN-BUSINESS, 24x7) and policy version 1 into a database that has none.</summary>
     public async Task EnsureDefaultsAsync(DateTimeOffset now, CancellationToken ct)

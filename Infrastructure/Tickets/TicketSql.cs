@@ -8,7 +8,8 @@ public sealed class TicketSql
     public const string Columns = """
         Id, Number, UnitId, UnitPath, SystemId, Category, Title, Description, Impact, Urgency, Priority, Status, Outcome,
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
-        ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt, PlanWhat, PlanBackup, PlanTest,
+        ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt,
+        Effective, EvaluatedBy, EvaluatedAt, EvaluationOverdueNotifiedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
         ChangeSequence, Version
         """;
@@ -43,14 +44,21 @@ public sealed class TicketSql
             GroupId = @GroupId, AssigneeId = @AssigneeId, UpdatedAt = @UpdatedAt, TriagedAt = @TriagedAt, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, ConfirmationDue = @ConfirmationDue, ResolutionCode = @ResolutionCode, Resolution = @Resolution,
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
-            ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt,
+            ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt, Effective = @Effective, EvaluatedBy = @EvaluatedBy, EvaluatedAt = @EvaluatedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
             EscalatedAt = @EscalatedAt, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;
 
-    /// <summary>The derived service-level fields alone: they do not change the ticket's version (its ETag).</summary>
-    public string UpdateSla { get; } = "UPDATE Tickets SET ResponseDue = @ResponseDue, ResolutionDue = @ResolutionDue, SlaState = @SlaState WHERE Id = @Id";
+    /// <summary>
+    /// The service-level fields alone: they do not change the ticket's version (its ETag). The evaluation-overdue marker is
+    /// one: the scheduler sets it on a resolved change under the row lock; a new resolution clears it.
+    /// </summary>
+    public string UpdateSla { get; } = """
+        UPDATE Tickets SET ResponseDue = @ResponseDue, ResolutionDue = @ResolutionDue, SlaState = @SlaState,
+            EvaluationOverdueNotifiedAt = @EvaluationOverdueNotifiedAt
+        WHERE Id = @Id
+        """;
 
     public string InsertHistory { get; } = """
         INSERT INTO TicketHistory (TicketId, At, ActorId, Action, FromStatus, ToStatus, Details, Internal)

@@ -249,7 +249,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
             Impact = t.Impact.ToString(), Urgency = t.Urgency.ToString(), Priority = t.Priority.ToString(), Status = t.Status.ToString(),
             Outcome = t.Outcome?.ToString(), t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt,
             t.ResolvedAt, t.ClosedAt, t.ConfirmationDue, ResolutionCode = t.ResolutionCode?.ToString(), t.Resolution, t.Satisfaction,
-            ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
+            ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt,
+            t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
             t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
             t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version,
         });
