@@ -34,6 +34,17 @@ public sealed class TicketEventCatalogueTests
         Assert.That(TicketEvents.TypeOf(Entry(TicketAction.Comment.Name(), @internal: true)), Is.Null);
         Assert.That(TicketEvents.TypeOf(Entry("hq.acknowledged")), Is.Null);
     }
+
+    [Test]
+    public void Evaluations_ClosedOrSentBackToWork_AndOverdue_MapToTheirEvents()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        HistoryEntry Entry(string action, TicketStatus? to) => new(at, "someone", action, TicketStatus.Resolved, to, new Dictionary<string, object?>());
+
+        Assert.That(TicketEvents.TypeOf(Entry(TicketAction.Confirm.Name(), TicketStatus.Closed)), Is.EqualTo("ticket.closed"));
+        Assert.That(TicketEvents.TypeOf(Entry(TicketAction.Confirm.Name(), TicketStatus.InProgress)), Is.EqualTo("ticket.reopened"));
+        Assert.That(TicketEvents.TypeOf(Entry(Ticket.EvaluationOverdueEvent, TicketStatus.Resolved)), Is.EqualTo("ticket.evaluation_overdue"));
+    }
 }
 
 /// <summary>States and kinds the SQL names literally are the enums' own names, so renaming one cannot silently break a query.</summary>

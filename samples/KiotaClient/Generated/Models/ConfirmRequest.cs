@@ -8,14 +8,14 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.
+    /// The requester confirms the resolution with a satisfaction score; a change is instead evaluated by its owning department&apos;sapprover: `effective` (required for a change, refused otherwise) closes it when true and sends it back to work, to beapproved again, when false (then `comment` says why).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ConfirmRequest : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The comment property</summary>
+        /// <summary>Why (required when `effective` is false).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Comment { get; set; }
@@ -23,7 +23,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Comment { get; set; }
 #endif
-        /// <summary>The satisfaction property</summary>
+        /// <summary>A change only: whether the change had the intended effect.</summary>
+        public bool? Effective { get; set; }
+        /// <summary>1–5; required unless the ticket is a change.</summary>
         public int? Satisfaction { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.ConfirmRequest"/> and sets the default values.
@@ -51,6 +53,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "comment", n => { Comment = n.GetStringValue(); } },
+                { "effective", n => { Effective = n.GetBoolValue(); } },
                 { "satisfaction", n => { Satisfaction = n.GetIntValue(); } },
             };
         }
@@ -62,6 +65,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("comment", Comment);
+            writer.WriteBoolValue("effective", Effective);
             writer.WriteIntValue("satisfaction", Satisfaction);
             writer.WriteAdditionalData(AdditionalData);
         }

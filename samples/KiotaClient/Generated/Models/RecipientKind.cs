@@ -20,5 +20,13 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         ItManagers,
         #pragma warning restore CS1591
+        [EnumMember(Value = "Approvers")]
+        #pragma warning disable CS1591
+        Approvers,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "DepartmentApprovers")]
+        #pragma warning disable CS1591
+        DepartmentApprovers,
+        #pragma warning restore CS1591
     }
 }

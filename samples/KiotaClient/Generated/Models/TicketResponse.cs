@@ -57,6 +57,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The escalatedAt property</summary>
         public DateTimeOffset? EscalatedAt { get; set; }
+        /// <summary>The evaluation property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView? Evaluation { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView Evaluation { get; set; }
+#endif
         /// <summary>The externalRef property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -181,6 +189,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "escalatedAt", n => { EscalatedAt = n.GetDateTimeOffsetValue(); } },
+                { "evaluation", n => { Evaluation = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView>(global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView.CreateFromDiscriminatorValue); } },
                 { "externalRef", n => { ExternalRef = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef>(global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef.CreateFromDiscriminatorValue); } },
                 { "group", n => { Group = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
@@ -220,6 +229,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("description", Description);
             writer.WriteDateTimeOffsetValue("escalatedAt", EscalatedAt);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView>("evaluation", Evaluation);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef>("externalRef", ExternalRef);
             writer.WriteStringValue("group", Group);
             writer.WriteLongValue("id", Id);

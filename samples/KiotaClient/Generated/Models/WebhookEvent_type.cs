@@ -56,5 +56,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         SlaBreached,
         #pragma warning restore CS1591
+        [EnumMember(Value = "ticket.evaluation_overdue")]
+        #pragma warning disable CS1591
+        TicketEvaluation_overdue,
+        #pragma warning restore CS1591
     }
 }

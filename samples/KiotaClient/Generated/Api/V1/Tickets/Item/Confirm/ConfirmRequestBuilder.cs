@@ -37,7 +37,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Confirm
         /// Performs `confirm` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse"/></returns>
-        /// <param name="body">The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</param>
+        /// <param name="body">The requester confirms the resolution with a satisfaction score; a change is instead evaluated by its owning department&apos;sapprover: `effective` (required for a change, refused otherwise) closes it when true and sends it back to work, to beapproved again, when false (then `comment` says why).</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -80,7 +80,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Confirm
         /// Performs `confirm` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</param>
+        /// <param name="body">The requester confirms the resolution with a satisfaction score; a change is instead evaluated by its owning department&apos;sapprover: `effective` (required for a change, refused otherwise) closes it when true and sends it back to work, to beapproved again, when false (then `comment` says why).</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
