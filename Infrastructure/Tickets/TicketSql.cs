@@ -10,7 +10,7 @@ public sealed class TicketSql
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
-        ChangeSequence, Version
+        ChangeSequence, Version, RaisedBy, HqGroup
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -33,7 +33,7 @@ public sealed class TicketSql
     public string SetChange { get; } = "UPDATE Tickets SET ChangeSequence = @ChangeSequence WHERE Id = @Id";
 
     public string ByExternalRef { get; } =
-        $"SELECT {Columns} FROM Tickets WHERE RequesterId = @RequesterId AND ExternalSystem = @System AND ExternalId = @ExternalId";
+        $"SELECT {Columns} FROM Tickets WHERE RaisedBy = @RaisedBy AND ExternalSystem = @System AND ExternalId = @ExternalId";
 
     public string Insert { get; }
 
@@ -45,7 +45,7 @@ public sealed class TicketSql
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
             ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
-            EscalatedAt = @EscalatedAt, Version = Version + 1
+            EscalatedAt = @EscalatedAt, HqGroup = @HqGroup, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;
 
