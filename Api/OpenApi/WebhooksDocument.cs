@@ -95,7 +95,7 @@ internal static class WebhooksDocument
                     ["hqGroup"] = new OpenApiSchema
                     {
                         Type = JsonSchemaType.String | JsonSchemaType.Null,
-                        Description = "The HQ group the escalation names (only its members and the HQ system answer it); null: any of HQ's line 3.",
+                        Description = "The HQ group the escalation names (only its members and the HQ system answer it); null: any HQ engineer may.",
                     },
                 },
             },
