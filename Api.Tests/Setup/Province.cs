@@ -34,10 +34,11 @@ public sealed class Province : IDisposable
 
     /// <summary>
     /// A ticket raised by <paramref name="raisedBy"/> (the requester when null) and brought to <paramref name="status"/>.
-    /// A change is approved on the way when <paramref name="approved"/> (always before it is resolved).
+    /// A change is approved on the way when <paramref name="approved"/> (always before it is resolved). An escalation names
+    /// <paramref name="hqGroup"/> when given.
     /// </summary>
     public async Task<TicketResponse> TicketIn(TicketStatus status, Category category = Category.ApplicationProblem, bool approved = false,
-        TicketClient? raisedBy = null, string title = "ERP posting fails")
+        TicketClient? raisedBy = null, string title = "ERP posting fails", string? hqGroup = null)
     {
         var raiser = raisedBy ?? Requester;
         var ticket = await raiser.CreateAsync(TicketClient.NewTicket(title, category));
@@ -64,7 +65,7 @@ public sealed class Province : IDisposable
         {
             TicketStatus.InProgress => ticket,
             TicketStatus.OnHold => await Engineer.ActOkAsync(id, "hold", new { reason = "Waiting for the user" }, ticket.Version),
-            TicketStatus.EscalatedToHq => await Engineer.ActOkAsync(id, "escalate", new { reason = "Central defect", whatWasTried = "Reproduced it" }, ticket.Version),
+            TicketStatus.EscalatedToHq => await Engineer.ActOkAsync(id, "escalate", new { reason = "Central defect", whatWasTried = "Reproduced it", hqGroup }, ticket.Version),
             TicketStatus.Resolved => await Engineer.ActOkAsync(id, "resolve", ResolveBody(category), ticket.Version),
             TicketStatus.Closed => await Closed(await Engineer.ActOkAsync(id, "resolve", ResolveBody(category), ticket.Version)),
             _ => throw new ArgumentOutOfRangeException(nameof(status)),

@@ -21,7 +21,7 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, NeitherRaisedNorAskedForApproval, AtHq }
+    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, NeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
 
@@ -40,13 +40,14 @@ public sealed class RoleActionMatrixTests
         new("resume", [OnHold], Engineer, InProgress, Relation.OfTheAssignedGroup),
         new("escalate", [Triaged, InProgress, OnHold], Engineer, EscalatedToHq, Relation.OfTheAssignedGroup),
         new("escalate", [Triaged, InProgress, OnHold], ItManager, EscalatedToHq),
-        new("hq-return", [EscalatedToHq], HqEngineer, InProgress, Relation.AtHq),
+        // An escalation that names an HQ group is answered by that group's members (or HQ's system), any HQ engineer otherwise.
+        new("hq-return", [EscalatedToHq], HqEngineer, InProgress, Relation.AtHqInTheNamedHqGroup),
         new("hq-return", [EscalatedToHq], Integration, InProgress, Relation.AtHq),
         // Resolving: at first contact by line 1, by the assigned group while it works on it, by HQ once escalated;
         // a change only once its department approved it.
         new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange),
         new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange),
-        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
+        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHqInTheNamedHqGroup, Readiness.ApprovedIfChange),
         new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
         // A change is closed by its department's evaluation, never by its requester; the body here says "effective"
         // (not effective sends it back to InProgress: Tickets/EvaluationTests). Its approver may also reopen it.
@@ -88,14 +89,22 @@ public sealed class RoleActionMatrixTests
     /// </summary>
     private static readonly Dictionary<(string Action, string Caller, string Family), Outcome> KnownGaps = new();
 
-    /// <summary>A kind of ticket: its status, whether it is a change, whether that change has been approved.</summary>
-    public sealed record Family(TicketStatus Status, bool Change, bool Approved)
+    /// <summary>
+    /// A kind of ticket: its status, whether it is a change, whether that change has been approved, and whether its
+    /// escalation names an HQ group none of the callers belongs to.
+    /// </summary>
+    public sealed record Family(TicketStatus Status, bool Change, bool Approved, bool ToAnotherHqGroup = false)
     {
         public Category Category => Change ? Category.ConfigurationChange : Category.ApplicationProblem;
 
+        public string? HqGroup => ToAnotherHqGroup ? AnotherHqGroup : null;
+
         public override string ToString() =>
-            (Change ? Approved ? "approved change, " : "change, " : "") + Status;
+            (Change ? Approved ? "approved change, " : "change, " : "") + Status + (ToAnotherHqGroup ? " to another HQ group" : "");
     }
+
+    /// <summary>An HQ line-3 group created in set-up, without members: none of the callers is in it.</summary>
+    private const string AnotherHqGroup = "HQ-L3-OTHER";
 
     private static readonly Family[] Families =
     [
@@ -104,6 +113,7 @@ public sealed class RoleActionMatrixTests
         new(OnHold, true, false), new(OnHold, true, true), new(PendingApproval, true, false),
         new(EscalatedToHq, true, false), new(EscalatedToHq, true, true), new(Resolved, true, true), new(Closed, true, true),
         new(Cancelled, true, false),
+        new(EscalatedToHq, false, false, ToAnotherHqGroup: true), new(EscalatedToHq, true, true, ToAnotherHqGroup: true),
     ];
 
     private static readonly string[] Actions =
@@ -121,6 +131,9 @@ public sealed class RoleActionMatrixTests
     {
         _app = new ItsmApp();
         _js = new Province(_app, "JS");
+        using (var hqManager = _app.As(Keys.HqItManager))
+            await TicketClient.ExpectAsync(await hqManager.Http.PostAsJsonAsync("/api/v1/admin/groups",
+                new { id = AnotherHqGroup, name = "Another HQ line-3 group", unit = "HQ", line = "Line3" }), HttpStatusCode.Created);
         using var manager = _app.As(Keys.JsItManager);
         await TicketClient.ExpectAsync(await manager.Http.PostAsJsonAsync("/api/v1/admin/users",
             new { id = "js-engineer-biz", name = "JS business O&M engineer", unit = "JS", roles = new[] { "Engineer" }, groups = new[] { _js.OtherGroup } }),
@@ -148,14 +161,14 @@ public sealed class RoleActionMatrixTests
     [TestCaseSource(nameof(Cases))]
     public async Task Action_ByEveryCaller_FollowsTheRolesAndTheLifecycle(Family family, string action)
     {
-        var shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved));
+        var shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved, hqGroup: f.HqGroup));
         var mismatches = new List<string>();
 
         foreach (var caller in Callers)
         {
             var (expected, target) = Expected(caller, action, family);
             if (KnownGaps.TryGetValue((action, caller.Name, family.ToString()), out var asBuilt)) expected = asBuilt;
-            var ticket = expected == Outcome.Done ? await _js.TicketIn(family.Status, family.Category, family.Approved) : shared;
+            var ticket = expected == Outcome.Done ? await _js.TicketIn(family.Status, family.Category, family.Approved, hqGroup: family.HqGroup) : shared;
 
             var response = await _clients[caller.Name].ActAsync(ticket.Id, action, Body(action, family), ticket.Version);
 
@@ -167,7 +180,7 @@ public sealed class RoleActionMatrixTests
                 if (seen == Outcome.Done && ticket == shared)
                 {
                     _shared.TryRemove(family, out _);
-                    shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved));
+                    shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved, hqGroup: f.HqGroup));
                 }
             }
             else if (seen == Outcome.Done && detail != (target ?? family.Status).ToString())
@@ -208,6 +221,7 @@ public sealed class RoleActionMatrixTests
         Relation.RaisedItAndNotAChange => caller.RaisedIt && !family.Change,
         Relation.NeitherRaisedNorAskedForApproval => !caller.RaisedIt && !caller.AskedForApproval,
         Relation.AtHq => caller.AtHq,
+        Relation.AtHqInTheNamedHqGroup => caller.AtHq && !family.ToAnotherHqGroup,
         _ => throw new ArgumentOutOfRangeException(nameof(relation)),
     };
 

@@ -124,7 +124,7 @@ internal static class Examples
         ["TicketReject"] = """{"reason": "The role must be requested by the department head"}""",
         ["TicketHold"] = """{"reason": "Waiting for the user to be back from leave"}""",
         ["TicketResume"] = """{"note": "User is back"}""",
-        ["TicketEscalate"] = """{"reason": "Posting fails with a kernel error in the central ERP", "whatWasTried": "Cleared the user's buffer, reproduced with a test user, checked the interface log"}""",
+        ["TicketEscalate"] = """{"reason": "Posting fails with a kernel error in the central ERP", "whatWasTried": "Cleared the user's buffer, reproduced with a test user, checked the interface log", "hqGroup": "HQ-L3"}""",
         ["TicketHqReturn"] = """{"guidance": "Apply note 123456 to the provincial client, then retry the posting"}""",
         ["TicketResolve"] = """{"code": "ChangeImplemented", "resolution": "Role AP_CLERK added and tested with the user"}""",
         ["TicketConfirm"] = """{"satisfaction": 5, "comment": "Works, thanks"}""",

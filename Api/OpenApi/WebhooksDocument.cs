@@ -92,12 +92,21 @@ internal static class WebhooksDocument
                     ["status"] = new OpenApiSchemaReference(nameof(TicketStatus), document),
                     ["group"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
                     ["assignee"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                    ["requester"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Whom the ticket serves (on whose behalf it was raised)." },
+                    ["raisedBy"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Who raised it: the requester, or line 1 or an integration on the requester's behalf." },
+                    ["hqGroup"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String | JsonSchemaType.Null,
+                        Description = "The HQ group the escalation names (only its members and the HQ system answer it); null: any HQ engineer may.",
+                    },
                 },
             },
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).",
+                Description = "What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), " +
+                              "code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), " +
+                              "confirmationDue (evaluation_overdue).",
             },
         },
     };
@@ -107,10 +116,22 @@ internal static class WebhooksDocument
         var example = JsonNode.Parse("""
             {"id": "evt_5f0c7d2a9b4e4c1f8a3d6e2b1c0a9f87", "type": "", "occurredAt": "2026-12-04T08:00:00Z", "actor": "js-servicedesk",
              "ticket": {"id": 42, "number": "JS-2026-000042", "unit": "JS", "system": "ERP", "title": "Posting fails", "category": "ApplicationProblem",
-                        "priority": "P3", "status": "Triaged", "group": "JS-L2SYS", "assignee": null},
+                        "priority": "P3", "status": "Triaged", "group": "JS-L2SYS", "assignee": null,
+                        "requester": "js-requester", "raisedBy": "js-servicedesk", "hqGroup": null},
              "details": {}}
             """)!;
         example["type"] = type;
+        if (type == TicketEvents.ByAction[TicketAction.Escalate])
+        {
+            // The same body goes to the HQ system: it names the HQ group that should take the ticket, when one is named.
+            example["ticket"]!["status"] = nameof(TicketStatus.EscalatedToHq);
+            example["ticket"]!["hqGroup"] = "HQ-L3";
+            example["details"] = new JsonObject
+            {
+                ["reason"] = "Posting fails with a kernel error in the central ERP", ["whatWasTried"] = "Reproduced with a test user",
+                ["hqGroup"] = "HQ-L3",
+            };
+        }
         return example;
     }
 }

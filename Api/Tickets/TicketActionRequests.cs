@@ -38,9 +38,12 @@ public sealed record HoldRequest([property: Required, StringLength(2000, Minimum
 public sealed record ResumeRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Note = null);
 
 /// <summary>Hand the ticket to headquarters (提报总部): why, and what the unit already tried.</summary>
+/// <param name="HqGroup">Optionally, the HQ group that should take it (相关部门): a Line3, Line2System or Line2Business group of
+/// headquarters. Then only its members (and the HQ system) may return or resolve the ticket.</param>
 public sealed record EscalateRequest(
     [property: Required, StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string Reason,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string WhatWasTried);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string WhatWasTried,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? HqGroup = null);
 
 /// <summary>Headquarters returns the ticket to the unit with guidance.</summary>
 public sealed record HqReturnRequest([property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Guidance);

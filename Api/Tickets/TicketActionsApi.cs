@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Itsm.Api.Access;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Problems;
+using Itsm.Domain.Escalations;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
@@ -27,8 +28,8 @@ public static class TicketActionsApi
         Action(actions.MapPost("/reject", Reject), "reject", "Reject the change; the ticket closes as Rejected (BusinessApprover)");
         Action(actions.MapPost("/hold", Hold), "hold", "Put the work on hold with a reason; the resolution clock pauses (Engineer)");
         Action(actions.MapPost("/resume", Resume), "resume", "Resume work on hold (Engineer)");
-        Action(actions.MapPost("/escalate", Escalate), "escalate", "Escalate to headquarters (提报总部) with the reason and what was tried (Engineer, ItManager)");
-        Action(actions.MapPost("/hq-return", HqReturn), "hq-return", "Headquarters returns the ticket to the unit with guidance (HqEngineer, HQ system)");
+        Action(actions.MapPost("/escalate", Escalate), "escalate", "Escalate to headquarters (提报总部) with the reason and what was tried, optionally naming the HQ group (Engineer, ItManager)");
+        Action(actions.MapPost("/hq-return", HqReturn), "hq-return", "Headquarters returns the ticket to the unit with guidance (HqEngineer of the named HQ group, if any; HQ system)");
         Action(actions.MapPost("/resolve", Resolve), "resolve", "Resolve with a code and text; changes need an approval first");
         Action(actions.MapPost("/confirm", Confirm), "confirm",
             "The requester confirms and rates the resolution; a change is evaluated by its department's approver (effective closes it, not effective reopens it)");
@@ -81,7 +82,14 @@ public static class TicketActionsApi
         context.Apply(id, TicketAction.Resume, (ticket, actor, now) => ticket.Resume(actor, now, body?.Note));
 
     public static Task<IResult> Escalate(long id, EscalateRequest body, ActionContext context) =>
-        context.Apply(id, TicketAction.Escalate, (ticket, actor, now) => ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried));
+        context.Apply(id, TicketAction.Escalate, async (ticket, actor, now) =>
+        {
+            if (body.HqGroup is null) return ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried);
+            var group = await context.Organisation.FindGroupAsync(body.HqGroup, context.Cancellation);
+            if (group is null) return ProblemResults.Unprocessable("hqGroup", $"Group '{body.HqGroup}' does not exist.");
+            if (!EscalationTarget.Takes(group)) return ProblemResults.Unprocessable("hqGroup", EscalationTarget.Refusal(group));
+            return (object?)ticket.EscalateToHq(actor, now, body.Reason, body.WhatWasTried, group);
+        });
 
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));

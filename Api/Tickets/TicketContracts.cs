@@ -15,6 +15,8 @@ namespace Itsm.Api.Tickets;
 /// <param name="Unit">Owning unit, within the caller's scope; defaults to the caller's own unit.</param>
 /// <param name="ExternalRef">The caller's own reference (its system and id): raising the same reference again returns the
 /// ticket already raised for it (200) instead of a second one.</param>
+/// <param name="OnBehalfOf">The id of the user the ticket is raised for (ServiceDesk and Integration callers only): a person
+/// in the caller's scope, who becomes the requester; the caller is recorded as <c>raisedBy</c>. The unit defaults to theirs.</param>
 public sealed record CreateTicketRequest(
     [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
     [property: Required] Category? Category,
@@ -23,7 +25,8 @@ public sealed record CreateTicketRequest(
     [property: Required] Impact? Impact,
     [property: Required] Urgency? Urgency,
     [property: StringLength(64, MinimumLength = 1), PlainText] string? Unit = null,
-    ExternalRefRequest? ExternalRef = null);
+    ExternalRefRequest? ExternalRef = null,
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? OnBehalfOf = null);
 
 public sealed record ExternalRefRequest(
     [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
@@ -36,18 +39,20 @@ public sealed record ApprovalView(ApprovalStatus Status, string? RequestedBy, Ch
 /// <summary>The owning department's latest evaluation of a change, and when its being overdue was notified (if it was).</summary>
 public sealed record EvaluationView(bool? Effective, string? By, DateTimeOffset? At, DateTimeOffset? OverdueNotifiedAt);
 
-/// <summary>A ticket as the caller sees it, with the actions this caller may take now.</summary>
+/// <summary>A ticket as the caller sees it, with the actions this caller may take now. <c>requester</c> is whom it serves,
+/// <c>raisedBy</c> who raised it (line 1 or an integration on the requester's behalf, else the requester); <c>hqGroup</c> the
+/// HQ group its escalation names.</summary>
 public sealed record TicketResponse(
     long Id, string Number, string Unit, string System, Category Category, string Title, string Description,
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
-    string? Group, string? Assignee, string Requester, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
+    string? Group, string? Assignee, string Requester, string RaisedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, string? HqGroup, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
     ApprovalView? Approval, EvaluationView? Evaluation, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
     ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
-        t.Outcome, t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt, t.EscalatedAt, t.ClosedAt,
+        t.Outcome, t.GroupId, t.AssigneeId, t.RequesterId, t.RaisedBy, t.CreatedAt, t.UpdatedAt, t.TriagedAt, t.EscalatedAt, t.HqGroup, t.ClosedAt,
         t.ResolutionCode is { } code ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue) : null,
         t.Satisfaction,
         t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.Plan) : null,

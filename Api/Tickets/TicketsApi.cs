@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
+using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
@@ -23,7 +24,9 @@ public static class TicketsApi
             .WithSummary("Raise a ticket (request)")
             .WithDescription("Creates a ticket in status New, owned by the caller's unit (or `unit`, within the caller's scope). " +
                              "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. " +
-                             "With `externalRef`, a reference this caller already raised returns that ticket (200) instead.")
+                             "With `externalRef`, a reference this caller already raised returns that ticket (200) instead. " +
+                             "ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the " +
+                             "requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person).")
             .Produces<TicketResponse>(StatusCodes.Status201Created)
             .Produces<TicketResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422);
@@ -64,7 +67,17 @@ public static class TicketsApi
         OrganisationStore organisation, TicketStore store, TicketChanges changes, SlaEngine sla, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        var unit = await organisation.FindUnitAsync(body.Unit ?? actor.UnitId, ct);
+        if (Ticket.RaiseRefusal(actor, body.OnBehalfOf ?? actor.UserId, clock.GetUtcNow()) is { } refused) return ProblemResults.From(refused);
+        OrganisationUser? requester = null;
+        if (body.OnBehalfOf is { } onBehalfOf && onBehalfOf != actor.UserId)
+        {
+            requester = await organisation.FindUserAsync(onBehalfOf, ct);
+            if (requester is null || !actor.CanSee(requester.UnitPath))
+                return ProblemResults.Unprocessable("onBehalfOf", $"User '{onBehalfOf}' does not exist or is outside your scope.");
+            if (!requester.IsPerson)
+                return ProblemResults.Unprocessable("onBehalfOf", $"User '{onBehalfOf}' is another system, not a person: a ticket is raised on behalf of a person.");
+        }
+        var unit = await organisation.FindUnitAsync(body.Unit ?? requester?.UnitId ?? actor.UnitId, ct);
         if (unit is null || !actor.CanSee(unit.Path))
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
         var system = await organisation.FindSystemAsync(body.System, ct);
@@ -72,12 +85,13 @@ public static class TicketsApi
             return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
 
         var reference = body.ExternalRef is { } r ? new ExternalRef(r.System, r.Id) : null;
-        if (reference is not null && await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } existing)
-            return Found(existing);
         var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference);
         var now = clock.GetUtcNow();
-        var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
+        var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now, requester?.Id);
         if (error is not null) return ProblemResults.From(error);
+        // The external reference is the caller's own, whomever it raised the ticket for.
+        if (reference is not null && await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } existing)
+            return Found(existing);
 
         var (saved, raced) = await changes.RaiseAsync(ticket!, await sla.ContextAsync(null, ct), ct);
         if (raced) return Found(saved);

@@ -1,3 +1,4 @@
+using Itsm.Domain.Escalations;
 using Itsm.Domain.Organisation;
 
 namespace Itsm.Domain.Tickets;
@@ -42,7 +43,10 @@ public sealed class Ticket
     public ClosureOutcome? Outcome { get; private set; }
     public string? GroupId { get; private set; }
     public string? AssigneeId { get; private set; }
+    /// <summary>Whom the ticket serves: sees it, comments, confirms, reopens and cancels it as their own.</summary>
     public string RequesterId { get; private set; } = "";
+    /// <summary>Who raised it: the requester, or line 1 or an integration raising it on the requester's behalf.</summary>
+    public string RaisedBy { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? TriagedAt { get; private set; }
@@ -68,6 +72,8 @@ public sealed class Ticket
     public string? PlanTest { get; private set; }
     public string? PlanRollback { get; private set; }
     public DateTimeOffset? EscalatedAt { get; private set; }
+    /// <summary>The HQ group the current escalation names (相关部门): only its members (and the HQ system) answer it.</summary>
+    public string? HqGroup { get; private set; }
     public int SlaPolicyVersion { get; private set; }
     public DateTimeOffset? ResponseDue { get; private set; }
     public DateTimeOffset? ResolutionDue { get; private set; }
@@ -88,29 +94,40 @@ public sealed class Ticket
 
     public ChangePlan? Plan => PlanWhat is null ? null : new ChangePlan(PlanWhat, PlanBackup ?? "", PlanTest ?? "", PlanRollback ?? "");
 
+    /// <summary>
+    /// Raises a ticket for <paramref name="onBehalfOf"/> (a user id; null: for the caller). Whether the caller may raise it,
+    /// and for whom, is the <see cref="TicketAction.Request"/> rows of <see cref="TicketWorkflow"/>.
+    /// </summary>
     public static (Ticket? Ticket, TicketError? Error) Raise(
-        TicketRequest request, Actor by, Unit unit, BusinessSystem system, PriorityMatrix matrix, DateTimeOffset now)
+        TicketRequest request, Actor by, Unit unit, BusinessSystem system, PriorityMatrix matrix, DateTimeOffset now, string? onBehalfOf = null)
     {
-        if (!TicketWorkflow.Table.Any(t => t.Action == TicketAction.Request && by.Has(t.By)))
-            return (null, TicketError.Forbidden($"None of your roles ({string.Join(", ", by.Roles)}) may request a ticket."));
-        if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
-            return (null, TicketError.Invalid($"System '{system.Id}' is not used by unit '{unit.Id}': it belongs to unit '{system.UnitId}'."));
-
         var ticket = new Ticket
         {
             UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = request.Category,
             Title = request.Title, Description = request.Description, Impact = request.Impact, Urgency = request.Urgency,
             Priority = matrix.PriorityOf(request.Impact, request.Urgency), Status = TicketStatus.New,
-            RequesterId = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+            RequesterId = onBehalfOf ?? by.UserId, RaisedBy = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
             ExternalSystem = request.ExternalRef?.System, ExternalId = request.ExternalRef?.Id,
         };
+        if (TicketWorkflow.DecideRaise(ticket, by, now).Error is { } refused) return (null, refused);
+        if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
+            return (null, TicketError.Invalid($"System '{system.Id}' is not used by unit '{unit.Id}': it belongs to unit '{system.UnitId}'."));
+
         ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
         {
             ["system"] = system.Id, ["category"] = request.Category.ToString(), ["impact"] = request.Impact.ToString(),
             ["urgency"] = request.Urgency.ToString(), ["priority"] = ticket.Priority.ToString(), ["title"] = request.Title,
+            ["requester"] = ticket.RequesterId, ["raisedBy"] = ticket.RaisedBy,
         }));
         return (ticket, null);
     }
+
+    /// <summary>
+    /// Why this caller may not raise a ticket for <paramref name="requesterId"/> (null: it may), asked before anything about
+    /// the ticket is looked up so that a caller who may not raise one learns nothing about the organisation.
+    /// </summary>
+    public static TicketError? RaiseRefusal(Actor by, string requesterId, DateTimeOffset now) =>
+        TicketWorkflow.DecideRaise(new Ticket { RequesterId = requesterId, RaisedBy = by.UserId, Status = TicketStatus.New }, by, now).Error;
 
     /// <summary>The service levels the ticket runs under, and what its clocks say now.</summary>
     public void UnderSlaPolicy(int version) => SlaPolicyVersion = version;
@@ -191,8 +208,12 @@ public sealed class Ticket
     public TicketError? Resume(Actor by, DateTimeOffset now, string? note) =>
         Perform(TicketAction.Resume, by, now, null, null, Details(("note", note)));
 
-    public TicketError? EscalateToHq(Actor by, DateTimeOffset now, string reason, string? whatWasTried) =>
-        Perform(TicketAction.Escalate, by, now, null, () => EscalatedAt = now, Details(("reason", reason), ("whatWasTried", whatWasTried)));
+    /// <summary>Escalates to headquarters, optionally naming the HQ group that should take it (null: any of HQ's line 3).</summary>
+    public TicketError? EscalateToHq(Actor by, DateTimeOffset now, string reason, string? whatWasTried, SupportGroup? hqGroup = null) =>
+        Perform(TicketAction.Escalate, by, now,
+            () => hqGroup is null || EscalationTarget.Takes(hqGroup) ? null : TicketError.Invalid(EscalationTarget.Refusal(hqGroup)),
+            () => (EscalatedAt, HqGroup) = (now, hqGroup?.Id),
+            Details(("reason", reason), ("whatWasTried", whatWasTried), ("hqGroup", hqGroup?.Id)));
 
     public TicketError? ReturnFromHq(Actor by, DateTimeOffset now, string guidance) =>
         Perform(TicketAction.HqReturn, by, now, null, null, Details(("guidance", guidance)));

@@ -31,8 +31,17 @@ public static class TicketWorkflow
         c => c.Ticket.GroupId is { } g && c.Actor.GroupIds.Contains(g));
 
     public static readonly Guard OwnTicket = new("ownTicket", GuardKind.Actor,
-        "the caller raised the ticket",
+        "the caller is the ticket's requester (who raised it, or on whose behalf it was raised)",
         c => c.Ticket.RequesterId == c.Actor.UserId);
+
+    /// <summary>Only line 1 and integrations raise a ticket on behalf of another user (who then is its requester).</summary>
+    public static readonly Guard ForThemselves = new("forThemselves", GuardKind.Actor,
+        "the caller raises the ticket for themselves (only ServiceDesk and Integration callers raise one on behalf of another user)",
+        c => c.Ticket.RequesterId == c.Actor.UserId);
+
+    public static readonly Guard HqGroupMember = new("hqGroupMember", GuardKind.Actor,
+        "the caller is a member of the HQ group the escalation names (any HQ engineer when it names none)",
+        c => c.Ticket.HqGroup is not { } group || c.Actor.GroupIds.Contains(group));
 
     public static readonly Guard NotOwnRequest = new("notOwnRequest", GuardKind.Actor,
         "separation of duties: the approver neither raised the ticket nor requested the approval",
@@ -89,7 +98,8 @@ public static class TicketWorkflow
     public static IReadOnlyList<Transition> Table { get; } =
     [
         //   from                                action           to                outcome                    by                                         guards
-        ..Rows(Creation,                         Request,         New,              null,                      [Requester, ServiceDesk, Integration]),
+        ..Rows(Creation,                         Request,         New,              null,                      [Requester],                               ForThemselves),
+        ..Rows(Creation,                         Request,         New,              null,                      [ServiceDesk, Integration]),
         ..Rows([New],                            Triage,          Triaged,          null,                      [ServiceDesk]),
         ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
         ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
@@ -100,10 +110,12 @@ public static class TicketWorkflow
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Engineer],                                GroupMember, UnitBelowHq),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [ItManager],                               UnitBelowHq),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Role.System],                             UnitBelowHq),
-        ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer, Integration],                 CallerAtHq),
+        ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer],                              CallerAtHq, HqGroupMember),
+        ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [Integration],                             CallerAtHq),
         ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
         ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),
-        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer, Integration],                 CallerAtHq, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer],                              CallerAtHq, HqGroupMember, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [Integration],                             CallerAtHq, ApprovedIfChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket, NotAChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedEffective),
         ..Rows([Resolved],                       Confirm,         InProgress,       null,                      [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedNotEffective),
@@ -133,13 +145,21 @@ public static class TicketWorkflow
 
     /// <summary>Finds the row that lets this caller take this action now, or says precisely why none does.</summary>
     public static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketAction action, Actor actor, DateTimeOffset now,
-        Confirmation? confirmation = null)
+        Confirmation? confirmation = null) =>
+        Decide(ticket, ticket.Status, action, actor, now, confirmation);
+
+    /// <summary>Whether this caller may raise the ticket drafted (the creation rows, from no status): for whom is part of it.</summary>
+    public static (Transition? Transition, TicketError? Error) DecideRaise(Ticket draft, Actor actor, DateTimeOffset now) =>
+        Decide(draft, null, TicketAction.Request, actor, now, null);
+
+    private static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketStatus? from, TicketAction action, Actor actor,
+        DateTimeOffset now, Confirmation? confirmation)
     {
         var rows = Table.Where(t => t.Action == action).ToList();
         if (!rows.Any(t => actor.Has(t.By)))
             return (null, TicketError.Forbidden($"None of your roles ({string.Join(", ", actor.Roles)}) may {action.Name()} a ticket."));
 
-        var fromHere = rows.Where(t => t.From == ticket.Status).ToList();
+        var fromHere = rows.Where(t => t.From == from).ToList();
         if (fromHere.Count == 0)
             return (null, TicketError.NotAllowedInState(ticket.Status, action, AllowedActions(ticket, actor, now)));
 

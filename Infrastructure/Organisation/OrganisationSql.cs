@@ -14,6 +14,9 @@ public static class OrganisationSql
 
     public const string GroupsOfUser = "SELECT GroupId FROM GroupMembers WHERE UserId = @userId";
     public const string UserExists = "SELECT COUNT(*) FROM Users WHERE Id = @userId";
+    public const string UserById = """
+        SELECT u.Id, u.UnitId, un.Path AS UnitPath, u.Kind FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE u.Id = @userId
+        """;
     public const string Unit = "SELECT Id, Name, ParentId, Path FROM Units WHERE Id = @id";
     public const string UnitsInRange = "SELECT Id, Name, ParentId, Path FROM Units WHERE Path >= @from AND Path < @to ORDER BY Path";
     public const string Group = $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId WHERE g.Id = @id";
@@ -57,5 +60,6 @@ public static class OrganisationSql
         ActorByKey, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
         CountUnits, InsertUnit, InsertGroup, InsertSystem, InsertUser, InsertMember, InsertKey, Ping,
         UnitExists, GroupExists, SystemExists, KeysOfUser, UserInRange, RevokeKey, RootUnit, RolesOfUser, GroupsOfMember,
+        UserById,
     ];
 }

@@ -71,6 +71,11 @@ public sealed class OrganisationStore(Database database)
             return new Assignee(userId, groups.ToHashSet());
         }, ct);
 
+    /// <summary>A user by id, whoever's scope they are in (the caller checks that); null when there is none.</summary>
+    public Task<OrganisationUser?> FindUserAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) => (await connection.QuerySingleOrDefaultAsync<UserKindRow>(
+            new CommandDefinition(OrganisationSql.UserById, new { userId }, cancellationToken: token)))?.ToUser(), ct);
+
     public async Task<PriorityMatrix> PriorityMatrixAsync(CancellationToken ct) => (await _cache.GetAsync<PriorityMatrix>("matrix", async () =>
         await database.ReadAsync(async (connection, token) =>
         {
@@ -96,6 +101,11 @@ public sealed class OrganisationStore(Database database)
     }
 
     private sealed record UserRow(string Id, string Name, string UnitId, string UnitPath, string Roles);
+
+    private sealed record UserKindRow(string Id, string UnitId, string UnitPath, string Kind)
+    {
+        public OrganisationUser ToUser() => new(Id, UnitId, UnitPath, Kind == "Person");
+    }
 }
 
 /// <summary>A small time-boxed cache of found values (misses are not kept, so new entries show up at once).</summary>

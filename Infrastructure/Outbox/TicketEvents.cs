@@ -65,7 +65,8 @@ public static class TicketEvents
                 {
                     id = ticket.Id, number = ticket.Number, unit = ticket.UnitId, system = ticket.SystemId, title = ticket.Title,
                     category = ticket.Category.ToString(), priority = ticket.Priority.ToString(), status = ticket.Status.ToString(),
-                    group = ticket.GroupId, assignee = ticket.AssigneeId,
+                    group = ticket.GroupId, assignee = ticket.AssigneeId, requester = ticket.RequesterId, raisedBy = ticket.RaisedBy,
+                    hqGroup = ticket.HqGroup,
                 },
                 actor = entry.ActorId, details = entry.Details,
             }, Json);

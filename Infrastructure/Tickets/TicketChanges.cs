@@ -52,7 +52,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         catch (DbException) when (ticket.ExternalSystem is { } system)
         {
             // The unique reference was taken meanwhile: theirs is the ticket.
-            var raced = await store.FindByExternalRefAsync(ticket.RequesterId, new ExternalRef(system, ticket.ExternalId!), ct);
+            var raced = await store.FindByExternalRefAsync(ticket.RaisedBy, new ExternalRef(system, ticket.ExternalId!), ct);
             if (raced is null) throw;
             return (raced, true);
         }

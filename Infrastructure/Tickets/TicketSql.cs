@@ -11,7 +11,7 @@ public sealed class TicketSql
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt,
         Effective, EvaluatedBy, EvaluatedAt, EvaluationOverdueNotifiedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
-        ChangeSequence, Version
+        ChangeSequence, Version, RaisedBy, HqGroup
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -34,7 +34,7 @@ public sealed class TicketSql
     public string SetChange { get; } = "UPDATE Tickets SET ChangeSequence = @ChangeSequence WHERE Id = @Id";
 
     public string ByExternalRef { get; } =
-        $"SELECT {Columns} FROM Tickets WHERE RequesterId = @RequesterId AND ExternalSystem = @System AND ExternalId = @ExternalId";
+        $"SELECT {Columns} FROM Tickets WHERE RaisedBy = @RaisedBy AND ExternalSystem = @System AND ExternalId = @ExternalId";
 
     public string Insert { get; }
 
@@ -46,7 +46,7 @@ public sealed class TicketSql
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
             ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt, Effective = @Effective, EvaluatedBy = @EvaluatedBy, EvaluatedAt = @EvaluatedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
-            EscalatedAt = @EscalatedAt, Version = Version + 1
+            EscalatedAt = @EscalatedAt, HqGroup = @HqGroup, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;
 

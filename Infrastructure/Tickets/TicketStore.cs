@@ -106,10 +106,10 @@ public sealed class TicketStore(Database database, SlaStore sla)
         await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
     }
 
-    /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
-    public Task<Ticket?> FindByExternalRefAsync(string requesterId, ExternalRef reference, CancellationToken ct) =>
+    /// <summary>The ticket the caller raised with this external reference (for itself or on someone's behalf), if any.</summary>
+    public Task<Ticket?> FindByExternalRefAsync(string raisedBy, ExternalRef reference, CancellationToken ct) =>
         database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
-            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
+            new { RaisedBy = raisedBy, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -252,7 +252,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt,
             t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
             t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
-            t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version,
+            t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version, t.RaisedBy, t.HqGroup,
         });
         return args;
     }

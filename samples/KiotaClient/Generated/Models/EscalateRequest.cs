@@ -15,6 +15,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Optionally, the HQ group that should take it (相关部门): a Line3, Line2System or Line2Business group of    headquarters. Then only its members (and the HQ system) may return or resolve the ticket.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HqGroup { get; set; }
+#nullable restore
+#else
+        public string HqGroup { get; set; }
+#endif
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +64,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "hqGroup", n => { HqGroup = n.GetStringValue(); } },
                 { "reason", n => { Reason = n.GetStringValue(); } },
                 { "whatWasTried", n => { WhatWasTried = n.GetStringValue(); } },
             };
@@ -67,6 +76,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("hqGroup", HqGroup);
             writer.WriteStringValue("reason", Reason);
             writer.WriteStringValue("whatWasTried", WhatWasTried);
             writer.WriteAdditionalData(AdditionalData);

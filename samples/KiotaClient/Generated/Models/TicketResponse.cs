@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// A ticket as the caller sees it, with the actions this caller may take now.
+    /// A ticket as the caller sees it, with the actions this caller may take now. `requester` is whom it serves,    `raisedBy` who raised it (line 1 or an integration on the requester&apos;s behalf, else the requester); `hqGroup` the    HQ group its escalation names.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketResponse : IAdditionalDataHolder, IParsable
@@ -81,6 +81,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Group { get; set; }
 #endif
+        /// <summary>The hqGroup property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HqGroup { get; set; }
+#nullable restore
+#else
+        public string HqGroup { get; set; }
+#endif
         /// <summary>The id property</summary>
         public long? Id { get; set; }
         /// <summary>The impact property</summary>
@@ -97,6 +105,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome? Outcome { get; set; }
         /// <summary>The priority property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.Priority? Priority { get; set; }
+        /// <summary>The raisedBy property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RaisedBy { get; set; }
+#nullable restore
+#else
+        public string RaisedBy { get; set; }
+#endif
         /// <summary>The requester property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -192,11 +208,13 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "evaluation", n => { Evaluation = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView>(global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView.CreateFromDiscriminatorValue); } },
                 { "externalRef", n => { ExternalRef = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef>(global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef.CreateFromDiscriminatorValue); } },
                 { "group", n => { Group = n.GetStringValue(); } },
+                { "hqGroup", n => { HqGroup = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>(); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
+                { "raisedBy", n => { RaisedBy = n.GetStringValue(); } },
                 { "requester", n => { Requester = n.GetStringValue(); } },
                 { "resolution", n => { Resolution = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionView>(global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionView.CreateFromDiscriminatorValue); } },
                 { "resolutionDue", n => { ResolutionDue = n.GetDateTimeOffsetValue(); } },
@@ -232,11 +250,13 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.EvaluationView>("evaluation", Evaluation);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRef>("externalRef", ExternalRef);
             writer.WriteStringValue("group", Group);
+            writer.WriteStringValue("hqGroup", HqGroup);
             writer.WriteLongValue("id", Id);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>("outcome", Outcome);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
+            writer.WriteStringValue("raisedBy", RaisedBy);
             writer.WriteStringValue("requester", Requester);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionView>("resolution", Resolution);
             writer.WriteDateTimeOffsetValue("resolutionDue", ResolutionDue);

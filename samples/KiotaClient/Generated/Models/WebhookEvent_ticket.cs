@@ -32,6 +32,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Group { get; set; }
 #endif
+        /// <summary>The HQ group the escalation names (only its members and the HQ system answer it); null: any HQ engineer may.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HqGroup { get; set; }
+#nullable restore
+#else
+        public string HqGroup { get; set; }
+#endif
         /// <summary>The id property</summary>
         public long? Id { get; set; }
         /// <summary>The number property</summary>
@@ -44,6 +52,22 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The priority property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.Priority? Priority { get; set; }
+        /// <summary>Who raised it: the requester, or line 1 or an integration on the requester&apos;s behalf.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RaisedBy { get; set; }
+#nullable restore
+#else
+        public string RaisedBy { get; set; }
+#endif
+        /// <summary>Whom the ticket serves (on whose behalf it was raised).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Requester { get; set; }
+#nullable restore
+#else
+        public string Requester { get; set; }
+#endif
         /// <summary>The status property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus? Status { get; set; }
         /// <summary>The system property</summary>
@@ -98,9 +122,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "assignee", n => { Assignee = n.GetStringValue(); } },
                 { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
                 { "group", n => { Group = n.GetStringValue(); } },
+                { "hqGroup", n => { HqGroup = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
+                { "raisedBy", n => { RaisedBy = n.GetStringValue(); } },
+                { "requester", n => { Requester = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>(); } },
                 { "system", n => { System = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -117,9 +144,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("assignee", Assignee);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
             writer.WriteStringValue("group", Group);
+            writer.WriteStringValue("hqGroup", HqGroup);
             writer.WriteLongValue("id", Id);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
+            writer.WriteStringValue("raisedBy", RaisedBy);
+            writer.WriteStringValue("requester", Requester);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.TicketStatus>("status", Status);
             writer.WriteStringValue("system", System);
             writer.WriteStringValue("title", Title);
