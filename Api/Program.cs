@@ -10,6 +10,7 @@ using Itsm.Api.Organisation;
 using Itsm.Api.Problems;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
+using Itsm.Api.Telemetry;
 using Itsm.Api.Tickets;
 using Itsm.Api.Validation;
 using Itsm.Api.Webhooks;
@@ -37,6 +38,7 @@ builder.Services.AddOutbox();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddItsmOpenApi();
+builder.AddItsmTelemetry();
 
 var app = builder.Build();
 
@@ -53,6 +55,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapItsmOpenApi();
 app.MapHealth();
+app.MapItsmTelemetry();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();

@@ -6,6 +6,7 @@ using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Retention;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Telemetry;
 using Itsm.Infrastructure.Tickets;
 using Itsm.Infrastructure.Webhooks;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,8 @@ public static class InfrastructureSetup
     public static IServiceCollection AddItsmInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(provider => ReadOptions(configuration, provider.GetRequiredService<IHostEnvironment>()));
+        services.AddMetrics();
+        services.AddSingleton<ItsmMetrics>();
         services.AddSingleton<Database>();
         services.AddSingleton<DatabaseState>();
         services.AddSingleton<Migrator>();

@@ -42,6 +42,17 @@ public sealed class DeliveryHealth(Database database, JobLeases leases)
         double? Age(DateTimeOffset? at) => at is { } a ? (now - a).TotalSeconds : null;
     }
 
+    /// <summary>The whole service's pending deliveries and when the oldest was made (aggregates over pending deliveries only), for the gauges.</summary>
+    public Task<(long Pending, DateTimeOffset? OldestPendingAt)> BacklogAsync(CancellationToken ct)
+    {
+        var (from, to) = Scope.Range("/");
+        return database.ReadAsync(async (connection, token) =>
+        (
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(OutboxSql.PendingCount, new { From = from, To = to }, cancellationToken: token)),
+            await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(OutboxSql.OldestPending, new { From = from, To = to }, cancellationToken: token))
+        ), ct);
+    }
+
     private sealed class BacklogRow
     {
         public string Id { get; init; } = "";

@@ -6,6 +6,7 @@ using Itsm.Infrastructure.Hosting;
 using Itsm.Infrastructure.Hq;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Telemetry;
 using Itsm.Infrastructure.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -81,7 +82,7 @@ public sealed record DispatchPass(bool Leased, int EventsFannedOut, int Delivere
 /// </summary>
 public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaStore notifications, WebhookSender sender, HqClient hq,
     TimeProvider clock, Microsoft.Extensions.Options.IOptions<OutboxOptions> options, Microsoft.Extensions.Options.IOptions<HqOptions> hqOptions,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger, ItsmMetrics? metrics = null)
 {
     private readonly OutboxSql _sql = new(database.Dialect);
     private readonly HqSql _hqSql = new(database.Dialect);
@@ -278,6 +279,7 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
             }
             return true;
         }, ct);
+        foreach (var o in outcomes) metrics?.WebhookDelivery(o.State);
         foreach (var o in outcomes.Where(o => o.DisableSubscription))
             logger.LogWarning("Webhook subscription {Subscription} disabled: its receiver answered 410 Gone", o.Delivery.SubscriptionId);
         foreach (var o in outcomes.Where(o => o.State == WebhookDeliveryState.DeadLetter))
@@ -314,6 +316,7 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                 if (outcome == HqOutcome.Sent)
                 {
                     await WriteAsync(HqSql.Sent, new { e.Id, Status = status, Reference = reference, Now = now }, ct);
+                    metrics?.HqEscalation(outcome, failed: false);
                     (sent, progress) = (sent + 1, true);
                     continue;
                 }
@@ -335,6 +338,7 @@ public sealed class OutboxDispatcher(Database database, JobLeases leases, SlaSto
                         }], token);
                     return true;
                 }, ct);
+                metrics?.HqEscalation(outcome, failed);
                 if (failed) logger.LogWarning("Escalation {Event} of ticket {Ticket} failed: {Error}", e.EventId, e.TicketId, error);
                 if (outcome == HqOutcome.Transient) break;
             }

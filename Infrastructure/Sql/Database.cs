@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
+using Itsm.Infrastructure.Telemetry;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Polly;
@@ -24,10 +26,12 @@ public sealed class Database
     private readonly string _connectionString;
     private readonly ResiliencePipeline _retry;
     private readonly Channel<PendingWrite>? _writes;
+    private readonly ItsmMetrics? _metrics;
 
-    public Database(DatabaseOptions options)
+    public Database(DatabaseOptions options, ItsmMetrics? metrics = null)
     {
         Options = options;
+        _metrics = metrics;
         Dialect = SqlDialect.For(options.Provider);
         _connectionString = options.Provider == DatabaseProvider.Sqlite
             ? new SqliteConnectionStringBuilder(options.ConnectionString) { ForeignKeys = true, Pooling = true, DefaultTimeout = 30 }.ToString()
@@ -60,14 +64,15 @@ public sealed class Database
 
     /// <summary>A read-only unit of work: safe to repeat.</summary>
     public Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken ct) =>
-        RunAsync(async token =>
+        RunAsync(DatabaseActivities.Read, async token =>
         {
             await using var connection = await OpenAsync(token);
             return await work(connection, token);
         }, ct);
 
     /// <summary>A read-only unit of work that brings its own connection (see <see cref="PreparedReads"/>).</summary>
-    internal Task<T> ReadOwnConnectionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) => RunAsync(work, ct);
+    internal Task<T> ReadOwnConnectionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        RunAsync(DatabaseActivities.Read, work, ct);
 
     /// <summary>
     /// A unit of work in one transaction, committed at the end; repeated whole on a transient fault before the commit.
@@ -75,7 +80,7 @@ public sealed class Database
     /// fsync for many), each inside its own savepoint so that one failing unit does not affect the others.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
-        RunAsync(async token =>
+        RunAsync(DatabaseActivities.Write, async token =>
         {
             if (_writes is null) return await WriteAloneAsync(work, token);
             var pending = new PendingWrite(async (c, t, x) => await work(c, t, x), token);
@@ -152,11 +157,13 @@ public sealed class Database
         }
     }
 
-    private static async Task CommitAsync(DbTransaction transaction)
+    private async Task CommitAsync(DbTransaction transaction)
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await transaction.CommitAsync();
+            _metrics?.Committed(Stopwatch.GetElapsedTime(started), Options.Provider.ToString());
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
         {
@@ -220,7 +227,33 @@ public sealed class Database
         }
     }
 
-    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <summary>One unit of work with its retries, traced as one activity (started in the caller's context, so it is the
+    /// request's child even when the single writer runs it).</summary>
+    private async Task<T> RunAsync<T>(string kind, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        using var activity = DatabaseActivities.Source.StartActivity($"database {kind}");
+        activity?.SetTag(DatabaseActivities.ProviderTag, Options.Provider.ToString()).SetTag(DatabaseActivities.KindTag, kind);
+        var attempts = 0;
+        try
+        {
+            return await RetryAsync(token =>
+            {
+                attempts++;
+                return work(token);
+            }, ct);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(DatabaseActivities.RetriesTag, Math.Max(attempts - 1, 0));
+        }
+    }
+
+    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
         try
         {

@@ -4,6 +4,7 @@ using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Telemetry;
 
 namespace Itsm.Infrastructure.Tickets;
 
@@ -32,9 +33,11 @@ public sealed record LockedChange(bool NewVersion, IReadOnlyList<Notification> N
 /// <summary>
 /// The one path every ticket change takes, whoever makes it (an endpoint, an HQ event, the scheduler): load in scope →
 /// precondition → the domain's decision → a versioned update that locks the row → the clocks read under that lock and
-/// moved → history and outbox events → the change sequence → commit. Nothing else writes a ticket.
+/// moved → history and outbox events → the change sequence → commit. Nothing else writes a ticket. What was committed is
+/// counted (tickets raised, actions, breaches) from the change's new history.
 /// </summary>
-public sealed class TicketChanges(Database database, TicketStore store, SlaStore slaStore, SlaEngine engine, TimeProvider clock)
+public sealed class TicketChanges(Database database, TicketStore store, SlaStore slaStore, SlaEngine engine, TimeProvider clock,
+    ItsmMetrics? metrics = null)
 {
     /// <summary>
     /// Stores a newly raised ticket, numbered in the year of its creation in its unit's business time zone. With an external
@@ -47,6 +50,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         try
         {
             await store.InsertAsync(ticket, year, sla.StartClocks, ct);
+            metrics?.TicketCreated();
             return (ticket, false);
         }
         catch (DbException) when (ticket.ExternalSystem is { } system)
@@ -86,6 +90,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             await store.PersistAsync(connection, transaction, ticket, clocks, notifications, token);
             return await FinishAsync(connection, transaction, ticket, alongside, token);
         }, ct);
+        if (outcome.Result == ChangeResult.Saved) metrics?.Changed(ticket.Changes);
         return await OutcomeAsync(outcome, ticket, version + 1, () => store.GetAsync(id, actor, ct));
     }
 
@@ -109,6 +114,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             return await FinishAsync(connection, transaction, locked, alongside, token);
         }, ct);
         if (outcome.Result == ChangeResult.Refused && refusal is not null) return new TicketChange(ChangeResult.Refused, locked, refusal);
+        if (outcome.Result == ChangeResult.Saved) metrics?.Changed(locked!.Changes);
         return await OutcomeAsync(outcome, locked!, locked!.Version, () => Task.FromResult<Ticket?>(locked));
     }
 
@@ -116,10 +122,13 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
     /// The service's own work on tickets (the scheduler): in one transaction, locks the tickets' rows, reads them and their
     /// clocks, lets <paramref name="change"/> change each (null: nothing to save) and saves what changed. Returns how many did.
     /// </summary>
-    public Task<int> ChangeLockedAsync(IReadOnlyCollection<long> ids, Func<Ticket, List<SlaClock>, SlaContext, LockedChange?> change,
-        CancellationToken ct) =>
-        database.WriteAsync(async (connection, transaction, token) =>
+    public async Task<int> ChangeLockedAsync(IReadOnlyCollection<long> ids, Func<Ticket, List<SlaClock>, SlaContext, LockedChange?> change,
+        CancellationToken ct)
+    {
+        var history = new List<HistoryEntry>();
+        var changed = await database.WriteAsync(async (connection, transaction, token) =>
         {
+            history.Clear(); // a retried unit of work starts again
             await store.LockAsync(connection, transaction, ids, token);
             var clocks = await slaStore.ClocksAsync(connection, transaction, ids, token);
             var changed = 0;
@@ -134,10 +143,14 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
                     throw new InvalidOperationException($"Ticket {ticket.Id} changed under its row lock.");
                 await store.PersistAsync(connection, transaction, ticket, ticketClocks, made.Notifications, token);
                 await store.SequenceAsync(connection, transaction, ticket, token);
+                history.AddRange(ticket.Changes);
                 changed++;
             }
             return changed;
         }, ct);
+        metrics?.Changed(history);
+        return changed;
+    }
 
     private async Task<List<SlaClock>> ClocksAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken ct) =>
         (await slaStore.ClocksAsync(connection, transaction, [id], ct))[id].ToList();
