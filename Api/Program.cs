@@ -35,6 +35,7 @@ builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
 builder.Services.AddApiKeyAuthentication();
+builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddItsmOpenApi();
 
