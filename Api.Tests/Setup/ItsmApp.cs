@@ -39,6 +39,11 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             ["Outbox:Enabled"] = "false",
             ["Retention:Enabled"] = "false",
             ["Webhooks:AllowInsecureTargets"] = "true",
+            // One test caller sends hundreds of requests a second: rate limits are out of reach unless a test sets its own.
+            ["RateLimits:PermitsPerSecond"] = "1000000",
+            ["RateLimits:Burst"] = "1000000",
+            ["RateLimits:IntegrationCreates:PermitsPerSecond"] = "1000000",
+            ["RateLimits:IntegrationCreates:Burst"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.UseEnvironment("Testing");

@@ -47,7 +47,9 @@ public sealed class ApiKeyAuthentication(
         var hasKey = Request.Headers.ContainsKey(Header);
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{Header}\"";
         return ProblemResults.Write(Context, StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
-            hasKey ? "The API key in X-Api-Key is not valid or has been revoked." : "Send your API key in the X-Api-Key header.");
+            hasKey ? "The API key in X-Api-Key is not valid or has been revoked."
+            : SingleSignOn.HasBearerToken(Request) ? "This service does not accept bearer tokens (single sign-on is not configured); send your API key in the X-Api-Key header."
+            : "Send your API key in the X-Api-Key header.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -55,9 +57,9 @@ public sealed class ApiKeyAuthentication(
 }
 
 /// <summary>The authenticated caller, carried on the request's principal.</summary>
-public sealed class ActorIdentity(Actor actor) : ClaimsIdentity(
+public sealed class ActorIdentity(Actor actor, string scheme = ApiKeyAuthentication.SchemeName) : ClaimsIdentity(
     [new Claim(ClaimTypes.NameIdentifier, actor.UserId), new Claim(ClaimTypes.Name, actor.Name), .. actor.Roles.Select(r => new Claim(ClaimTypes.Role, r.ToString()))],
-    ApiKeyAuthentication.SchemeName)
+    scheme)
 {
     public Actor Caller { get; } = actor;
 }

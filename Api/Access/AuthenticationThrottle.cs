@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace Itsm.Api.Access;
 
 /// <summary>
-/// Failed authentications (an API key that is not valid) per client address, counted in fixed windows: after
+/// Failed authentications (an API key or a bearer token that is not valid) per client address, counted in fixed windows: after
 /// <c>Auth:FailureLimit</c> (20) within <c>Auth:FailureWindow</c> (1 minute), every request from that address gets 429
 /// until the window passes, so guessing keys is slow; other addresses are unaffected. IPv6 callers count per /64,
 /// the block one subscriber holds. Time comes from <see cref="TimeProvider"/>.
@@ -92,7 +92,7 @@ public static class AuthenticationThrottle
         var seconds = (int)Math.Ceiling(wait.TotalSeconds);
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ProblemResults.Write(context, StatusCodes.Status429TooManyRequests, "too-many-failed-authentications",
-            "Too many failed authentications", $"Too many requests from your address had an API key that is not valid; try again in {seconds} s.");
+            "Too many failed authentications", $"Too many requests from your address had an API key or bearer token that is not valid; try again in {seconds} s.");
     });
 
     private static string[] KnownProxies(IConfiguration configuration) => configuration.GetSection("Network:KnownProxies").Get<string[]>() ?? [];

@@ -26,7 +26,7 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous().DisableRateLimiting();
         health.MapGet("/live", Live).WithName("Live").WithSummary("The process is up (does not touch the database)")
             .Produces<HealthResponse>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         health.MapGet("/ready", Ready).WithName("Ready").WithSummary("The service can serve requests: the database answers, migrated")

@@ -87,8 +87,8 @@ public sealed class ContractDocument : IOpenApiDocumentTransformer
         var changesTicket = operation.Parameters?.Any(p => p.Name == "If-Match") == true;
         var idempotent = operation.Parameters?.Any(p => p.Name == "Idempotency-Key") == true;
 
-        // Throttling of failed authentications (and any rate limit) applies to every request from a client address.
-        Ensure(responses, "429", "Too many requests from this client address: wait `Retry-After` seconds.");
+        // Throttling of failed authentications applies to every request from a client address; rate limits to every caller.
+        Ensure(responses, "429", "Too many requests from this caller or client address: wait `Retry-After` seconds.");
         if (path.StartsWith("/api/", StringComparison.Ordinal))
             Ensure(responses, "503", "The database is unavailable: nothing was changed; retry after `Retry-After` seconds.");
         if (idempotent)

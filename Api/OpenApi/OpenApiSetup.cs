@@ -5,7 +5,7 @@ using Microsoft.OpenApi;
 
 namespace Itsm.Api.OpenApi;
 
-/// <summary>The OpenAPI 3.1 document (JSON and YAML) and Swagger UI with an Authorize button for the API key.</summary>
+/// <summary>The OpenAPI 3.1 document (JSON and YAML) and Swagger UI with an Authorize button for an API key or a bearer token.</summary>
 public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
@@ -22,7 +22,8 @@ public static class OpenApiSetup
                     Version = "v1",
                     Description = "Tickets for an enterprise's business applications under \"two levels, three lines\": request, triage to a " +
                                   "support line, resolve, escalate to headquarters, with approvals for changes. Authenticate with an API key " +
-                                  "in `X-Api-Key` (demo keys such as `demo-js-servicedesk` are listed in the README). Every error is an " +
+                                  "in `X-Api-Key` (demo keys such as `demo-js-servicedesk` are listed in the README) or, where single sign-on " +
+                                  "is configured, with a bearer token from the organisation's identity provider. Every error is an " +
                                   "RFC 9457 problem (`application/problem+json`) with a stable `type`.",
                 };
                 document.Servers = [];
@@ -36,13 +37,23 @@ public static class OpenApiSetup
                     Name = ApiKeyAuthentication.Header,
                     Description = "An API key bound to a user or an integration, its unit and its roles, e.g. `demo-js-requester`.",
                 };
+                document.Components.SecuritySchemes[SingleSignOn.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "Single sign-on (where configured): an access token from the organisation's OpenID Connect identity " +
+                                  "provider, naming a person who is a user of this service; roles, unit and groups come from that user.",
+                };
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
+                // Either scheme: an API key or a bearer token.
                 operation.Security = anonymous ? []
-                    : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
+                    : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] },
+                       new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SingleSignOn.SchemeName, context.Document)] = [] }];
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchRequired>().Any())
                 {
                     operation.Parameters ??= [];

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Itsm.Api.Access;
 using Itsm.Api.Problems;
 using Itsm.Domain.Organisation;
+using Itsm.Api.RateLimits;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
@@ -20,7 +21,7 @@ public static class TicketsApi
     {
         var tickets = api.MapGroup("/tickets").WithTags("Tickets");
 
-        tickets.MapPost("/", Create).WithName("RequestTicket")
+        tickets.MapPost("/", Create).WithName("RequestTicket").RequireRateLimiting(CallerLimits.IntegrationCreates)
             .WithSummary("Raise a ticket (request)")
             .WithDescription("Creates a ticket in status New, owned by the caller's unit (or `unit`, within the caller's scope). " +
                              "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. " +

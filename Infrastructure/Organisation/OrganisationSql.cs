@@ -12,6 +12,13 @@ public static class OrganisationSql
         WHERE k.KeyHash = @hash AND k.RevokedAt IS NULL
         """;
 
+    /// <summary>The user a single sign-on token names (any kind: the caller refuses integrations).</summary>
+    public const string ActorByUserId = """
+        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles, u.Kind
+        FROM Users u JOIN Units un ON un.Id = u.UnitId
+        WHERE u.Id = @userId
+        """;
+
     public const string GroupsOfUser = "SELECT GroupId FROM GroupMembers WHERE UserId = @userId";
     public const string UserExists = "SELECT COUNT(*) FROM Users WHERE Id = @userId";
     public const string UserById = """
@@ -57,7 +64,7 @@ public static class OrganisationSql
 
     public static IEnumerable<string> All() =>
     [
-        ActorByKey, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
+        ActorByKey, ActorByUserId, GroupsOfUser, UserExists, Unit, UnitsInRange, Group, GroupsServing, System, SystemsUsed, PriorityMatrix,
         CountUnits, InsertUnit, InsertGroup, InsertSystem, InsertUser, InsertMember, InsertKey, Ping,
         UnitExists, GroupExists, SystemExists, KeysOfUser, UserInRange, RevokeKey, RootUnit, RolesOfUser, GroupsOfMember,
         UserById,

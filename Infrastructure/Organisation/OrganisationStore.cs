@@ -21,6 +21,17 @@ public sealed class OrganisationStore(Database database)
             return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet());
         }, ct);
 
+    /// <summary>The user named by a single sign-on token, with their roles, unit and groups from the user record.</summary>
+    public Task<SignOnUser?> FindSignOnUserAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<SignOnRow>(new CommandDefinition(
+                OrganisationSql.ActorByUserId, new { userId }, cancellationToken: token));
+            if (row is null) return null;
+            var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
+            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet()), row.Kind == "Integration");
+        }, ct);
+
     public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) => _cache.GetAsync("unit:" + id, () =>
         database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
             new CommandDefinition(OrganisationSql.Unit, new { id }, cancellationToken: token)), ct));
@@ -106,7 +117,12 @@ public sealed class OrganisationStore(Database database)
     {
         public OrganisationUser ToUser() => new(Id, UnitId, UnitPath, Kind == "Person");
     }
+
+    private sealed record SignOnRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string Kind);
 }
+
+/// <summary>A user as single sign-on finds them: the caller they act as, and whether the user is an integration (not a person).</summary>
+public sealed record SignOnUser(Actor Caller, bool IsIntegration);
 
 /// <summary>A small time-boxed cache of found values (misses are not kept, so new entries show up at once).</summary>
 internal sealed class ReferenceCache(TimeSpan ttl)
