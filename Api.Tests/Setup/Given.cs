@@ -13,10 +13,20 @@ public sealed class Given(ItsmApp app) : IDisposable
     public readonly TicketClient ItManager = app.As(Keys.JsItManager);
     public readonly TicketClient HqEngineer = app.As(Keys.HqEngineer);
 
+    /// <summary>A request-approval body: the complete five-part plan and O&amp;M's assessment.</summary>
     public static readonly object Plan = new
     {
-        plan = new { what = "Add role AP_CLERK to wangli", backup = "Export the role set", test = "Post a test invoice in QA", rollback = "Restore the role set" },
+        plan = new
+        {
+            what = "Add role AP_CLERK to wangli", transport = "Role change request QA → production", backup = "Export the role set",
+            test = "Post a test invoice in QA", rollback = "Restore the role set",
+        },
+        assessment = new { risk = "Low", impact = "One user's roles in ERP" },
     };
+
+    /// <summary>A resolve body for a change: the code, the text and the test made after it.</summary>
+    public static object ChangeResolved(string resolution = "Changed") =>
+        new { code = "ChangeImplemented", resolution, testResult = "Posted a test invoice: accepted" };
 
     public async Task<TicketResponse> TicketIn(TicketStatus status, Category category = Category.ApplicationProblem, string title = "ERP posting fails")
     {

@@ -95,7 +95,8 @@ internal static class WebhooksDocument
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), body (commented), clock and deadline (sla.*).",
+                Description = "What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved; for a change " +
+                              "also implementedAt and testResult), body (commented), clock and deadline (sla.*).",
             },
         },
     };

@@ -23,7 +23,8 @@ public static class TicketsApi
             .WithSummary("Raise a ticket (request)")
             .WithDescription("Creates a ticket in status New, owned by the caller's unit (or `unit`, within the caller's scope). " +
                              "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. " +
-                             "With `externalRef`, a reference this caller already raised returns that ticket (200) instead.")
+                             "With `externalRef`, a reference this caller already raised returns that ticket (200) instead. " +
+                             "A change may come with the business department's `plan` (at least `what`); for any other category `plan` is refused (400).")
             .Produces<TicketResponse>(StatusCodes.Status201Created)
             .Produces<TicketResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422);
@@ -74,7 +75,8 @@ public static class TicketsApi
         var reference = body.ExternalRef is { } r ? new ExternalRef(r.System, r.Id) : null;
         if (reference is not null && await store.FindByExternalRefAsync(actor.UserId, reference, ct) is { } existing)
             return Found(existing);
-        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference);
+        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference,
+            body.Plan?.ToPlan());
         var now = clock.GetUtcNow();
         var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now);
         if (error is not null) return ProblemResults.From(error);

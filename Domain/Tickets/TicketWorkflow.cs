@@ -44,6 +44,11 @@ public static class TicketWorkflow
         "the caller belongs to the business department that owns the ticket's system",
         c => c.Ticket.OwningDepartment is null || (c.Actor.Department is { } d && d == c.Ticket.OwningDepartment));
 
+    /// <summary>Separation of duties: whoever approved a change does not implement it.</summary>
+    public static readonly Guard NotApprover = new("notApprover", GuardKind.Actor,
+        "the caller did not approve the change (separation of duties: the approver does not implement it)",
+        c => c.Ticket.ApprovedBy is not { } approver || approver != c.Actor.UserId);
+
     public static readonly Guard CallerAtHq = new("callerAtHq", GuardKind.Actor,
         "the caller belongs to headquarters",
         c => c.Actor.IsAtHq);
@@ -53,11 +58,11 @@ public static class TicketWorkflow
         c => !UnitPaths.IsRoot(c.Ticket.UnitPath));
 
     public static readonly Guard ApprovedIfChange = new("approvedIfChange", GuardKind.Ticket,
-        "a configuration, account/permission or data change has been approved by the business department",
+        "a change (" + string.Join(", ", CategoryRules.Changes) + ") has been approved by the business department",
         c => !c.Ticket.Category.NeedsApproval() || c.Ticket.ApprovalStatus == ApprovalStatus.Approved);
 
     public static readonly Guard IsChange = new("isChange", GuardKind.Ticket,
-        "the ticket is a change the business department evaluates",
+        "the ticket is a change (" + string.Join(", ", CategoryRules.Changes) + "), which the business department approves and evaluates",
         c => c.Ticket.Category.NeedsApproval());
 
     public static readonly Guard WithinConfirmationWindow = new("withinConfirmationWindow", GuardKind.Ticket,
@@ -78,6 +83,7 @@ public static class TicketWorkflow
         ..Rows(Creation,                         Request,         New,              null,                      [Requester, ServiceDesk, Integration]),
         ..Rows([New],                            Triage,          Triaged,          null,                      [ServiceDesk]),
         ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
+        ..Rows([New, Triaged, InProgress],       Plan,            null,             null,                      [BusinessApprover],                        OwningDepartment, IsChange),
         ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
         ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest),
         ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest),
@@ -87,9 +93,9 @@ public static class TicketWorkflow
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [ItManager],                               UnitBelowHq),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Role.System],                             UnitBelowHq),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer, Integration],                 CallerAtHq),
-        ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
-        ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),
-        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer, Integration],                 CallerAtHq, ApprovedIfChange),
+        ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             NotApprover, ApprovedIfChange),
+        ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, NotApprover, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer, Integration],                 CallerAtHq, NotApprover, ApprovedIfChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange),
         ..Rows([Resolved],                       Reopen,          InProgress,       null,                      [Requester],                               OwnTicket, WithinConfirmationWindow),

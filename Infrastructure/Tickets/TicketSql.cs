@@ -10,7 +10,8 @@ public sealed class TicketSql
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
-        ChangeSequence, Version
+        ChangeSequence, Version,
+        PlanTransport, PlanWrittenBy, PlanWrittenAt, AssessedRisk, AssessedImpact, AssessedBy, AssessedAt, ImplementedAt, TestResult
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -45,6 +46,9 @@ public sealed class TicketSql
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
             ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
+            PlanTransport = @PlanTransport, PlanWrittenBy = @PlanWrittenBy, PlanWrittenAt = @PlanWrittenAt,
+            AssessedRisk = @AssessedRisk, AssessedImpact = @AssessedImpact, AssessedBy = @AssessedBy, AssessedAt = @AssessedAt,
+            ImplementedAt = @ImplementedAt, TestResult = @TestResult,
             EscalatedAt = @EscalatedAt, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;

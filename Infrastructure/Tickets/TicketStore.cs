@@ -252,6 +252,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
             ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
             t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
             t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version,
+            t.PlanTransport, t.PlanWrittenBy, t.PlanWrittenAt, AssessedRisk = t.AssessedRisk?.ToString(), t.AssessedImpact, t.AssessedBy,
+            t.AssessedAt, t.ImplementedAt, t.TestResult,
         });
         return args;
     }
