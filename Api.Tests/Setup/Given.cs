@@ -40,8 +40,10 @@ public sealed class Given(ItsmApp app) : IDisposable
             TicketStatus.OnHold => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "hold", new { reason = "Waiting for the user" })),
             TicketStatus.PendingApproval => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "request-approval", Plan)),
             TicketStatus.EscalatedToHq => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "escalate", new { reason = "Central defect", whatWasTried = "Reproduced" })),
-            TicketStatus.Resolved => await Resolved(id),
-            TicketStatus.Closed => await Then(Resolved(id), () => Requester.ActOkAsync(id, "confirm", new { satisfaction = 4 })),
+            TicketStatus.Resolved => await Resolved(id, category),
+            // A change is closed by its department's evaluation, anything else by its requester.
+            TicketStatus.Closed => await Then(Resolved(id, category),
+                () => (category.NeedsApproval() ? Approver : Requester).ActOkAsync(id, "confirm", new { satisfaction = 4 })),
             TicketStatus.Cancelled => await Requester.ActOkAsync(id, "cancel", new { reason = "Raised by mistake" }),
             _ => throw new ArgumentOutOfRangeException(nameof(status)),
         };
@@ -51,8 +53,15 @@ public sealed class Given(ItsmApp app) : IDisposable
 
     private Task<TicketResponse> InProgress(long id) => Then(Triaged(id), () => Engineer.ActOkAsync(id, "start"));
 
-    private Task<TicketResponse> Resolved(long id) =>
-        Then(InProgress(id), () => Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" }));
+    /// <summary>Resolved by the engineer; a change is approved first and resolved with its test result.</summary>
+    private async Task<TicketResponse> Resolved(long id, Category category)
+    {
+        await InProgress(id);
+        if (!category.NeedsApproval()) return await Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" });
+        await Engineer.ActOkAsync(id, "request-approval", Plan);
+        await Approver.ActOkAsync(id, "approve", new { comment = "Go ahead" });
+        return await Engineer.ActOkAsync(id, "resolve", ChangeResolved());
+    }
 
     private static async Task<TicketResponse> Then(Task<TicketResponse> first, Func<Task<TicketResponse>> next)
     {

@@ -21,18 +21,21 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, NeitherRaisedNorAskedForApproval, AtHq }
+    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, NeitherRaisedNorAskedForApproval, AtHq, OfTheOwningDepartment }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
 
+    /// <param name="NotTheApprover">Separation of duties: whoever approved the change may not take this action (implement it).</param>
     private sealed record Rule(string Action, TicketStatus[] From, Role By, TicketStatus? To,
-        Relation Relation = Relation.Anyone, Readiness Ready = Readiness.Always);
+        Relation Relation = Relation.Anyone, Readiness Ready = Readiness.Always, bool NotTheApprover = false);
 
     /// <summary>docs/domain.md (Ticket lifecycle), row by row, with the relation to the ticket §3 asks of each role. To null: the status stays.</summary>
     private static readonly Rule[] Lifecycle =
     [
         new("triage", [New], ServiceDesk, Triaged),
         new("start", [Triaged], Engineer, InProgress, Relation.OfTheAssignedGroup),
+        // The business department starts or revises the plan of a change while it is not yet with the approver.
+        new("plan", [New, Triaged, InProgress], BusinessApprover, null, Relation.OfTheOwningDepartment, Readiness.IsChange),
         new("request-approval", [Triaged, InProgress], Engineer, PendingApproval, Relation.OfTheAssignedGroup),
         new("approve", [PendingApproval], BusinessApprover, InProgress, Relation.NeitherRaisedNorAskedForApproval),
         new("reject", [PendingApproval], BusinessApprover, Closed, Relation.NeitherRaisedNorAskedForApproval),
@@ -43,11 +46,11 @@ public sealed class RoleActionMatrixTests
         new("hq-return", [EscalatedToHq], HqEngineer, InProgress, Relation.AtHq),
         new("hq-return", [EscalatedToHq], Integration, InProgress, Relation.AtHq),
         // Resolving: at first contact by line 1, by the assigned group while it works on it, by HQ once escalated;
-        // a change only once its department approved it.
-        new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange),
-        new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange),
-        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
-        new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
+        // a change only once its department approved it, and never by whoever approved it.
+        new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHq, Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange, NotTheApprover: true),
         new("confirm", [Resolved], Requester, Closed, Relation.RaisedIt),
         new("confirm", [Resolved], BusinessApprover, Closed, Ready: Readiness.IsChange),
         new("reopen", [Resolved], Requester, InProgress, Relation.RaisedIt, Readiness.WithinConfirmationWindow),
@@ -58,8 +61,10 @@ public sealed class RoleActionMatrixTests
         new("reassign", [Triaged, InProgress, OnHold], Engineer, null, Relation.OfTheAssignedGroup),
     ];
 
+    /// <param name="InOwningDepartment">Belongs to the business department that owns ERP at JS.</param>
+    /// <param name="ApprovedIt">Approved the approved changes below.</param>
     private sealed record Caller(string Name, string Key, Role[] Roles, bool InAssignedGroup = false, bool RaisedIt = false,
-        bool AskedForApproval = false, bool AtHq = false)
+        bool AskedForApproval = false, bool AtHq = false, bool InOwningDepartment = false, bool ApprovedIt = false)
     {
         public override string ToString() => Name;
     }
@@ -69,7 +74,7 @@ public sealed class RoleActionMatrixTests
     private static readonly Caller[] Callers =
     [
         new("its requester", Keys.JsRequester, [Requester], RaisedIt: true),
-        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester]),
+        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester], InOwningDepartment: true, ApprovedIt: true),
         new("the service desk", Keys.JsServiceDesk, [ServiceDesk]),
         new("an engineer of the assigned group", Keys.JsEngineer, [Engineer], InAssignedGroup: true, AskedForApproval: true),
         new("an engineer of another group", OutsiderKeyPlaceholder, [Engineer]),
@@ -110,7 +115,7 @@ public sealed class RoleActionMatrixTests
     ];
 
     private static readonly string[] Actions =
-        ["triage", "start", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
+        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
 
     public enum Outcome { Done, Forbidden, NotInThisStatus, NotReady, SomethingElse }
 
@@ -199,12 +204,16 @@ public sealed class RoleActionMatrixTests
         if (here.Count == 0) return (Outcome.NotInThisStatus, null);
         var mine = here.Where(r => caller.Roles.Contains(r.By)).ToList();
         if (mine.Count == 0) return (Outcome.Forbidden, null);
-        if (mine.FirstOrDefault(r => Related(caller, r.Relation) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
-        return mine.Any(r => Related(caller, r.Relation)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
+        if (mine.FirstOrDefault(r => Related(caller, r, family) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
+        return mine.Any(r => Related(caller, r, family)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
     }
+
+    private static bool Related(Caller caller, Rule rule, Family family) =>
+        Related(caller, rule.Relation) && !(rule.NotTheApprover && family.Approved && caller.ApprovedIt);
 
     private static bool Related(Caller caller, Relation relation) => relation switch
     {
+        Relation.OfTheOwningDepartment => caller.InOwningDepartment,
         Relation.Anyone => true,
         Relation.OfTheAssignedGroup => caller.InAssignedGroup,
         Relation.RaisedIt => caller.RaisedIt,
@@ -242,6 +251,7 @@ public sealed class RoleActionMatrixTests
     {
         "triage" => new { group = _js.AssignedGroup },
         "start" or "resume" => null,
+        "plan" => new { what = "Grant role AP_CLERK", transport = "Role change request QA → production" },
         "request-approval" => Given.Plan,
         "approve" => new { comment = "ok" },
         "reject" => new { reason = "Not justified" },
