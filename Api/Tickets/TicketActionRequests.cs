@@ -84,7 +84,7 @@ public sealed record ResolveRequest(
     DateTimeOffset? ImplementedAt = null,
     [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null)
 {
-    public Implementation Implementation => new(ImplementedAt, TestResult);
+    public Implementation ToImplementation() => new(ImplementedAt, TestResult);
 }
 
 /// <summary>The requester confirms the resolution (or the business department evaluates a change), with a satisfaction score.</summary>

@@ -92,7 +92,7 @@ public static class TicketActionsApi
 
     public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.Implementation));
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation()));
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) => ticket.ConfirmResolution(actor, now, body.Satisfaction!.Value, body.Comment));

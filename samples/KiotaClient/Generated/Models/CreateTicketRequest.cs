@@ -35,6 +35,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>Who is affected.</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.Impact? Impact { get; set; }
+        /// <summary>The plan property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest? Plan { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest Plan { get; set; }
+#endif
         /// <summary>Id of the business system the request is about (see `GET /api/v1/systems`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -90,6 +98,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "externalRef", n => { ExternalRef = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest.CreateFromDiscriminatorValue); } },
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
+                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest.CreateFromDiscriminatorValue); } },
                 { "system", n => { System = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "unit", n => { Unit = n.GetStringValue(); } },
@@ -107,6 +116,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest>("externalRef", ExternalRef);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>("plan", Plan);
             writer.WriteStringValue("system", System);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("unit", Unit);

@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), body (commented), clock and deadline (sla.*).
+    /// What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved; for a change also implementedAt and testResult), body (commented), clock and deadline (sla.*).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent_details : IAdditionalDataHolder, IParsable
