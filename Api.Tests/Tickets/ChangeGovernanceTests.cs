@@ -409,6 +409,22 @@ public sealed class ChangeGovernanceTests
     }
 
     [Test]
+    public async Task HqResolved_AnythingButAChangeWithATestResult_Is400NamingIt()
+    {
+        var ticket = await _given.TicketIn(TicketStatus.EscalatedToHq);
+        await _app.Services.GetRequiredService<OutboxDispatcher>().RunPassAsync(CancellationToken.None);
+        var escalation = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/escalation"))["eventId"]!.GetValue<string>();
+
+        var response = await HqSystem.SendsAsync(_app, new
+        {
+            type = "resolved", escalationId = escalation, resolution = new { code = "Fixed", text = "Patched centrally", testResult = "Posted again" },
+        });
+
+        Assert.That((await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest))["errors"]!["resolution.testResult"], Is.Not.Null);
+        await AssertUnchangedAsync(ticket);
+    }
+
+    [Test]
     public async Task HqEngineerResolve_AnEscalatedChange_NeedsItsTestResult()
     {
         var (ticket, _) = await EscalatedApprovedChangeAsync();

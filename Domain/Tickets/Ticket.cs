@@ -91,7 +91,8 @@ public sealed class Ticket
 
     public ChangePlan Plan => new(PlanWhat, PlanTransport, PlanBackup, PlanTest, PlanRollback);
 
-    public WrittenPlan? WrittenPlan => PlanWrittenBy is { } by && !Plan.IsEmpty ? new WrittenPlan(Plan, by, PlanWrittenAt ?? UpdatedAt) : null;
+    // A plan stored before its writer was recorded (and without a request-approval in its history) shows an empty writer.
+    public WrittenPlan? WrittenPlan => Plan.IsEmpty ? null : new WrittenPlan(Plan, PlanWrittenBy ?? "", PlanWrittenAt ?? UpdatedAt);
 
     public RecordedAssessment? Assessment => AssessedRisk is { } risk
         ? new RecordedAssessment(risk, AssessedImpact ?? "", AssessedBy ?? "", AssessedAt ?? UpdatedAt) : null;
