@@ -80,7 +80,7 @@ public sealed class RoleBoundaryTests : ApiFixture
     public async Task Resolve_AChangeWithoutApproval_Is409AndAfterApprovalSucceeds()
     {
         var ticket = await _given.TicketIn(TicketStatus.InProgress, Category.ConfigurationChange);
-        var resolve = new { code = "ChangeImplemented", resolution = "Changed" };
+        var resolve = Given.ChangeResolved();
 
         var refused = await TicketClient.ExpectProblemAsync(await _given.Engineer.ActAsync(ticket.Id, "resolve", resolve, ticket.Version), HttpStatusCode.Conflict);
         Assert.That(refused["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:precondition-not-met"));
@@ -98,10 +98,11 @@ public sealed class RoleBoundaryTests : ApiFixture
     {
         var ticket = await _given.TicketIn(TicketStatus.InProgress, Category.DataChange);
 
-        var response = await _given.Engineer.ActAsync(ticket.Id, "request-approval", new { plan = new { what = "Fix rows", backup = "dump" } }, ticket.Version);
+        var response = await _given.Engineer.ActAsync(ticket.Id, "request-approval",
+            new { plan = new { what = "Fix rows", backup = "dump" }, assessment = new { risk = "Medium", impact = "Invoices of one day" } }, ticket.Version);
 
         var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.SupersetOf(new[] { "plan.test", "plan.rollback" }));
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "plan.transport", "plan.test", "plan.rollback" }));
     }
 
     [Test]
@@ -109,7 +110,7 @@ public sealed class RoleBoundaryTests : ApiFixture
     {
         var ticket = await _given.TicketIn(TicketStatus.PendingApproval, Category.DataChange);
         await _given.Approver.ActOkAsync(ticket.Id, "approve");
-        await _given.Engineer.ActOkAsync(ticket.Id, "resolve", new { code = "ChangeImplemented", resolution = "Rows corrected" });
+        await _given.Engineer.ActOkAsync(ticket.Id, "resolve", Given.ChangeResolved("Rows corrected"));
 
         var closed = await _given.Approver.ActOkAsync(ticket.Id, "confirm", new { effective = true, satisfaction = 4, comment = "Data checked" });
 

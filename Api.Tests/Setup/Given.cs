@@ -13,10 +13,20 @@ public sealed class Given(ItsmApp app) : IDisposable
     public readonly TicketClient ItManager = app.As(Keys.JsItManager);
     public readonly TicketClient HqEngineer = app.As(Keys.HqEngineer);
 
+    /// <summary>A request-approval body: the complete five-part plan and O&amp;M's assessment.</summary>
     public static readonly object Plan = new
     {
-        plan = new { what = "Add role AP_CLERK to wangli", backup = "Export the role set", test = "Post a test invoice in QA", rollback = "Restore the role set" },
+        plan = new
+        {
+            what = "Add role AP_CLERK to wangli", transport = "Role change request QA → production", backup = "Export the role set",
+            test = "Post a test invoice in QA", rollback = "Restore the role set",
+        },
+        assessment = new { risk = "Low", impact = "One user's roles in ERP" },
     };
+
+    /// <summary>A resolve body for a change: the code, the text and the test made after it.</summary>
+    public static object ChangeResolved(string resolution = "Changed") =>
+        new { code = "ChangeImplemented", resolution, testResult = "Posted a test invoice: accepted" };
 
     public async Task<TicketResponse> TicketIn(TicketStatus status, Category category = Category.ApplicationProblem, string title = "ERP posting fails")
     {
@@ -30,8 +40,10 @@ public sealed class Given(ItsmApp app) : IDisposable
             TicketStatus.OnHold => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "hold", new { reason = "Waiting for the user" })),
             TicketStatus.PendingApproval => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "request-approval", Plan)),
             TicketStatus.EscalatedToHq => await Then(InProgress(id), () => Engineer.ActOkAsync(id, "escalate", new { reason = "Central defect", whatWasTried = "Reproduced" })),
-            TicketStatus.Resolved => await Resolved(id),
-            TicketStatus.Closed => await Then(Resolved(id), () => Requester.ActOkAsync(id, "confirm", new { satisfaction = 4 })),
+            TicketStatus.Resolved => await Resolved(id, category),
+            // A change is closed by its department's evaluation, anything else by its requester.
+            TicketStatus.Closed => await Then(Resolved(id, category),
+                () => (category.NeedsApproval() ? Approver : Requester).ActOkAsync(id, "confirm", new { satisfaction = 4 })),
             TicketStatus.Cancelled => await Requester.ActOkAsync(id, "cancel", new { reason = "Raised by mistake" }),
             _ => throw new ArgumentOutOfRangeException(nameof(status)),
         };
@@ -41,8 +53,15 @@ public sealed class Given(ItsmApp app) : IDisposable
 
     private Task<TicketResponse> InProgress(long id) => Then(Triaged(id), () => Engineer.ActOkAsync(id, "start"));
 
-    private Task<TicketResponse> Resolved(long id) =>
-        Then(InProgress(id), () => Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" }));
+    /// <summary>Resolved by the engineer; a change is approved first and resolved with its test result.</summary>
+    private async Task<TicketResponse> Resolved(long id, Category category)
+    {
+        await InProgress(id);
+        if (!category.NeedsApproval()) return await Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" });
+        await Engineer.ActOkAsync(id, "request-approval", Plan);
+        await Approver.ActOkAsync(id, "approve", new { comment = "Go ahead" });
+        return await Engineer.ActOkAsync(id, "resolve", ChangeResolved());
+    }
 
     private static async Task<TicketResponse> Then(Task<TicketResponse> first, Func<Task<TicketResponse>> next)
     {

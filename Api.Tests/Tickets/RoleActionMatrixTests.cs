@@ -21,18 +21,21 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, NeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup }
+    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, NeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup, OfTheOwningDepartment }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
 
+    /// <param name="NotTheApprover">Separation of duties: whoever approved the change may not take this action (implement it).</param>
     private sealed record Rule(string Action, TicketStatus[] From, Role By, TicketStatus? To,
-        Relation Relation = Relation.Anyone, Readiness Ready = Readiness.Always);
+        Relation Relation = Relation.Anyone, Readiness Ready = Readiness.Always, bool NotTheApprover = false);
 
     /// <summary>docs/domain.md (Ticket lifecycle), row by row, with the relation to the ticket §3 asks of each role. To null: the status stays.</summary>
     private static readonly Rule[] Lifecycle =
     [
         new("triage", [New], ServiceDesk, Triaged),
         new("start", [Triaged], Engineer, InProgress, Relation.OfTheAssignedGroup),
+        // The business department starts or revises the plan of a change while it is not yet with the approver.
+        new("plan", [New, Triaged, InProgress], BusinessApprover, null, Relation.OfTheOwningDepartment, Readiness.IsChange),
         new("request-approval", [Triaged, InProgress], Engineer, PendingApproval, Relation.OfTheAssignedGroup),
         new("approve", [PendingApproval], BusinessApprover, InProgress, Relation.NeitherRaisedNorAskedForApproval),
         new("reject", [PendingApproval], BusinessApprover, Closed, Relation.NeitherRaisedNorAskedForApproval),
@@ -44,11 +47,11 @@ public sealed class RoleActionMatrixTests
         new("hq-return", [EscalatedToHq], HqEngineer, InProgress, Relation.AtHqInTheNamedHqGroup),
         new("hq-return", [EscalatedToHq], Integration, InProgress, Relation.AtHq),
         // Resolving: at first contact by line 1, by the assigned group while it works on it, by HQ once escalated;
-        // a change only once its department approved it.
-        new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange),
-        new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange),
-        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHqInTheNamedHqGroup, Readiness.ApprovedIfChange),
-        new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
+        // a change only once its department approved it, and never by whoever approved it.
+        new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHqInTheNamedHqGroup, Readiness.ApprovedIfChange, NotTheApprover: true),
+        new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange, NotTheApprover: true),
         // A change is closed by its department's evaluation, never by its requester; the body here says "effective"
         // (not effective sends it back to InProgress: Tickets/EvaluationTests). Its approver may also reopen it.
         new("confirm", [Resolved], Requester, Closed, Relation.RaisedItAndNotAChange),
@@ -63,7 +66,7 @@ public sealed class RoleActionMatrixTests
     ];
 
     private sealed record Caller(string Name, string Key, Role[] Roles, bool InAssignedGroup = false, bool RaisedIt = false,
-        bool AskedForApproval = false, bool AtHq = false)
+        bool AskedForApproval = false, bool AtHq = false, bool InOwningDepartment = false, bool ApprovedIt = false)
     {
         public override string ToString() => Name;
     }
@@ -73,7 +76,7 @@ public sealed class RoleActionMatrixTests
     private static readonly Caller[] Callers =
     [
         new("its requester", Keys.JsRequester, [Requester], RaisedIt: true),
-        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester]),
+        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester], InOwningDepartment: true, ApprovedIt: true),
         new("the service desk", Keys.JsServiceDesk, [ServiceDesk]),
         new("an engineer of the assigned group", Keys.JsEngineer, [Engineer], InAssignedGroup: true, AskedForApproval: true),
         new("an engineer of another group", OutsiderKeyPlaceholder, [Engineer]),
@@ -117,7 +120,7 @@ public sealed class RoleActionMatrixTests
     ];
 
     private static readonly string[] Actions =
-        ["triage", "start", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
+        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
 
     public enum Outcome { Done, Forbidden, NotInThisStatus, NotReady, SomethingElse }
 
@@ -209,9 +212,12 @@ public sealed class RoleActionMatrixTests
         if (here.Count == 0) return (Outcome.NotInThisStatus, null);
         var mine = here.Where(r => caller.Roles.Contains(r.By)).ToList();
         if (mine.Count == 0) return (Outcome.Forbidden, null);
-        if (mine.FirstOrDefault(r => Related(caller, r.Relation, family) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
-        return mine.Any(r => Related(caller, r.Relation, family)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
+        if (mine.FirstOrDefault(r => Related(caller, r, family) && Ready(family, r.Ready)) is { } granted) return (Outcome.Done, granted.To);
+        return mine.Any(r => Related(caller, r, family)) ? (Outcome.NotReady, null) : (Outcome.Forbidden, null);
     }
+
+    private static bool Related(Caller caller, Rule rule, Family family) =>
+        Related(caller, rule.Relation, family) && !(rule.NotTheApprover && family.Approved && caller.ApprovedIt);
 
     private static bool Related(Caller caller, Relation relation, Family family) => relation switch
     {
@@ -222,6 +228,7 @@ public sealed class RoleActionMatrixTests
         Relation.NeitherRaisedNorAskedForApproval => !caller.RaisedIt && !caller.AskedForApproval,
         Relation.AtHq => caller.AtHq,
         Relation.AtHqInTheNamedHqGroup => caller.AtHq && !family.ToAnotherHqGroup,
+        Relation.OfTheOwningDepartment => caller.InOwningDepartment,
         _ => throw new ArgumentOutOfRangeException(nameof(relation)),
     };
 
@@ -261,6 +268,7 @@ public sealed class RoleActionMatrixTests
         "escalate" => new { reason = "Central defect", whatWasTried = "Reproduced it" },
         "hq-return" => new { guidance = "Apply the patch" },
         "resolve" => Province.ResolveBody(family.Category),
+        "plan" => new { what = "Grant role AP_CLERK", transport = "Role change request QA → production" },
         "confirm" => family.Change ? new { effective = true, satisfaction = 5 } : (object)new { satisfaction = 5 },
         "reopen" => new { reason = "Still failing" },
         "cancel" => new { reason = "No longer needed" },

@@ -19,6 +19,9 @@ public sealed class StateActionMatrixTests : ApiFixture
         [(New, "triage")] = Triaged,
         [(New, "resolve")] = Resolved,
         [(New, "cancel")] = Cancelled,
+        [(New, "plan")] = New,
+        [(Triaged, "plan")] = Triaged,
+        [(InProgress, "plan")] = InProgress,
         [(Triaged, "start")] = InProgress,
         [(Triaged, "request-approval")] = PendingApproval,
         [(Triaged, "escalate")] = EscalatedToHq,
@@ -43,7 +46,7 @@ public sealed class StateActionMatrixTests : ApiFixture
     };
 
     private static readonly string[] Actions =
-        ["triage", "start", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
+        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
 
     public static IEnumerable<TestCaseData> Pairs() =>
         from status in Enum.GetValues<TicketStatus>()
@@ -53,7 +56,8 @@ public sealed class StateActionMatrixTests : ApiFixture
     [TestCaseSource(nameof(Pairs))]
     public async Task Action_InEachStatus_FollowsTheLifecycle(TicketStatus status, string action)
     {
-        var ticket = await _given.TicketIn(status);
+        // The plan belongs to a change; every other action is tried on an application problem.
+        var ticket = await _given.TicketIn(status, action == "plan" ? Category.DataChange : Category.ApplicationProblem);
         var (caller, body) = Performer(status, action);
 
         var response = await caller.ActAsync(ticket.Id, action, body, ticket.Version);
@@ -106,6 +110,7 @@ public sealed class StateActionMatrixTests : ApiFixture
     {
         "triage" => (_given.ServiceDesk, new { group = "JS-L2SYS" }),
         "start" => (_given.Engineer, null),
+        "plan" => (_given.Approver, new { what = "Correct the cost centre of 12 postings", rollback = "Re-post with the old cost centre" }),
         "request-approval" => (_given.Engineer, Given.Plan),
         "approve" => (_given.Approver, new { comment = "ok" }),
         "reject" => (_given.Approver, new { reason = "Not justified" }),

@@ -19,9 +19,12 @@ using Microsoft.Extensions.Options;
 
 namespace Itsm.Api.Integrations;
 
+/// <param name="TestResult">Required to resolve a change: what was tested after it, and the outcome. Without it HQ returns the
+/// ticket to the unit instead (409 otherwise); refused for any other ticket (400).</param>
 public sealed record HqResolution(
     [property: Required] ResolutionCode? Code,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Text);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Text,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null);
 
 /// <summary>An event from the HQ system about an escalation it received (identified by the escalation's id).</summary>
 /// <param name="Type"><c>acknowledged</c>, <c>returned</c> (with <c>guidance</c>) or <c>resolved</c> (with <c>resolution</c>).</param>
@@ -36,7 +39,7 @@ public sealed record HqEvent(
 {
     /// <summary>The validated event in the domain's words: its type as <see cref="HqEventType"/>.</summary>
     public HqAnswer ToAnswer() => new(Enum.Parse<HqEventType>(Type, ignoreCase: true), EscalationId, Reference, Guidance,
-        Resolution?.Code, Resolution?.Text);
+        Resolution?.Code, Resolution?.Text, Resolution?.TestResult);
 }
 
 public sealed record HqEventOutcome(string Status, long TicketId, TicketStatus TicketStatus);
@@ -65,7 +68,8 @@ public static class HqApi
                              "(`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with `Hq:CallbackSecret`). Each webhook-id is applied once; " +
                              "`returned` is the `hq-return` action, `resolved` the `resolve` action, both recorded in the history. " +
                              "An event applies only to the ticket's current escalation and moves it only forward " +
-                             "(Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`.")
+                             "(Queued → Sent → Acknowledged → Returned | Resolved): otherwise 409 `escalation-not-current` or `escalation-state`. " +
+                             "A change is resolved only with `resolution.testResult`: without it 409 `test-result-required`, and HQ returns the ticket instead.")
             .Produces<HqEventOutcome>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         integrations.MapGet("/outbox", Metrics).WithName("GetOutboxMetrics").Allow(Policies.ItManager)
             .WithSummary("Delivery health within your scope: events waiting, pending deliveries and the oldest one's age, failures, " +
@@ -125,10 +129,23 @@ public static class HqApi
                 $"Ticket {outcome.Ticket!.Id} was escalated again after '{e.EscalationId}'; events apply only to its current escalation."),
             HqAnswerResult.WouldMoveBack => ProblemResults.Problem(409, "escalation-state", "The escalation has moved on",
                 $"The escalation is {outcome.State}; {e.Type} would move it back."),
-            HqAnswerResult.Refused => ProblemResults.From(outcome.Error!),
+            HqAnswerResult.Refused => Refused(outcome.Error!),
             _ => ProblemResults.Problem(409, "ticket-changed", "The ticket changed meanwhile", "Send the event again; it will be applied once."),
         };
     }
+
+    /// <summary>
+    /// The workflow's refusal, in the event's terms: HQ cannot resolve a change without its test result (it returns the ticket
+    /// instead), and a field the ticket refuses is named where the event carries it.
+    /// </summary>
+    private static IResult Refused(TicketError error) => error switch
+    {
+        { Problem: TicketError.TestResultRequired } => ProblemResults.Problem(409, TicketError.TestResultRequired, "The change needs its test result",
+            error.Detail + " Send resolution.testResult, or return the ticket to the unit (type returned) with guidance."),
+        { Kind: TicketErrorKind.InvalidField, Fields: { Count: > 0 } fields } =>
+            ProblemResults.Invalid(fields.Select(f => "resolution." + f).ToList(), error.Detail),
+        _ => ProblemResults.From(error),
+    };
 
     /// <summary>The event's own attributes (lengths, patterns), then what each type needs: the same problem as any other body.</summary>
     private static ValidationProblem? Invalid(HqEvent e)

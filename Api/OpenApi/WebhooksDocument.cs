@@ -105,8 +105,8 @@ internal static class WebhooksDocument
             {
                 Type = JsonSchemaType.Object,
                 Description = "What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), " +
-                              "code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), " +
-                              "confirmationDue (evaluation_overdue).",
+                              "code and resolution (resolved; for a change also implementedAt and testResult), effective and comment (an evaluation), " +
+                              "body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).",
             },
         },
     };

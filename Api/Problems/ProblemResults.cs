@@ -19,22 +19,24 @@ public static class ProblemResults
     public static ProblemHttpResult BadRequest(string name, string title, string detail) => Problem(400, name, title, detail);
 
     /// <summary>400 with an <c>errors</c> map naming the fields, like the framework's validation problems.</summary>
-    public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            detail: $"{field}: {message}", type: TypeOf("validation"), title: "The request is not valid");
+    public static ValidationProblem Invalid(string field, string message) => Invalid([field], message);
+
+    /// <summary>400 naming several fields at fault for one reason.</summary>
+    public static ValidationProblem Invalid(IReadOnlyList<string> fields, string message) =>
+        TypedResults.ValidationProblem(fields.ToDictionary(f => f, _ => new[] { message }),
+            detail: $"{string.Join(", ", fields)}: {message}", type: TypeOf("validation"), title: "The request is not valid");
 
     /// <summary>422: the request is well formed but names something that cannot be used here.</summary>
     public static ProblemHttpResult Unprocessable(string field, string detail) =>
         Problem(422, "unprocessable", "The request cannot be applied", detail, new Dictionary<string, object?> { ["field"] = field });
 
-    public static ProblemHttpResult From(TicketError error) => error.Kind switch
+    public static IResult From(TicketError error) => error switch
     {
-        TicketErrorKind.NotAllowedInState => Problem(409, "action-not-allowed", "Action not allowed in this state", error.Detail, Allowed(error)),
-        TicketErrorKind.Conflict => Problem(409, "precondition-not-met", "The ticket is not ready for this action", error.Detail, Allowed(error)),
-        TicketErrorKind.Forbidden => Problem(403, "forbidden", "Forbidden", error.Detail),
-        // Shaped like the framework's validation problems: the field named in `errors`.
-        TicketErrorKind.BadInput => Problem(400, "validation", "The request is not valid", $"{error.Field}: {error.Detail}",
-            new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [error.Field ?? "body"] = [error.Detail] } }),
+        { Kind: TicketErrorKind.InvalidField, Fields: { Count: > 0 } fields } => Invalid(fields, error.Detail),
+        { Kind: TicketErrorKind.Conflict, Problem: { } name } => Problem(409, name, "The ticket is not ready for this action", error.Detail),
+        { Kind: TicketErrorKind.NotAllowedInState } => Problem(409, "action-not-allowed", "Action not allowed in this state", error.Detail, Allowed(error)),
+        { Kind: TicketErrorKind.Conflict } => Problem(409, "precondition-not-met", "The ticket is not ready for this action", error.Detail, Allowed(error)),
+        { Kind: TicketErrorKind.Forbidden } => Problem(403, "forbidden", "Forbidden", error.Detail),
         _ => Problem(422, "unprocessable", "The request cannot be applied", error.Detail),
     };
 

@@ -20,14 +20,44 @@ public sealed record TriageRequest(
 /// <summary>An engineer of the assigned group starts work (and becomes the assignee if there is none).</summary>
 public sealed record StartRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Note = null);
 
-/// <summary>The change plan the business department approves (Art. 14): what changes, the backup, the test and the rollback.</summary>
+/// <summary>
+/// The plan of a change (Art. 9(5), 14): what changes, how it reaches production, the backup, the test and the rollback.
+/// The business department starts it (with the request, or its approver later): <c>what</c> is required, the other parts
+/// may follow; parts not given are kept as they are.
+/// </summary>
 public sealed record ChangePlanRequest(
     [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string What,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Backup,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Test,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Rollback);
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Transport = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Backup = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Test = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Rollback = null)
+{
+    public ChangePlan ToPlan() => new(What, Transport, Backup, Test, Rollback);
+}
 
-public sealed record RequestApprovalRequest([property: Required] ChangePlanRequest Plan);
+/// <summary>The parts of the plan O&amp;M writes or revises when asking for the approval; parts not given are kept.</summary>
+public sealed record PlanRevisionRequest(
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? What = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Transport = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Backup = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Test = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? Rollback = null)
+{
+    public ChangePlan ToPlan() => new(What, Transport, Backup, Test, Rollback);
+}
+
+/// <summary>O&amp;M's assessment of the change plan (Art. 14(1)): how risky it is and what it affects.</summary>
+public sealed record AssessmentRequest(
+    [property: Required] ChangeRisk? Risk,
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Impact);
+
+/// <summary>
+/// Ask the owning department to approve the change: complete (or revise) the plan, which must then have all five parts
+/// (400 naming the missing one), and give O&amp;M's assessment.
+/// </summary>
+public sealed record RequestApprovalRequest(
+    [property: Required] AssessmentRequest? Assessment,
+    PlanRevisionRequest? Plan = null);
 
 public sealed record ApproveRequest([property: StringLength(2000), PlainText(Multiline = true)] string? Comment = null);
 
@@ -48,9 +78,17 @@ public sealed record EscalateRequest(
 /// <summary>Headquarters returns the ticket to the unit with guidance.</summary>
 public sealed record HqReturnRequest([property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Guidance);
 
+/// <summary>Resolve with a code and text; a change also with its test result and, if not now, when it was implemented.</summary>
+/// <param name="ImplementedAt">Changes only: when the change was made (default now); not before its approval, not in the future (409).</param>
+/// <param name="TestResult">Changes only, and required for them: what was tested after the change, and the outcome.</param>
 public sealed record ResolveRequest(
     [property: Required] ResolutionCode? Code,
-    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution);
+    [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution,
+    DateTimeOffset? ImplementedAt = null,
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null)
+{
+    public Implementation ToImplementation() => new(ImplementedAt, TestResult);
+}
 
 /// <summary>
 /// The requester confirms the resolution with a satisfaction score; a change is instead evaluated by its owning department's

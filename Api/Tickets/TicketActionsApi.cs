@@ -23,14 +23,16 @@ public static class TicketActionsApi
 
         Action(actions.MapPost("/triage", Triage), "triage", "Line 1 classifies, prioritises and assigns to a support group (ServiceDesk)");
         Action(actions.MapPost("/start", Start), "start", "An engineer of the assigned group starts work");
-        Action(actions.MapPost("/request-approval", RequestApproval), "request-approval", "Ask the business department to approve a change plan (Engineer)");
+        Action(actions.MapPost("/plan", Plan), "plan",
+            "The owning department's approver starts or revises the plan of a change (`what` required; parts not given are kept)");
+        Action(actions.MapPost("/request-approval", RequestApproval), "request-approval", "Ask the business department to approve the change: complete the five-part plan and give O&M's assessment (Engineer)");
         Action(actions.MapPost("/approve", Approve), "approve", "Approve the change (BusinessApprover; not the requester nor who asked)");
         Action(actions.MapPost("/reject", Reject), "reject", "Reject the change; the ticket closes as Rejected (BusinessApprover)");
         Action(actions.MapPost("/hold", Hold), "hold", "Put the work on hold with a reason; the resolution clock pauses (Engineer)");
         Action(actions.MapPost("/resume", Resume), "resume", "Resume work on hold (Engineer)");
         Action(actions.MapPost("/escalate", Escalate), "escalate", "Escalate to headquarters (提报总部) with the reason and what was tried, optionally naming the HQ group (Engineer, ItManager)");
         Action(actions.MapPost("/hq-return", HqReturn), "hq-return", "Headquarters returns the ticket to the unit with guidance (HqEngineer of the named HQ group, if any; HQ system)");
-        Action(actions.MapPost("/resolve", Resolve), "resolve", "Resolve with a code and text; changes need an approval first");
+        Action(actions.MapPost("/resolve", Resolve), "resolve", "Resolve with a code and text; a change needs its approval first, its test result, and someone other than its approver");
         Action(actions.MapPost("/confirm", Confirm), "confirm",
             "The requester confirms and rates the resolution; a change is evaluated by its department's approver (effective closes it, not effective reopens it)");
         Action(actions.MapPost("/reopen", Reopen), "reopen", "The requester (or, for a change, its department's approver) reopens within the confirmation window");
@@ -65,9 +67,12 @@ public static class TicketActionsApi
     public static Task<IResult> Start(long id, StartRequest? body, ActionContext context) =>
         context.Apply(id, TicketAction.Start, (ticket, actor, now) => ticket.Start(actor, now, body?.Note));
 
+    public static Task<IResult> Plan(long id, ChangePlanRequest body, ActionContext context) =>
+        context.Apply(id, TicketAction.Plan, (ticket, actor, now) => ticket.SupplyPlan(actor, now, body.ToPlan()));
+
     public static Task<IResult> RequestApproval(long id, RequestApprovalRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.RequestApproval, (ticket, actor, now) =>
-            ticket.RequestApproval(actor, now, new ChangePlan(body.Plan.What, body.Plan.Backup, body.Plan.Test, body.Plan.Rollback)));
+            ticket.RequestApproval(actor, now, body.Plan?.ToPlan(), new ChangeAssessment(body.Assessment!.Risk!.Value, body.Assessment.Impact)));
 
     public static Task<IResult> Approve(long id, ApproveRequest? body, ActionContext context) =>
         context.Apply(id, TicketAction.Approve, (ticket, actor, now) => ticket.Approve(actor, now, body?.Comment));
@@ -96,7 +101,7 @@ public static class TicketActionsApi
 
     public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now)));
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation()));
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) =>

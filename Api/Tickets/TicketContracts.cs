@@ -17,6 +17,7 @@ namespace Itsm.Api.Tickets;
 /// ticket already raised for it (200) instead of a second one.</param>
 /// <param name="OnBehalfOf">The id of the user the ticket is raised for (ServiceDesk and Integration callers only): a person
 /// in the caller's scope, who becomes the requester; the caller is recorded as <c>raisedBy</c>. The unit defaults to theirs.</param>
+/// <param name="Plan">For a change only (400 otherwise): the business department's plan, at least <c>what</c>.</param>
 public sealed record CreateTicketRequest(
     [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
     [property: Required] Category? Category,
@@ -26,15 +27,27 @@ public sealed record CreateTicketRequest(
     [property: Required] Urgency? Urgency,
     [property: StringLength(64, MinimumLength = 1), PlainText] string? Unit = null,
     ExternalRefRequest? ExternalRef = null,
-    [property: StringLength(64, MinimumLength = 1), PlainText] string? OnBehalfOf = null);
+    [property: StringLength(64, MinimumLength = 1), PlainText] string? OnBehalfOf = null,
+    ChangePlanRequest? Plan = null);
 
 public sealed record ExternalRefRequest(
     [property: Required, StringLength(64, MinimumLength = 1), PlainText] string System,
     [property: Required, StringLength(200, MinimumLength = 1), PlainText] string Id);
 
-public sealed record ResolutionView(ResolutionCode Code, string Text, DateTimeOffset ResolvedAt, DateTimeOffset? ConfirmationDue);
+/// <param name="ImplementedAt">A change: when it was implemented (after its approval).</param>
+/// <param name="TestResult">A change: the test made after it, and the outcome.</param>
+public sealed record ResolutionView(ResolutionCode Code, string Text, DateTimeOffset ResolvedAt, DateTimeOffset? ConfirmationDue,
+    DateTimeOffset? ImplementedAt, string? TestResult);
 
-public sealed record ApprovalView(ApprovalStatus Status, string? RequestedBy, ChangePlan? Plan);
+/// <param name="ApprovedBy">Who approved (they may not implement the change), and when.</param>
+public sealed record ApprovalView(ApprovalStatus Status, string? RequestedBy, string? ApprovedBy, DateTimeOffset? ApprovedAt);
+
+/// <summary>The change plan as it stands (a part not yet written is null), and who wrote its latest version; every version is in the history.</summary>
+public sealed record PlanView(string? What, string? Transport, string? Backup, string? Test, string? Rollback, string WrittenBy, DateTimeOffset WrittenAt)
+{
+    public static PlanView? From(WrittenPlan? written) => written is not { Plan: var p } ? null
+        : new(p.What, p.Transport, p.Backup, p.Test, p.Rollback, written.WrittenBy, written.WrittenAt);
+}
 
 /// <summary>The owning department's latest evaluation of a change, and when its being overdue was notified (if it was).</summary>
 public sealed record EvaluationView(bool? Effective, string? By, DateTimeOffset? At, DateTimeOffset? OverdueNotifiedAt);
@@ -47,15 +60,19 @@ public sealed record TicketResponse(
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
     string? Group, string? Assignee, string Requester, string RaisedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, string? HqGroup, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
-    ApprovalView? Approval, EvaluationView? Evaluation, DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
+    ApprovalView? Approval,
+    PlanView? Plan, RecordedAssessment? Assessment, EvaluationView? Evaluation,
+    DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
     ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
         t.Outcome, t.GroupId, t.AssigneeId, t.RequesterId, t.RaisedBy, t.CreatedAt, t.UpdatedAt, t.TriagedAt, t.EscalatedAt, t.HqGroup, t.ClosedAt,
-        t.ResolutionCode is { } code ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue) : null,
+        t.ResolutionCode is { } code
+            ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue, t.ImplementedAt, t.TestResult) : null,
         t.Satisfaction,
-        t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.Plan) : null,
+        t.ApprovalStatus is { } approval ? new ApprovalView(approval, t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt) : null,
+        PlanView.From(t.WrittenPlan), t.Assessment,
         t.EvaluatedAt is not null || t.EvaluationOverdueNotifiedAt is not null
             ? new EvaluationView(t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt) : null,
         t.ResponseDue, t.ResolutionDue, t.SlaState,

@@ -27,7 +27,8 @@ public static class TicketsApi
                              "The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. " +
                              "With `externalRef`, a reference this caller already raised returns that ticket (200) instead. " +
                              "ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the " +
-                             "requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person).")
+                             "requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person). " +
+                             "A change may come with the business department's `plan` (at least `what`); for any other category `plan` is refused (400).")
             .Produces<TicketResponse>(StatusCodes.Status201Created)
             .Produces<TicketResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422);
@@ -86,7 +87,8 @@ public static class TicketsApi
             return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
 
         var reference = body.ExternalRef is { } r ? new ExternalRef(r.System, r.Id) : null;
-        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference);
+        var request = new TicketRequest(body.Title.Trim(), body.Description, body.Category!.Value, body.Impact!.Value, body.Urgency!.Value, reference,
+            body.Plan?.ToPlan());
         var now = clock.GetUtcNow();
         var (ticket, error) = Ticket.Raise(request, actor, unit, system, await organisation.PriorityMatrixAsync(ct), now, requester?.Id);
         if (error is not null) return ProblemResults.From(error);

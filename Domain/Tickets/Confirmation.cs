@@ -10,11 +10,11 @@ public sealed record Confirmation(bool? Effective, int? Satisfaction, string? Co
     public TicketError? ShapeError(Category category) => category.NeedsApproval()
         ? Effective switch
         {
-            null => TicketError.BadInput("effective", "A change is closed by its evaluation: say whether it was effective (true or false)."),
-            false when string.IsNullOrWhiteSpace(Comment) => TicketError.BadInput("comment", "Say why the change was not effective."),
+            null => TicketError.InvalidField("effective", "A change is closed by its evaluation: say whether it was effective (true or false)."),
+            false when string.IsNullOrWhiteSpace(Comment) => TicketError.InvalidField("comment", "Say why the change was not effective."),
             _ => null,
         }
         : Effective is not null
-            ? TicketError.BadInput("effective", "Only a change is evaluated as effective or not; leave it out.")
-            : Satisfaction is null ? TicketError.BadInput("satisfaction", "Rate the resolution from 1 to 5.") : null;
+            ? TicketError.InvalidField("effective", "Only a change is evaluated as effective or not; leave it out.")
+            : Satisfaction is null ? TicketError.InvalidField("satisfaction", "Rate the resolution from 1 to 5.") : null;
 }

@@ -3,9 +3,6 @@ using Itsm.Domain.Organisation;
 
 namespace Itsm.Domain.Tickets;
 
-/// <summary>What a change needs before the business department can approve it (Art. 14): what, backup, test, rollback.</summary>
-public sealed record ChangePlan(string What, string Backup, string Test, string Rollback);
-
 /// <summary>A user who may be given a ticket: assignees must belong to the ticket's group.</summary>
 public sealed record Assignee(string UserId, IReadOnlySet<string> GroupIds);
 
@@ -14,9 +11,9 @@ public sealed record HistoryEntry(
     DateTimeOffset At, string ActorId, string Action, TicketStatus? From, TicketStatus? To,
     IReadOnlyDictionary<string, object?> Details, bool Internal = false);
 
-/// <summary>What a requester supplies when raising a ticket.</summary>
+/// <summary>What a requester supplies when raising a ticket; for a change, optionally the start of its plan.</summary>
 public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency,
-    ExternalRef? ExternalRef = null);
+    ExternalRef? ExternalRef = null, ChangePlan? Plan = null);
 
 /// <summary>The caller's own reference for a ticket (its system and id), unique per caller: create-or-find.</summary>
 public sealed record ExternalRef(string System, string Id);
@@ -68,9 +65,21 @@ public sealed class Ticket
     /// <summary>When the people who should evaluate this resolved change were told its evaluation is overdue (once per resolution).</summary>
     public DateTimeOffset? EvaluationOverdueNotifiedAt { get; private set; }
     public string? PlanWhat { get; private set; }
+    public string? PlanTransport { get; private set; }
     public string? PlanBackup { get; private set; }
     public string? PlanTest { get; private set; }
     public string? PlanRollback { get; private set; }
+    /// <summary>Who wrote the plan's latest version, and when (every version is in the history).</summary>
+    public string? PlanWrittenBy { get; private set; }
+    public DateTimeOffset? PlanWrittenAt { get; private set; }
+    /// <summary>O&amp;M's assessment of the change, made when it asked for the approval.</summary>
+    public ChangeRisk? AssessedRisk { get; private set; }
+    public string? AssessedImpact { get; private set; }
+    public string? AssessedBy { get; private set; }
+    public DateTimeOffset? AssessedAt { get; private set; }
+    /// <summary>When a resolved change was implemented, and the test made after it with its outcome.</summary>
+    public DateTimeOffset? ImplementedAt { get; private set; }
+    public string? TestResult { get; private set; }
     public DateTimeOffset? EscalatedAt { get; private set; }
     /// <summary>The HQ group the current escalation names (相关部门): only its members (and the HQ system) answer it.</summary>
     public string? HqGroup { get; private set; }
@@ -92,7 +101,13 @@ public sealed class Ticket
     /// <summary>History entries made since the ticket was loaded; the store appends them with the change.</summary>
     public IReadOnlyList<HistoryEntry> Changes => _changes;
 
-    public ChangePlan? Plan => PlanWhat is null ? null : new ChangePlan(PlanWhat, PlanBackup ?? "", PlanTest ?? "", PlanRollback ?? "");
+    public ChangePlan Plan => new(PlanWhat, PlanTransport, PlanBackup, PlanTest, PlanRollback);
+
+    // A plan stored before its writer was recorded (and without a request-approval in its history) shows an empty writer.
+    public WrittenPlan? WrittenPlan => Plan.IsEmpty ? null : new WrittenPlan(Plan, PlanWrittenBy ?? "", PlanWrittenAt ?? UpdatedAt);
+
+    public RecordedAssessment? Assessment => AssessedRisk is { } risk
+        ? new RecordedAssessment(risk, AssessedImpact ?? "", AssessedBy ?? "", AssessedAt ?? UpdatedAt) : null;
 
     /// <summary>
     /// Raises a ticket for <paramref name="onBehalfOf"/> (a user id; null: for the caller). Whether the caller may raise it,
@@ -112,6 +127,10 @@ public sealed class Ticket
         if (TicketWorkflow.DecideRaise(ticket, by, now).Error is { } refused) return (null, refused);
         if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
             return (null, TicketError.Invalid($"System '{system.Id}' is not used by unit '{unit.Id}': it belongs to unit '{system.UnitId}'."));
+        if (request.Plan is not null && !request.Category.NeedsApproval())
+            return (null, TicketError.InvalidField("plan", $"A plan comes with a change ({string.Join(", ", CategoryRules.Changes)}), not with {request.Category}."));
+        if (request.Plan is { What: null })
+            return (null, TicketError.InvalidField("plan.what", "A plan starts with what changes."));
 
         ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
         {
@@ -119,6 +138,8 @@ public sealed class Ticket
             ["urgency"] = request.Urgency.ToString(), ["priority"] = ticket.Priority.ToString(), ["title"] = request.Title,
             ["requester"] = ticket.RequesterId, ["raisedBy"] = ticket.RaisedBy,
         }));
+        // The requester's plan is the plan's first version: a write of its own in the history.
+        if (request.Plan is { } plan) ticket.WritePlan(by, now, plan, TicketAction.Plan, ticket.Status);
         return (ticket, null);
     }
 
@@ -186,12 +207,27 @@ public sealed class Ticket
     public TicketError? Start(Actor by, DateTimeOffset now, string? note) =>
         Perform(TicketAction.Start, by, now, null, () => AssigneeId ??= by.UserId, Details(("assignee", AssigneeId ?? by.UserId), ("note", note)));
 
-    public TicketError? RequestApproval(Actor by, DateTimeOffset now, ChangePlan plan) =>
-        Perform(TicketAction.RequestApproval, by, now, null, () =>
-        {
-            (ApprovalStatus, ApprovalRequestedBy) = (Tickets.ApprovalStatus.Pending, by.UserId);
-            (PlanWhat, PlanBackup, PlanTest, PlanRollback) = (plan.What, plan.Backup, plan.Test, plan.Rollback);
-        }, Details(("what", plan.What), ("backup", plan.Backup), ("test", plan.Test), ("rollback", plan.Rollback)));
+    /// <summary>The owning department's approver starts or revises the plan of a change (parts not given are kept).</summary>
+    public TicketError? SupplyPlan(Actor by, DateTimeOffset now, ChangePlan parts) =>
+        Perform(TicketAction.Plan, by, now, () => parts.What is null ? TicketError.InvalidField("plan.what", "A plan starts with what changes.") : null,
+            () => WritePlanParts(by, now, parts), Details(("plan", parts.Written())));
+
+    /// <summary>
+    /// O&amp;M asks the business department to approve: it may complete and revise the plan, which must then have every part,
+    /// and records its assessment of the risk and impact.
+    /// </summary>
+    public TicketError? RequestApproval(Actor by, DateTimeOffset now, ChangePlan? revision, ChangeAssessment assessment) =>
+        Perform(TicketAction.RequestApproval, by, now, () => Plan.RevisedBy(revision).MissingParts() is { Count: > 0 } missing
+                ? TicketError.InvalidFields(missing.Select(p => "plan." + p).ToList(),
+                    $"The plan has no {string.Join(", ", missing)} yet: a change is approved on a complete plan ({string.Join(", ", ChangePlan.PartNames)}).")
+                : null,
+            () =>
+            {
+                (ApprovalStatus, ApprovalRequestedBy) = (Tickets.ApprovalStatus.Pending, by.UserId);
+                if (revision is { IsEmpty: false }) WritePlanParts(by, now, revision);
+                (AssessedRisk, AssessedImpact, AssessedBy, AssessedAt) = (assessment.Risk, assessment.Impact, by.UserId, now);
+            },
+            Details(("plan", revision is { IsEmpty: false } ? revision.Written() : null), ("risk", assessment.Risk), ("impact", assessment.Impact)));
 
     public TicketError? Approve(Actor by, DateTimeOffset now, string? comment) =>
         Perform(TicketAction.Approve, by, now, null, () =>
@@ -218,12 +254,19 @@ public sealed class Ticket
     public TicketError? ReturnFromHq(Actor by, DateTimeOffset now, string guidance) =>
         Perform(TicketAction.HqReturn, by, now, null, null, Details(("guidance", guidance)));
 
-    public TicketError? Resolve(Actor by, DateTimeOffset now, ResolutionCode code, string resolution, DateTimeOffset confirmationDue) =>
-        Perform(TicketAction.Resolve, by, now, null, () =>
+    /// <summary>Resolves the ticket; a change also records when it was implemented (after its approval) and its test result.</summary>
+    public TicketError? Resolve(Actor by, DateTimeOffset now, ResolutionCode code, string resolution, DateTimeOffset confirmationDue,
+        Implementation implementation)
+    {
+        var implementedAt = Category.NeedsApproval() ? implementation.ImplementedAt ?? now : (DateTimeOffset?)null;
+        return Perform(TicketAction.Resolve, by, now, () => ImplementationError(implementation, now), () =>
         {
             // A new confirmation window: its evaluation may become overdue (and be notified) again.
             (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue, EvaluationOverdueNotifiedAt) = (code, resolution, now, confirmationDue, null);
-        }, Details(("code", code), ("resolution", resolution), ("confirmationDue", confirmationDue)));
+            (ImplementedAt, TestResult) = (implementedAt, implementation.TestResult);
+        }, Details(("code", code), ("resolution", resolution), ("confirmationDue", confirmationDue),
+                   ("implementedAt", implementedAt), ("testResult", implementation.TestResult)));
+    }
 
     /// <summary>
     /// The requester confirms the resolution, or (a change) the owning department evaluates it: effective closes it, not
@@ -289,9 +332,49 @@ public sealed class Ticket
     private void BackToWork()
     {
         (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue) = (null, null, null, null);
+        (ImplementedAt, TestResult) = (null, null);
         if (Category.NeedsApproval()) ClearApproval();
     }
 
+    /// <summary>
+    /// A change is implemented after its approval, not in the future, and resolved with the test made after it; anything
+    /// else is resolved without either.
+    /// </summary>
+    private TicketError? ImplementationError(Implementation implementation, DateTimeOffset now)
+    {
+        if (!Category.NeedsApproval())
+            return implementation.TestResult is not null
+                ? TicketError.InvalidField("testResult", $"A test result is recorded for changes only; {Category} is not one.")
+                : implementation.ImplementedAt is not null
+                    ? TicketError.InvalidField("implementedAt", $"An implementation time is recorded for changes only; {Category} is not one.")
+                    : null;
+        if (implementation.TestResult is null)
+            return TicketError.TestResultMissing("A change is resolved with the test made after it: what was tested and the outcome.");
+        var implementedAt = implementation.ImplementedAt ?? now;
+        if (implementedAt > now)
+            return TicketError.ImplementedBeforeApproval($"implementedAt {implementedAt:O} is in the future (now is {now:O}).");
+        if (ApprovedAt is { } approvedAt && implementedAt < approvedAt)
+            return TicketError.ImplementedBeforeApproval(
+                $"implementedAt {implementedAt:O} is before the approval at {approvedAt:O}: a change is implemented only once approved.");
+        return null;
+    }
+
+    /// <summary>Writes the parts given (the others kept) as the plan's new version, by <paramref name="by"/>.</summary>
+    private void WritePlanParts(Actor by, DateTimeOffset now, ChangePlan parts)
+    {
+        var plan = Plan.RevisedBy(parts);
+        (PlanWhat, PlanTransport, PlanBackup, PlanTest, PlanRollback) = (plan.What, plan.Transport, plan.Backup, plan.Test, plan.Rollback);
+        (PlanWrittenBy, PlanWrittenAt) = (by.UserId, now);
+    }
+
+    /// <summary>A plan written outside a transition of its own (with the request): its own history entry.</summary>
+    private void WritePlan(Actor by, DateTimeOffset now, ChangePlan parts, TicketAction action, TicketStatus status)
+    {
+        WritePlanParts(by, now, parts);
+        _changes.Add(new HistoryEntry(now, by.UserId, action.Name(), status, status, Details(("plan", parts.Written()))));
+    }
+
+    /// <summary>A change that goes back to work (reopened, or evaluated not effective) must be approved again.</summary>
     private void ClearApproval() => (ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt) = (null, null, null, null);
 
     private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)

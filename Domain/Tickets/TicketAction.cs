@@ -6,6 +6,8 @@ public enum TicketAction
     Request,
     Triage,
     Start,
+    /// <summary>The owning department's approver starts or revises the plan of a change (<c>plan</c>).</summary>
+    Plan,
     RequestApproval,
     Approve,
     Reject,

@@ -10,12 +10,15 @@ public enum TicketErrorKind
     Conflict,
     /// <summary>The request names something that cannot be used here, e.g. a group of another unit (422).</summary>
     Invalid,
-    /// <summary>A field of the request lacks or carries what this ticket does not allow, e.g. <c>effective</c> on a non-change (400).</summary>
-    BadInput,
+    /// <summary>A field of the request is missing or not acceptable for this ticket, e.g. a part of the change plan (400, naming it).</summary>
+    InvalidField,
 }
 
 /// <summary>An expected refusal, returned (not thrown) by the domain.</summary>
-public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null, string? Field = null)
+/// <param name="Fields">The request fields at fault, as the API names them (<c>plan.transport</c>).</param>
+/// <param name="Problem">A more precise kind of refusal than <paramref name="Kind"/> says (<c>implemented-before-approval</c>).</param>
+public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null,
+    IReadOnlyList<string>? Fields = null, string? Problem = null)
 {
     public static TicketError NotAllowedInState(TicketStatus status, TicketAction action, IReadOnlyList<TicketAction> allowed) =>
         new(TicketErrorKind.NotAllowedInState,
@@ -28,5 +31,18 @@ public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyL
 
     public static TicketError Invalid(string detail) => new(TicketErrorKind.Invalid, detail);
 
-    public static TicketError BadInput(string field, string detail) => new(TicketErrorKind.BadInput, detail, Field: field);
+    public static TicketError InvalidField(string field, string detail) => InvalidFields([field], detail);
+
+    public static TicketError InvalidFields(IReadOnlyList<string> fields, string detail) => new(TicketErrorKind.InvalidField, detail, Fields: fields);
+
+    /// <summary>The <see cref="Problem"/> of a change resolved without its test result.</summary>
+    public const string TestResultRequired = "test-result-required";
+
+    /// <summary>A change resolved without its test result: the field is missing (400); HQ's answer cannot resolve it (409).</summary>
+    public static TicketError TestResultMissing(string detail) =>
+        new(TicketErrorKind.InvalidField, detail, Fields: ["testResult"], Problem: TestResultRequired);
+
+    /// <summary>A change implemented before its approval (or said to be implemented in the future): 409 with the reason.</summary>
+    public static TicketError ImplementedBeforeApproval(string detail) =>
+        new(TicketErrorKind.Conflict, detail, [], Problem: "implemented-before-approval");
 }

@@ -55,6 +55,11 @@ public static class TicketWorkflow
         "the caller belongs to the business department that owns the ticket's system",
         c => c.Ticket.OwningDepartment is null || (c.Actor.Department is { } d && d == c.Ticket.OwningDepartment));
 
+    /// <summary>Separation of duties: whoever approved a change does not implement it.</summary>
+    public static readonly Guard NotApprover = new("notApprover", GuardKind.Actor,
+        "the caller did not approve the change (separation of duties: the approver does not implement it)",
+        c => c.Ticket.ApprovedBy is not { } approver || approver != c.Actor.UserId);
+
     public static readonly Guard CallerAtHq = new("callerAtHq", GuardKind.Actor,
         "the caller belongs to headquarters",
         c => c.Actor.IsAtHq);
@@ -64,11 +69,11 @@ public static class TicketWorkflow
         c => !UnitPaths.IsRoot(c.Ticket.UnitPath));
 
     public static readonly Guard ApprovedIfChange = new("approvedIfChange", GuardKind.Ticket,
-        "a configuration, account/permission or data change has been approved by the business department",
+        "a change (" + string.Join(", ", CategoryRules.Changes) + ") has been approved by the business department",
         c => !c.Ticket.Category.NeedsApproval() || c.Ticket.ApprovalStatus == ApprovalStatus.Approved);
 
     public static readonly Guard IsChange = new("isChange", GuardKind.Ticket,
-        "the ticket is a change the business department evaluates",
+        "the ticket is a change (" + string.Join(", ", CategoryRules.Changes) + "), which the business department approves and evaluates",
         c => c.Ticket.Category.NeedsApproval());
 
     public static readonly Guard NotAChange = new("notAChange", GuardKind.Actor,
@@ -102,6 +107,7 @@ public static class TicketWorkflow
         ..Rows(Creation,                         Request,         New,              null,                      [ServiceDesk, Integration]),
         ..Rows([New],                            Triage,          Triaged,          null,                      [ServiceDesk]),
         ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
+        ..Rows([New, Triaged, InProgress],       Plan,            null,             null,                      [BusinessApprover],                        OwningDepartment, IsChange),
         ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
         ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest),
         ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest),
@@ -112,10 +118,10 @@ public static class TicketWorkflow
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Role.System],                             UnitBelowHq),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer],                              CallerAtHq, HqGroupMember),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [Integration],                             CallerAtHq),
-        ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             ApprovedIfChange),
-        ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, ApprovedIfChange),
-        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer],                              CallerAtHq, HqGroupMember, ApprovedIfChange),
-        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [Integration],                             CallerAtHq, ApprovedIfChange),
+        ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             NotApprover, ApprovedIfChange),
+        ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, NotApprover, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer],                              CallerAtHq, HqGroupMember, NotApprover, ApprovedIfChange),
+        ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [Integration],                             CallerAtHq, NotApprover, ApprovedIfChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket, NotAChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedEffective),
         ..Rows([Resolved],                       Confirm,         InProgress,       null,                      [BusinessApprover],                        IsChange, OwningDepartment, EvaluatedNotEffective),
@@ -174,7 +180,7 @@ public static class TicketWorkflow
         if (permitted.Count > 0)
             return permitted.FirstOrDefault(t => t.Guards.All(g => g.Holds(context))) is { } granted
                 ? (granted, null)
-                : (null, TicketError.BadInput("body", $"Cannot {action.Name()}: requires that " +
+                : (null, TicketError.InvalidField("body", $"Cannot {action.Name()}: requires that " +
                     string.Join(" or ", permitted.SelectMany(t => t.Guards.Where(g => g.Kind == GuardKind.Input)).Select(g => g.Description)) + "."));
 
         var failures = mine.SelectMany(t => t.Guards.Where(g => g.Kind != GuardKind.Input && !g.Holds(context))).ToList();

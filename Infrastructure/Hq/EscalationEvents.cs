@@ -8,7 +8,7 @@ namespace Itsm.Infrastructure.Hq;
 
 /// <summary>An event from the HQ system, validated at the edge: acknowledged, returned (with guidance) or resolved (with a resolution).</summary>
 public sealed record HqAnswer(HqEventType Type, string EscalationId, string? Reference, string? Guidance = null,
-    ResolutionCode? Code = null, string? ResolutionText = null);
+    ResolutionCode? Code = null, string? ResolutionText = null, string? TestResult = null);
 
 public enum HqAnswerResult
 {
@@ -63,7 +63,8 @@ public sealed class EscalationEvents(HqStore hq, TicketStore tickets, TicketChan
                 HqEventType.Returned => await changes.ApplyAsync(ticket.Id, actor, TicketAction.HqReturn, _ => true,
                     (t, _, now) => Task.FromResult<object?>(t.ReturnFromHq(actor, now, answer.Guidance!)), Answered, ct),
                 _ => await changes.ApplyAsync(ticket.Id, actor, TicketAction.Resolve, _ => true,
-                    (t, sla, now) => Task.FromResult<object?>(t.Resolve(actor, now, answer.Code!.Value, answer.ResolutionText!, sla.ConfirmationDue(now))),
+                    (t, sla, now) => Task.FromResult<object?>(t.Resolve(actor, now, answer.Code!.Value, answer.ResolutionText!, sla.ConfirmationDue(now),
+                        new Implementation(null, answer.TestResult))),
                     Answered, ct),
             };
             return change switch

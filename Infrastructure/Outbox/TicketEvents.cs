@@ -25,7 +25,7 @@ public static class TicketEvents
     /// <summary>Actions others do not hear about: work within the unit, visible on the ticket and in its history.</summary>
     public static readonly IReadOnlySet<TicketAction> Silent = new HashSet<TicketAction>
     {
-        TicketAction.Start, TicketAction.RequestApproval, TicketAction.Approve, TicketAction.Hold, TicketAction.Resume,
+        TicketAction.Start, TicketAction.Plan, TicketAction.RequestApproval, TicketAction.Approve, TicketAction.Hold, TicketAction.Resume,
     };
 
     /// <summary>Service-level events are published under their own names.</summary>

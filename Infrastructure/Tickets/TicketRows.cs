@@ -22,6 +22,8 @@ public static class TicketRows
         ["SlaState"] = (typeof(SlaState), nameof(SlaState.Ok)),
         // Not approved is the safe reading of an unknown approval.
         ["ApprovalStatus"] = (typeof(ApprovalStatus), nameof(ApprovalStatus.Pending)),
+        // An unknown risk reads as the highest.
+        ["AssessedRisk"] = (typeof(ChangeRisk), nameof(ChangeRisk.High)),
         ["Outcome"] = (typeof(ClosureOutcome), null),
         ["ResolutionCode"] = (typeof(ResolutionCode), null),
     };

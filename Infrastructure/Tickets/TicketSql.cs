@@ -11,7 +11,8 @@ public sealed class TicketSql
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt,
         Effective, EvaluatedBy, EvaluatedAt, EvaluationOverdueNotifiedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
-        ChangeSequence, Version, RaisedBy, HqGroup
+        ChangeSequence, Version, RaisedBy, HqGroup,
+        PlanTransport, PlanWrittenBy, PlanWrittenAt, AssessedRisk, AssessedImpact, AssessedBy, AssessedAt, ImplementedAt, TestResult
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -46,6 +47,9 @@ public sealed class TicketSql
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
             ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt, Effective = @Effective, EvaluatedBy = @EvaluatedBy, EvaluatedAt = @EvaluatedAt,
             PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
+            PlanTransport = @PlanTransport, PlanWrittenBy = @PlanWrittenBy, PlanWrittenAt = @PlanWrittenAt,
+            AssessedRisk = @AssessedRisk, AssessedImpact = @AssessedImpact, AssessedBy = @AssessedBy, AssessedAt = @AssessedAt,
+            ImplementedAt = @ImplementedAt, TestResult = @TestResult,
             EscalatedAt = @EscalatedAt, HqGroup = @HqGroup, Version = Version + 1
         WHERE Id = @Id AND Version = @ExpectedVersion
         """;

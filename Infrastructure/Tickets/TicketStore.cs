@@ -253,6 +253,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
             t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
             t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
             t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version, t.RaisedBy, t.HqGroup,
+            t.PlanTransport, t.PlanWrittenBy, t.PlanWrittenAt, AssessedRisk = t.AssessedRisk?.ToString(), t.AssessedImpact, t.AssessedBy,
+            t.AssessedAt, t.ImplementedAt, t.TestResult,
         });
         return args;
     }

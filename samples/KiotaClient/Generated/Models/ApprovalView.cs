@@ -14,13 +14,15 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The plan property</summary>
+        /// <summary>The approvedAt property</summary>
+        public DateTimeOffset? ApprovedAt { get; set; }
+        /// <summary>Who approved (they may not implement the change), and when.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan? Plan { get; set; }
+        public string? ApprovedBy { get; set; }
 #nullable restore
 #else
-        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan Plan { get; set; }
+        public string ApprovedBy { get; set; }
 #endif
         /// <summary>The requestedBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -57,7 +59,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan>(global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan.CreateFromDiscriminatorValue); } },
+                { "approvedAt", n => { ApprovedAt = n.GetDateTimeOffsetValue(); } },
+                { "approvedBy", n => { ApprovedBy = n.GetStringValue(); } },
                 { "requestedBy", n => { RequestedBy = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalStatus>(); } },
             };
@@ -69,7 +72,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan>("plan", Plan);
+            writer.WriteDateTimeOffsetValue("approvedAt", ApprovedAt);
+            writer.WriteStringValue("approvedBy", ApprovedBy);
             writer.WriteStringValue("requestedBy", RequestedBy);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalStatus>("status", Status);
             writer.WriteAdditionalData(AdditionalData);

@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// The change plan the business department approves (Art. 14): what changes, the backup, the test and the rollback.
+    /// The plan of a change (Art. 9(5), 14): what changes, how it reaches production, the backup, the test and the rollback.The business department starts it (with the request, or its approver later): `what` is required, the other partsmay follow; parts not given are kept as they are.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ChangePlanRequest : IAdditionalDataHolder, IParsable
@@ -38,6 +38,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #nullable restore
 #else
         public string Test { get; set; }
+#endif
+        /// <summary>The transport property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Transport { get; set; }
+#nullable restore
+#else
+        public string Transport { get; set; }
 #endif
         /// <summary>The what property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -75,6 +83,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "backup", n => { Backup = n.GetStringValue(); } },
                 { "rollback", n => { Rollback = n.GetStringValue(); } },
                 { "test", n => { Test = n.GetStringValue(); } },
+                { "transport", n => { Transport = n.GetStringValue(); } },
                 { "what", n => { What = n.GetStringValue(); } },
             };
         }
@@ -88,6 +97,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("backup", Backup);
             writer.WriteStringValue("rollback", Rollback);
             writer.WriteStringValue("test", Test);
+            writer.WriteStringValue("transport", Transport);
             writer.WriteStringValue("what", What);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -16,6 +16,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The code property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode? Code { get; set; }
+        /// <summary>Required to resolve a change: what was tested after it, and the outcome. Without it HQ returns the    ticket to the unit instead (409 otherwise); refused for any other ticket (400).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TestResult { get; set; }
+#nullable restore
+#else
+        public string TestResult { get; set; }
+#endif
         /// <summary>The text property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -50,6 +58,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "code", n => { Code = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>(); } },
+                { "testResult", n => { TestResult = n.GetStringValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
             };
         }
@@ -61,6 +70,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>("code", Code);
+            writer.WriteStringValue("testResult", TestResult);
             writer.WriteStringValue("text", Text);
             writer.WriteAdditionalData(AdditionalData);
         }

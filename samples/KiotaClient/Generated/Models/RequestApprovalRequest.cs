@@ -7,20 +7,29 @@ using System.IO;
 using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
+    /// <summary>
+    /// Ask the owning department to approve the change: complete (or revise) the plan, which must then have all five parts(400 naming the missing one), and give O&amp;amp;M&apos;s assessment.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class RequestApprovalRequest : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The change plan the business department approves (Art. 14): what changes, the backup, the test and the rollback.</summary>
+        /// <summary>O&amp;amp;M&apos;s assessment of the change plan (Art. 14(1)): how risky it is and what it affects.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest? Plan { get; set; }
+        public global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRequest? Assessment { get; set; }
 #nullable restore
 #else
-        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest Plan { get; set; }
+        public global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRequest Assessment { get; set; }
+#endif
+        /// <summary>The plan property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.PlanRevisionRequest? Plan { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.PlanRevisionRequest Plan { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.RequestApprovalRequest"/> and sets the default values.
@@ -47,7 +56,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest.CreateFromDiscriminatorValue); } },
+                { "assessment", n => { Assessment = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRequest.CreateFromDiscriminatorValue); } },
+                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanRevisionRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.PlanRevisionRequest.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -57,7 +67,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>("plan", Plan);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRequest>("assessment", Assessment);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanRevisionRequest>("plan", Plan);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -18,8 +18,18 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode? Code { get; set; }
         /// <summary>The confirmationDue property</summary>
         public DateTimeOffset? ConfirmationDue { get; set; }
+        /// <summary>A change: when it was implemented (after its approval).</summary>
+        public DateTimeOffset? ImplementedAt { get; set; }
         /// <summary>The resolvedAt property</summary>
         public DateTimeOffset? ResolvedAt { get; set; }
+        /// <summary>A change: the test made after it, and the outcome.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TestResult { get; set; }
+#nullable restore
+#else
+        public string TestResult { get; set; }
+#endif
         /// <summary>The text property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,7 +65,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "code", n => { Code = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>(); } },
                 { "confirmationDue", n => { ConfirmationDue = n.GetDateTimeOffsetValue(); } },
+                { "implementedAt", n => { ImplementedAt = n.GetDateTimeOffsetValue(); } },
                 { "resolvedAt", n => { ResolvedAt = n.GetDateTimeOffsetValue(); } },
+                { "testResult", n => { TestResult = n.GetStringValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
             };
         }
@@ -68,7 +80,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>("code", Code);
             writer.WriteDateTimeOffsetValue("confirmationDue", ConfirmationDue);
+            writer.WriteDateTimeOffsetValue("implementedAt", ImplementedAt);
             writer.WriteDateTimeOffsetValue("resolvedAt", ResolvedAt);
+            writer.WriteStringValue("testResult", TestResult);
             writer.WriteStringValue("text", Text);
             writer.WriteAdditionalData(AdditionalData);
         }

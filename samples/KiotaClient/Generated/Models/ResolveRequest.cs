@@ -7,15 +7,18 @@ using System.IO;
 using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
+    /// <summary>
+    /// Resolve with a code and text; a change also with its test result and, if not now, when it was implemented.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ResolveRequest : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The code property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode? Code { get; set; }
+        /// <summary>Changes only: when the change was made (default now); not before its approval, not in the future (409).</summary>
+        public DateTimeOffset? ImplementedAt { get; set; }
         /// <summary>The resolution property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -23,6 +26,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #nullable restore
 #else
         public string Resolution { get; set; }
+#endif
+        /// <summary>Changes only, and required for them: what was tested after the change, and the outcome.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TestResult { get; set; }
+#nullable restore
+#else
+        public string TestResult { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.ResolveRequest"/> and sets the default values.
@@ -50,7 +61,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "code", n => { Code = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>(); } },
+                { "implementedAt", n => { ImplementedAt = n.GetDateTimeOffsetValue(); } },
                 { "resolution", n => { Resolution = n.GetStringValue(); } },
+                { "testResult", n => { TestResult = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -61,7 +74,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>("code", Code);
+            writer.WriteDateTimeOffsetValue("implementedAt", ImplementedAt);
             writer.WriteStringValue("resolution", Resolution);
+            writer.WriteStringValue("testResult", TestResult);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

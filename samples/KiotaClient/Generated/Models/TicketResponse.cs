@@ -31,6 +31,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalView Approval { get; set; }
 #endif
+        /// <summary>The assessment property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.RecordedAssessment? Assessment { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.RecordedAssessment Assessment { get; set; }
+#endif
         /// <summary>The assignee property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -103,6 +111,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The outcome property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome? Outcome { get; set; }
+        /// <summary>The plan property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.PlanView? Plan { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.PlanView Plan { get; set; }
+#endif
         /// <summary>The priority property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.Priority? Priority { get; set; }
         /// <summary>The raisedBy property</summary>
@@ -198,6 +214,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             {
                 { "allowedActions", n => { AllowedActions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "approval", n => { Approval = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalView>(global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalView.CreateFromDiscriminatorValue); } },
+                { "assessment", n => { Assessment = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecordedAssessment>(global::Itsm.Samples.KiotaClient.Generated.Models.RecordedAssessment.CreateFromDiscriminatorValue); } },
                 { "assignee", n => { Assignee = n.GetStringValue(); } },
                 { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
                 { "changeSequence", n => { ChangeSequence = n.GetLongValue(); } },
@@ -213,6 +230,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>(); } },
+                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanView>(global::Itsm.Samples.KiotaClient.Generated.Models.PlanView.CreateFromDiscriminatorValue); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
                 { "raisedBy", n => { RaisedBy = n.GetStringValue(); } },
                 { "requester", n => { Requester = n.GetStringValue(); } },
@@ -240,6 +258,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("allowedActions", AllowedActions);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ApprovalView>("approval", Approval);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecordedAssessment>("assessment", Assessment);
             writer.WriteStringValue("assignee", Assignee);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
             writer.WriteLongValue("changeSequence", ChangeSequence);
@@ -255,6 +274,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>("outcome", Outcome);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanView>("plan", Plan);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
             writer.WriteStringValue("raisedBy", RaisedBy);
             writer.WriteStringValue("requester", Requester);

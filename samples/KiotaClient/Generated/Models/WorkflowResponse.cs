@@ -23,6 +23,22 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Every category, with whether it needs the approval.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowCategory>? Categories { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowCategory> Categories { get; set; }
+#endif
+        /// <summary>The categories that are changes (guards `isChange`, `approvedIfChange`): the one approval-required set.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse_changes?>? Changes { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse_changes?> Changes { get; set; }
+#endif
         /// <summary>The guards property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -89,6 +105,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "actions", n => { Actions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "categories", n => { Categories = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowCategory>(global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowCategory.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "changes", n => { Changes = n.GetCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse_changes>()?.AsList(); } },
                 { "guards", n => { Guards = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowGuard>(global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowGuard.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "mermaid", n => { Mermaid = n.GetStringValue(); } },
                 { "roles", n => { Roles = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -104,6 +122,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("actions", Actions);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowCategory>("categories", Categories);
+            writer.WriteCollectionOfEnumValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse_changes>("changes", Changes);
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowGuard>("guards", Guards);
             writer.WriteStringValue("mermaid", Mermaid);
             writer.WriteCollectionOfPrimitiveValues<string>("roles", Roles);

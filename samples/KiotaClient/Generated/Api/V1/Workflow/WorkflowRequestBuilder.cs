@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Workflow
         {
         }
         /// <summary>
-        /// `from: null` is creation (`request`); `to: null` leaves the status as it is. A transition applies when the caller has `role` and every guard holds.
+        /// `from: null` is creation (`request`); `to: null` leaves the status as it is. A transition applies when the caller has `role` and every guard holds. `changes` lists the categories that need the owning department&apos;s approval before they are implemented (guards `isChange`, `approvedIfChange`).
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -61,7 +61,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Workflow
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.WorkflowResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `from: null` is creation (`request`); `to: null` leaves the status as it is. A transition applies when the caller has `role` and every guard holds.
+        /// `from: null` is creation (`request`); `to: null` leaves the status as it is. A transition applies when the caller has `role` and every guard holds. `changes` lists the categories that need the owning department&apos;s approval before they are implemented (guards `isChange`, `approvedIfChange`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

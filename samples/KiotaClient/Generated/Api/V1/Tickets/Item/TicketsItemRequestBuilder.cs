@@ -9,6 +9,7 @@ using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Escalation;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Hold;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.HqReturn;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Plan;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reassign;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reject;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reopen;
@@ -79,6 +80,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.HqReturn.HqReturnRequestBuilder HqReturn
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.HqReturn.HqReturnRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The plan property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Plan.PlanRequestBuilder Plan
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Plan.PlanRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The reassign property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reassign.ReassignRequestBuilder Reassign

@@ -37,7 +37,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.RequestApproval
         /// Performs `request-approval` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">Ask the owning department to approve the change: complete (or revise) the plan, which must then have all five parts(400 naming the missing one), and give O&amp;amp;M&apos;s assessment.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -80,7 +80,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.RequestApproval
         /// Performs `request-approval` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">Ask the owning department to approve the change: complete (or revise) the plan, which must then have all five parts(400 naming the missing one), and give O&amp;amp;M&apos;s assessment.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -37,7 +37,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Resolve
         /// Performs `resolve` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">Resolve with a code and text; a change also with its test result and, if not now, when it was implemented.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -80,7 +80,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Resolve
         /// Performs `resolve` on the ticket. Requires `If-Match` with the ticket&apos;s ETag (428 without, 412 when stale). 409 when the ticket&apos;s status does not permit it (the problem lists the caller&apos;s allowed actions), 403 when the caller&apos;s roles or relation to the ticket do not.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">Resolve with a code and text; a change also with its test result and, if not now, when it was implemented.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
+    /// <summary>
+    /// The change plan as it stands (a part not yet written is null), and who wrote its latest version; every version is in the history.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class ChangePlan : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class PlanView : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -38,6 +39,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Test { get; set; }
 #endif
+        /// <summary>The transport property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Transport { get; set; }
+#nullable restore
+#else
+        public string Transport { get; set; }
+#endif
         /// <summary>The what property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -46,22 +55,32 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string What { get; set; }
 #endif
+        /// <summary>The writtenAt property</summary>
+        public DateTimeOffset? WrittenAt { get; set; }
+        /// <summary>The writtenBy property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? WrittenBy { get; set; }
+#nullable restore
+#else
+        public string WrittenBy { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.PlanView"/> and sets the default values.
         /// </summary>
-        public ChangePlan()
+        public PlanView()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan"/></returns>
+        /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.PlanView"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Itsm.Samples.KiotaClient.Generated.Models.PlanView CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlan();
+            return new global::Itsm.Samples.KiotaClient.Generated.Models.PlanView();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -74,7 +93,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "backup", n => { Backup = n.GetStringValue(); } },
                 { "rollback", n => { Rollback = n.GetStringValue(); } },
                 { "test", n => { Test = n.GetStringValue(); } },
+                { "transport", n => { Transport = n.GetStringValue(); } },
                 { "what", n => { What = n.GetStringValue(); } },
+                { "writtenAt", n => { WrittenAt = n.GetDateTimeOffsetValue(); } },
+                { "writtenBy", n => { WrittenBy = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -87,7 +109,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("backup", Backup);
             writer.WriteStringValue("rollback", Rollback);
             writer.WriteStringValue("test", Test);
+            writer.WriteStringValue("transport", Transport);
             writer.WriteStringValue("what", What);
+            writer.WriteDateTimeOffsetValue("writtenAt", WrittenAt);
+            writer.WriteStringValue("writtenBy", WrittenBy);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
