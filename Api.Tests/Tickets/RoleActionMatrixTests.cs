@@ -21,7 +21,7 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, NeitherRaisedNorAskedForApproval, AtHq }
+    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, OwningDepartmentNeitherRaisedNorAskedForApproval, OfTheOwningDepartment, AtHq }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
 
@@ -34,8 +34,9 @@ public sealed class RoleActionMatrixTests
         new("triage", [New], ServiceDesk, Triaged),
         new("start", [Triaged], Engineer, InProgress, Relation.OfTheAssignedGroup),
         new("request-approval", [Triaged, InProgress], Engineer, PendingApproval, Relation.OfTheAssignedGroup),
-        new("approve", [PendingApproval], BusinessApprover, InProgress, Relation.NeitherRaisedNorAskedForApproval),
-        new("reject", [PendingApproval], BusinessApprover, Closed, Relation.NeitherRaisedNorAskedForApproval),
+        // Only an approver of the department that owns the system at the ticket's unit, who neither raised it nor asked.
+        new("approve", [PendingApproval], BusinessApprover, InProgress, Relation.OwningDepartmentNeitherRaisedNorAskedForApproval),
+        new("reject", [PendingApproval], BusinessApprover, Closed, Relation.OwningDepartmentNeitherRaisedNorAskedForApproval),
         new("hold", [InProgress], Engineer, OnHold, Relation.OfTheAssignedGroup),
         new("resume", [OnHold], Engineer, InProgress, Relation.OfTheAssignedGroup),
         new("escalate", [Triaged, InProgress, OnHold], Engineer, EscalatedToHq, Relation.OfTheAssignedGroup),
@@ -49,7 +50,7 @@ public sealed class RoleActionMatrixTests
         new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
         new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange),
         new("confirm", [Resolved], Requester, Closed, Relation.RaisedIt),
-        new("confirm", [Resolved], BusinessApprover, Closed, Ready: Readiness.IsChange),
+        new("confirm", [Resolved], BusinessApprover, Closed, Relation.OfTheOwningDepartment, Readiness.IsChange),
         new("reopen", [Resolved], Requester, InProgress, Relation.RaisedIt, Readiness.WithinConfirmationWindow),
         new("cancel", [New, Triaged, OnHold], Requester, Cancelled, Relation.RaisedIt),
         new("cancel", [New, Triaged, OnHold], ServiceDesk, Cancelled),
@@ -59,7 +60,7 @@ public sealed class RoleActionMatrixTests
     ];
 
     private sealed record Caller(string Name, string Key, Role[] Roles, bool InAssignedGroup = false, bool RaisedIt = false,
-        bool AskedForApproval = false, bool AtHq = false)
+        bool AskedForApproval = false, bool AtHq = false, bool InOwningDepartment = false)
     {
         public override string ToString() => Name;
     }
@@ -69,7 +70,9 @@ public sealed class RoleActionMatrixTests
     private static readonly Caller[] Callers =
     [
         new("its requester", Keys.JsRequester, [Requester], RaisedIt: true),
-        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester]),
+        // The tickets are on ERP at JS: owned by JS Finance.
+        new("the department's approver", Keys.JsApprover, [BusinessApprover, Requester], InOwningDepartment: true),
+        new("another department's approver", Keys.JsHrApprover, [BusinessApprover, Requester]),
         new("the service desk", Keys.JsServiceDesk, [ServiceDesk]),
         new("an engineer of the assigned group", Keys.JsEngineer, [Engineer], InAssignedGroup: true, AskedForApproval: true),
         new("an engineer of another group", OutsiderKeyPlaceholder, [Engineer]),
@@ -89,6 +92,8 @@ public sealed class RoleActionMatrixTests
         [("confirm", "its requester", "approved change, Resolved")] = Outcome.Done,
         // §5: a change may be reopened by "the evaluating approver of a change".
         [("reopen", "the department's approver", "approved change, Resolved")] = Outcome.Forbidden,
+        // §5: a change is evaluated only by the owning department's approver.
+        [("confirm", "another department's approver", "approved change, Resolved")] = Outcome.Done,
     };
 
     /// <summary>A kind of ticket: its status, whether it is a change, whether that change has been approved.</summary>
@@ -208,7 +213,8 @@ public sealed class RoleActionMatrixTests
         Relation.Anyone => true,
         Relation.OfTheAssignedGroup => caller.InAssignedGroup,
         Relation.RaisedIt => caller.RaisedIt,
-        Relation.NeitherRaisedNorAskedForApproval => !caller.RaisedIt && !caller.AskedForApproval,
+        Relation.OwningDepartmentNeitherRaisedNorAskedForApproval => caller.InOwningDepartment && !caller.RaisedIt && !caller.AskedForApproval,
+        Relation.OfTheOwningDepartment => caller.InOwningDepartment,
         Relation.AtHq => caller.AtHq,
         _ => throw new ArgumentOutOfRangeException(nameof(relation)),
     };
@@ -231,7 +237,7 @@ public sealed class RoleActionMatrixTests
         var detail = problem?["detail"]?.GetValue<string>() ?? text;
         return ((int)response.StatusCode, problem?["type"]?.GetValue<string>()) switch
         {
-            (403, "urn:itsm:problem:forbidden") => (Outcome.Forbidden, detail),
+            (403, "urn:itsm:problem:forbidden" or "urn:itsm:problem:not-owning-department") => (Outcome.Forbidden, detail),
             (409, "urn:itsm:problem:action-not-allowed") => (Outcome.NotInThisStatus, detail),
             (409, "urn:itsm:problem:precondition-not-met") => (Outcome.NotReady, detail),
             _ => (Outcome.SomethingElse, detail),

@@ -31,7 +31,7 @@ public static class ProblemResults
     {
         TicketErrorKind.NotAllowedInState => Problem(409, "action-not-allowed", "Action not allowed in this state", error.Detail, Allowed(error)),
         TicketErrorKind.Conflict => Problem(409, "precondition-not-met", "The ticket is not ready for this action", error.Detail, Allowed(error)),
-        TicketErrorKind.Forbidden => Problem(403, "forbidden", "Forbidden", error.Detail),
+        TicketErrorKind.Forbidden => Problem(403, error.ProblemType ?? "forbidden", "Forbidden", error.Detail),
         _ => Problem(422, "unprocessable", "The request cannot be applied", error.Detail),
     };
 

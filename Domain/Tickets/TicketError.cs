@@ -13,14 +13,15 @@ public enum TicketErrorKind
 }
 
 /// <summary>An expected refusal, returned (not thrown) by the domain.</summary>
-public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null)
+/// <param name="ProblemType">The name of a more specific problem type than the kind's (from the refusing guard), if any.</param>
+public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null, string? ProblemType = null)
 {
     public static TicketError NotAllowedInState(TicketStatus status, TicketAction action, IReadOnlyList<TicketAction> allowed) =>
         new(TicketErrorKind.NotAllowedInState,
             $"A ticket in {status} does not allow '{action.Name()}'. Allowed for you now: " +
             (allowed.Count == 0 ? "none" : string.Join(", ", allowed.Select(a => a.Name()))) + ".", allowed);
 
-    public static TicketError Forbidden(string detail) => new(TicketErrorKind.Forbidden, detail);
+    public static TicketError Forbidden(string detail, string? problemType = null) => new(TicketErrorKind.Forbidden, detail, ProblemType: problemType);
 
     public static TicketError Conflict(string detail, IReadOnlyList<TicketAction> allowed) => new(TicketErrorKind.Conflict, detail, allowed);
 

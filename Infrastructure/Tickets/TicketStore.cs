@@ -70,6 +70,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var clocks = startClocks(ticket);
             ticket.ShowSla(clocks);
             await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
+            await OwnAsync(connection, transaction, [ticket], token);
             await AppendHistoryAsync(connection, transaction, ticket, token);
             await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
             await SequenceAsync(connection, transaction, ticket, token);
@@ -108,8 +109,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>The caller's ticket with this external reference, if it raised one.</summary>
     public Task<Ticket?> FindByExternalRefAsync(string requesterId, ExternalRef reference, CancellationToken ct) =>
-        database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
-            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
+        database.ReadAsync(async (connection, token) => (await OwnAsync(connection, null, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
+            new { RequesterId = requesterId, reference.System, ExternalId = reference.Id }, cancellationToken: token)), token)).SingleOrDefault(), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -121,7 +122,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
     internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
-        await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct));
+        await OwnAsync(connection, transaction, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct)), ct);
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
     /// <summary>
@@ -150,13 +151,15 @@ public sealed class TicketStore(Database database, SlaStore sla)
         return outcome;
     }
 
-    public Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
+    public async Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
     {
         var (from, to) = Scope.Range(actor.UnitPath);
-        return _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
+        var ticket = await _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
         {
             ["@Id"] = id, ["@ScopeFrom"] = from, ["@ScopeTo"] = to, ["@ScopeRequester"] = actor.SeesOnlyOwnTickets ? actor.UserId : null,
         }, ct);
+        if (ticket is not null) await database.ReadAsync((connection, token) => OwnAsync(connection, null, [ticket], token), ct);
+        return ticket;
     }
 
     /// <summary>One page, newest first (keyset on Id), plus whether more follow.</summary>
@@ -187,7 +190,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
-            await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), ct);
+            await OwnAsync(connection, null, await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), token), ct);
         var more = rows.Count > query.Limit;
         return (more ? rows.Take(query.Limit).ToList() : rows, more);
 
@@ -215,6 +218,23 @@ public sealed class TicketStore(Database database, SlaStore sla)
         public int Count { get; init; }
         public DateTimeOffset? Oldest { get; init; }
     }
+
+    /// <summary>
+    /// Tells each ticket who owns its system at its unit (<see cref="SystemOwnership"/>), with one query for all of them: the
+    /// owner entries of their systems at the units on their paths.
+    /// </summary>
+    private static async Task<List<Ticket>> OwnAsync(DbConnection connection, DbTransaction? transaction, List<Ticket> tickets, CancellationToken ct)
+    {
+        if (tickets.Count == 0) return tickets;
+        var systems = tickets.Select(t => t.SystemId).Distinct().ToArray();
+        var paths = tickets.Select(t => t.UnitPath).Distinct().SelectMany(Scope.Ancestors).Distinct().ToArray();
+        var entries = (await connection.QueryAsync<OwnerRow>(new CommandDefinition(DepartmentSql.OwnersOnPaths, new { systems, paths },
+            transaction, cancellationToken: ct))).ToLookup(e => e.SystemId, e => new OwnerEntry("", e.UnitPath, e.Department));
+        foreach (var ticket in tickets) ticket.OwnedBy(SystemOwnership.OwnerFor(entries[ticket.SystemId], ticket.UnitPath));
+        return tickets;
+    }
+
+    private sealed record OwnerRow(string SystemId, string UnitPath, string Department);
 
     private static DynamicParameters ScopeArgs(Actor actor)
     {
