@@ -94,6 +94,7 @@ public sealed class RoleActionMatrixTests
         [("reopen", "the department's approver", "approved change, Resolved")] = Outcome.Forbidden,
         // §5: a change is evaluated only by the owning department's approver.
         [("confirm", "another department's approver", "approved change, Resolved")] = Outcome.Done,
+        [("confirm", "another department's approver", "Resolved")] = Outcome.NotReady,
     };
 
     /// <summary>A kind of ticket: its status, whether it is a change, whether that change has been approved.</summary>
@@ -162,7 +163,13 @@ public sealed class RoleActionMatrixTests
         foreach (var caller in Callers)
         {
             var (expected, target) = Expected(caller, action, family);
-            if (KnownGaps.TryGetValue((action, caller.Name, family.ToString()), out var asBuilt)) expected = asBuilt;
+            if (KnownGaps.TryGetValue((action, caller.Name, family.ToString()), out var asBuilt))
+            {
+                expected = asBuilt;
+                // A gap that lets the action through moves the ticket where the role's row leads.
+                if (asBuilt == Outcome.Done)
+                    target ??= Lifecycle.FirstOrDefault(r => r.Action == action && r.From.Contains(family.Status) && caller.Roles.Contains(r.By))?.To;
+            }
             var ticket = expected == Outcome.Done ? await _js.TicketIn(family.Status, family.Category, family.Approved) : shared;
 
             var response = await _clients[caller.Name].ActAsync(ticket.Id, action, Body(action, family), ticket.Version);
