@@ -51,6 +51,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
     private readonly TicketSql _sql = new(database.Dialect);
     private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"],
         TicketRows.Tolerant);
+    private readonly PreparedReads _owner = new(database, new TicketSql(database.Dialect).OwnerOfOne, ["@SystemId", "@UnitPath"]);
 
     /// <summary>
     /// Stores a new ticket with its number (per unit and year of <paramref name="numberYear"/>), its first history entry and
@@ -158,7 +159,9 @@ public sealed class TicketStore(Database database, SlaStore sla)
         {
             ["@Id"] = id, ["@ScopeFrom"] = from, ["@ScopeTo"] = to, ["@ScopeRequester"] = actor.SeesOnlyOwnTickets ? actor.UserId : null,
         }, ct);
-        if (ticket is not null) await database.ReadAsync((connection, token) => OwnAsync(connection, null, [ticket], token), ct);
+        if (ticket is not null)
+            ticket.OwnedBy((await _owner.SingleOrDefaultAsync<OwnerOfTicket>(
+                new Dictionary<string, object?> { ["@SystemId"] = ticket.SystemId, ["@UnitPath"] = ticket.UnitPath }, ct))?.Department);
         return ticket;
     }
 
@@ -235,6 +238,11 @@ public sealed class TicketStore(Database database, SlaStore sla)
     }
 
     private sealed record OwnerRow(string SystemId, string UnitPath, string Department);
+
+    private sealed class OwnerOfTicket
+    {
+        public string Department { get; init; } = "";
+    }
 
     private static DynamicParameters ScopeArgs(Actor actor)
     {
