@@ -179,6 +179,29 @@ public sealed class DepartmentAdminTests : ApiFixture
     }
 
     [Test]
+    public async Task ReplaceOwners_WithANullEntry_Is400AndChangesNothing()
+    {
+        var before = Entries(await _given.ItManager.GetJsonAsync("/api/v1/admin/systems/JS-MKT/owners"));
+        var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/admin/systems/JS-MKT/owners")
+        {
+            Content = new StringContent("{\"owners\":[{\"unit\":\"JS\",\"department\":\"JS-HR\"},null]}", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        await TicketClient.ExpectProblemAsync(await _given.ItManager.Http.SendAsync(request), HttpStatusCode.BadRequest);
+        Assert.That(Entries(await _given.ItManager.GetJsonAsync("/api/v1/admin/systems/JS-MKT/owners")), Is.EqualTo(before));
+    }
+
+    [TestCase("ZJ-MKT", TestName = "Owners_OfAnotherProvincesSystem_Are404")]
+    [TestCase("NOPE", TestName = "Owners_OfAnUnknownSystem_Are404")]
+    public async Task Owners_OfASystemTheCallerDoesNotUse_Are404(string system)
+    {
+        await TicketClient.ExpectProblemAsync(await _given.ItManager.Http.GetAsync($"/api/v1/admin/systems/{system}/owners"), HttpStatusCode.NotFound);
+        var put = await _given.ItManager.Http.PutAsJsonAsync($"/api/v1/admin/systems/{system}/owners",
+            new { owners = new[] { new { unit = "JS", department = "JS-FIN" } } });
+        await TicketClient.ExpectProblemAsync(put, HttpStatusCode.NotFound);
+    }
+
+    [Test]
     public async Task ReplaceOwners_WithoutTheSystemsOwnUnit_Is422()
     {
         var response = await _given.ItManager.Http.PutAsJsonAsync("/api/v1/admin/systems/JS-MKT/owners",
