@@ -4,7 +4,6 @@ namespace Itsm.Domain.Organisation;
 public sealed record Department(string Code, string Name, string UnitId, string UnitPath)
 {
     public const int MaxCodeLength = 40;
-    public const int MaxNameLength = 200;
 
     /// <summary>
     /// A department serves its own unit and the units below it: a person of that subtree may belong to it, and it may own a
