@@ -54,7 +54,8 @@ public sealed class AdministrationTests
         await Created(admin, "units", new { id = "AH", name = "Anhui Provincial Company", parent = "HQ" });
         await Created(admin, "groups", new { id = "AH-L1", name = "Anhui service desk", unit = "AH", line = "Line1" });
         await Created(admin, "groups", new { id = "AH-L2BIZ", name = "Anhui business O&M", unit = "AH", line = "Line2Business" });
-        await Created(admin, "systems", new { id = "AH-OA", name = "Office automation", unit = "AH", ownerDepartment = "General Office" });
+        await Created(admin, "departments", new { code = "AH-GO", name = "General Office", unit = "AH" });
+        await Created(admin, "systems", new { id = "AH-OA", name = "Office automation", unit = "AH", ownerDepartment = "AH-GO" });
         await Created(admin, "users", new { id = "ah-desk", name = "Li Na", unit = "AH", roles = new[] { "ServiceDesk", "Requester" }, groups = new[] { "AH-L1" } });
         await Created(admin, "users", new { id = "ah-eng", name = "Wu Gang", unit = "AH", roles = new[] { "Engineer" }, groups = new[] { "AH-L2BIZ" } });
         var deskKey = await IssueKeyAsync(admin, "ah-desk");

@@ -26,7 +26,8 @@ public sealed class HeadquartersRootTests
         await Created("units", new { id = "PROV", name = "A province", parent = "GROUP" });
         await Created("groups", new { id = "GROUP-L3", name = "Group experts", unit = "GROUP", line = "Line3" });
         await Created("groups", new { id = "PROV-L1", name = "Province desk", unit = "PROV", line = "Line1" });
-        await Created("systems", new { id = "PROV-OA", name = "Office automation", unit = "PROV", ownerDepartment = "General Office" });
+        await Created("departments", new { code = "PROV-GO", name = "General Office", unit = "PROV" });
+        await Created("systems", new { id = "PROV-OA", name = "Office automation", unit = "PROV", ownerDepartment = "PROV-GO" });
     }
 
     [OneTimeTearDown]

@@ -23,6 +23,7 @@ public sealed partial class TSqlParseTests
         var dialect = SqlDialect.SqlServer;
         var statements = new TicketSql(dialect).All()
             .Concat(OrganisationSql.All())
+            .Concat(DepartmentSql.All())
             .Concat(Itsm.Infrastructure.Idempotency.IdempotencySql.All())
             .Concat(new Itsm.Infrastructure.Sla.SlaSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Outbox.OutboxSql(dialect).All())

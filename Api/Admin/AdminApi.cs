@@ -35,6 +35,7 @@ public static partial class AdminApi
         admin.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey")
             .WithSummary("Revoke an API key (takes effect on every instance within a minute)")
             .Produces(204).ProducesProblem(404);
+        MapDepartments(admin);
         return api;
     }
 
@@ -61,7 +62,8 @@ public static partial class AdminApi
     {
         if (await UnitInScope(body.Unit, user.Actor(), organisation, ct) is not { } unit)
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
-        return Created("systems", body.Id, await admin.AddSystemAsync(body.Id, body.Name.Trim(), unit.Id, body.OwnerDepartment.Trim(), ct));
+        if (await DepartmentServing(body.OwnerDepartment, unit.Path, "ownerDepartment", organisation, ct) is { Problem: { } problem }) return problem;
+        return Created("systems", body.Id, await admin.AddSystemAsync(body.Id, body.Name.Trim(), unit.Id, body.OwnerDepartment, ct));
     }
 
     public static async Task<IResult> CreateUser(CreateUserRequest body, ClaimsPrincipal user, OrganisationStore organisation,
@@ -77,21 +79,30 @@ public static partial class AdminApi
             if (await organisation.FindGroupAsync(id, ct) is not { } group) return ProblemResults.Unprocessable("groups", $"Group '{id}' does not exist.");
             groups.Add(group);
         }
-        if (OutOfScope(user.Actor(), body.Roles, groups) is { } refused) return refused;
-        var outcome = await admin.AddUserAsync(new NewUser(body.Id, body.Name.Trim(), unit.Id, body.Integration, body.Roles, body.Groups ?? []), ct);
+        Department? department = null;
+        if (body.Department is { } code)
+        {
+            var serving = await DepartmentServing(code, unit.Path, "department", organisation, ct);
+            if (serving.Problem is { } problem) return problem;
+            department = serving.Department;
+        }
+        if (OutOfScope(user.Actor(), body.Roles, groups, department) is { } refused) return refused;
+        var outcome = await admin.AddUserAsync(
+            new NewUser(body.Id, body.Name.Trim(), unit.Id, body.Integration, body.Roles, body.Groups ?? [], department?.Code), ct);
         return outcome == AdminOutcome.UnknownReference
             ? ProblemResults.Unprocessable("groups", "One of the groups does not exist.")
             : Created("users", body.Id, outcome);
     }
 
     public static async Task<IResult> IssueKey(string userId, IssueKeyRequest body, ClaimsPrincipal user, OrganisationAdmin admin,
-        TimeProvider clock, CancellationToken ct)
+        OrganisationStore organisation, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
         if (await admin.FindUserInScopeAsync(userId, actor.UnitPath, ct) is null || await admin.GrantsOfAsync(userId, ct) is not { } grants)
             return UnknownUser(userId);
-        // A key carries all of its user's roles and groups: it is granted only if they all lie within the issuer's scope.
-        if (OutOfScope(actor, grants.Roles, grants.Groups) is { } refused) return refused;
+        var department = await admin.DepartmentOfAsync(userId, ct) is { } code ? await organisation.FindDepartmentAsync(code, ct) : null;
+        // A key carries all of its user's roles, groups and department: it is granted only if they all lie within the issuer's scope.
+        if (OutOfScope(actor, grants.Roles, grants.Groups, department) is { } refused) return refused;
         var key = await admin.IssueKeyAsync(userId, body.Name.Trim(), actor.UserId, clock.GetUtcNow(), ct);
         return TypedResults.Created($"/api/v1/admin/users/{userId}/api-keys", key);
     }
@@ -109,8 +120,8 @@ public static partial class AdminApi
             : ProblemResults.NotFound($"No active API key '{keyId}' within your scope.");
     }
 
-    private static IResult? OutOfScope(Actor manager, IEnumerable<Role> roles, IEnumerable<SupportGroup> groups) =>
-        GrantScope.OutOfScope(manager, roles, groups) is { Count: > 0 } outside
+    private static IResult? OutOfScope(Actor manager, IEnumerable<Role> roles, IEnumerable<SupportGroup> groups, Department? department = null) =>
+        GrantScope.OutOfScope(manager, roles, groups, department) is { Count: > 0 } outside
             ? ProblemResults.Problem(403, "grant-out-of-scope", "Outside your scope", $"You may not grant: {string.Join("; ", outside)}.",
                 new Dictionary<string, object?> { ["outOfScope"] = outside })
             : null;

@@ -55,8 +55,10 @@ public sealed record EvaluationView(bool? Effective, string? By, DateTimeOffset?
 /// <summary>A ticket as the caller sees it, with the actions this caller may take now. <c>requester</c> is whom it serves,
 /// <c>raisedBy</c> who raised it (line 1 or an integration on the requester's behalf, else the requester); <c>hqGroup</c> the
 /// HQ group its escalation names.</summary>
+/// <param name="OwningDepartment">The business department that owns the system at the ticket's unit (the owner entry of the
+/// nearest unit on its path); its business approvers approve the ticket's change. Null: no owner, so nobody may approve.</param>
 public sealed record TicketResponse(
-    long Id, string Number, string Unit, string System, Category Category, string Title, string Description,
+    long Id, string Number, string Unit, string System, string? OwningDepartment, Category Category, string Title, string Description,
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
     string? Group, string? Assignee, string Requester, string RaisedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? TriagedAt, DateTimeOffset? EscalatedAt, string? HqGroup, DateTimeOffset? ClosedAt, ResolutionView? Resolution, int? Satisfaction,
@@ -66,7 +68,7 @@ public sealed record TicketResponse(
     ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
-        t.Id, t.Number, t.UnitId, t.SystemId, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
+        t.Id, t.Number, t.UnitId, t.SystemId, t.OwningDepartment, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
         t.Outcome, t.GroupId, t.AssigneeId, t.RequesterId, t.RaisedBy, t.CreatedAt, t.UpdatedAt, t.TriagedAt, t.EscalatedAt, t.HqGroup, t.ClosedAt,
         t.ResolutionCode is { } code
             ? new ResolutionView(code, t.Resolution ?? "", t.ResolvedAt ?? t.UpdatedAt, t.ConfirmationDue, t.ImplementedAt, t.TestResult) : null,

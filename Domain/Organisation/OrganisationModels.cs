@@ -8,5 +8,8 @@ public sealed record Unit(string Id, string Name, string? ParentId, string Path)
 
 public sealed record SupportGroup(string Id, string Name, string UnitId, string UnitPath, SupportLine Line);
 
-/// <summary>A business application (the configuration item a ticket is raised against), owned by a business department.</summary>
-public sealed record BusinessSystem(string Id, string Name, string UnitId, string UnitPath, string OwnerDepartment);
+/// <summary>
+/// A business application (the configuration item a ticket is raised against). <paramref name="OwnerDepartment"/> is the
+/// owner entry for the system's own unit (a department code); other units below may have their own entries.
+/// </summary>
+public sealed record BusinessSystem(string Id, string Name, string UnitId, string UnitPath, string? OwnerDepartment);

@@ -16,7 +16,8 @@ public enum TicketErrorKind
 
 /// <summary>An expected refusal, returned (not thrown) by the domain.</summary>
 /// <param name="Fields">The request fields at fault, as the API names them (<c>plan.transport</c>).</param>
-/// <param name="Problem">A more precise kind of refusal than <paramref name="Kind"/> says (<c>implemented-before-approval</c>).</param>
+/// <param name="Problem">A more precise kind of refusal than <paramref name="Kind"/> says (<c>implemented-before-approval</c>,
+/// or the problem type of the guard that refused, e.g. <c>not-owning-department</c>).</param>
 public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyList<TicketAction>? AllowedActions = null,
     IReadOnlyList<string>? Fields = null, string? Problem = null)
 {
@@ -25,7 +26,7 @@ public sealed record TicketError(TicketErrorKind Kind, string Detail, IReadOnlyL
             $"A ticket in {status} does not allow '{action.Name()}'. Allowed for you now: " +
             (allowed.Count == 0 ? "none" : string.Join(", ", allowed.Select(a => a.Name()))) + ".", allowed);
 
-    public static TicketError Forbidden(string detail) => new(TicketErrorKind.Forbidden, detail);
+    public static TicketError Forbidden(string detail, string? problemType = null) => new(TicketErrorKind.Forbidden, detail, Problem: problemType);
 
     public static TicketError Conflict(string detail, IReadOnlyList<TicketAction> allowed) => new(TicketErrorKind.Conflict, detail, allowed);
 

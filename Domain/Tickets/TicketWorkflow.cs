@@ -12,9 +12,11 @@ public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now
 /// A named condition on a transition. An <see cref="GuardKind.Actor"/> guard that fails means this caller may not
 /// (403); a <see cref="GuardKind.Ticket"/> guard that fails means the ticket is not ready (409); an
 /// <see cref="GuardKind.Input"/> guard reads what the caller sent and tells rows of one action apart (the caller and the
-/// ticket decide first; <c>allowedActions</c> does not look at it, as nothing has been sent yet).
+/// ticket decide first; <c>allowedActions</c> does not look at it, as nothing has been sent yet). A refusal by a guard with a
+/// <paramref name="ProblemType"/> carries that problem type (<c>urn:itsm:problem:&lt;name&gt;</c>) instead of the general one,
+/// for a refusal a client tells apart.
 /// </summary>
-public sealed record Guard(string Name, GuardKind Kind, string Description, Func<GuardContext, bool> Holds);
+public sealed record Guard(string Name, GuardKind Kind, string Description, Func<GuardContext, bool> Holds, string? ProblemType = null);
 
 public enum GuardKind { Actor, Ticket, Input }
 
@@ -49,11 +51,12 @@ public static class TicketWorkflow
 
     /// <summary>
     /// The caller belongs to the business department that owns the ticket's system at the ticket's unit (the owner entry of
-    /// the nearest unit on its path). Transitional: a ticket whose owning department is unknown (null) admits any approver.
+    /// the nearest unit on its path). A ticket whose system has no owner on its path has no such department: nobody holds it.
     /// </summary>
     public static readonly Guard OwningDepartment = new("owningDepartment", GuardKind.Actor,
-        "the caller belongs to the business department that owns the ticket's system",
-        c => c.Ticket.OwningDepartment is null || (c.Actor.Department is { } d && d == c.Ticket.OwningDepartment));
+        "the caller belongs to the business department that owns the ticket's system at the ticket's unit (the owner entry of " +
+        "the nearest unit on its path); when no unit on the path has an owner entry, nobody does",
+        c => c.Ticket.OwningDepartment is { } owner && c.Actor.Department == owner, "not-owning-department");
 
     /// <summary>Separation of duties: whoever approved a change does not implement it.</summary>
     public static readonly Guard NotApprover = new("notApprover", GuardKind.Actor,
@@ -109,8 +112,8 @@ public static class TicketWorkflow
         ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
         ..Rows([New, Triaged, InProgress],       Plan,            null,             null,                      [BusinessApprover],                        OwningDepartment, IsChange),
         ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
-        ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest),
-        ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest),
+        ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest, OwningDepartment),
+        ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest, OwningDepartment),
         ..Rows([InProgress],                     Hold,            OnHold,           null,                      [Engineer],                                GroupMember),
         ..Rows([OnHold],                         Resume,          InProgress,       null,                      [Engineer],                                GroupMember),
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Engineer],                                GroupMember, UnitBelowHq),
@@ -188,7 +191,7 @@ public static class TicketWorkflow
                               .SelectMany(t => t.Guards.Where(g => g.Kind == GuardKind.Ticket && !g.Holds(context))).FirstOrDefault();
         return ticketGuard is not null
             ? (null, TicketError.Conflict($"Cannot {action.Name()}: requires that {ticketGuard.Description}.", AllowedActions(ticket, actor, now)))
-            : (null, TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failures[0].Description}."));
+            : (null, TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failures[0].Description}.", failures[0].ProblemType));
     }
 
     /// <summary>The lifecycle as a Mermaid state diagram, drawn from <see cref="Table"/>.</summary>

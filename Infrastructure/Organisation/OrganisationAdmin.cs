@@ -4,7 +4,8 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Organisation;
 
-public sealed record NewUser(string Id, string Name, string UnitId, bool IsIntegration, IReadOnlyList<Role> Roles, IReadOnlyList<string> Groups);
+public sealed record NewUser(string Id, string Name, string UnitId, bool IsIntegration, IReadOnlyList<Role> Roles, IReadOnlyList<string> Groups,
+    string? Department = null);
 
 /// <summary>An API key as listed: its public id (the first 16 hex digits of its hash), never the key.</summary>
 /// <param name="IssuedBy">The IT manager who issued it, or the installation step (<c>bootstrap-admin</c>, <c>demo-data</c>);
@@ -40,8 +41,53 @@ public sealed class OrganisationAdmin(Database database)
     public Task<AdminOutcome> AddGroupAsync(string id, string name, string unitId, SupportLine line, CancellationToken ct) =>
         Insert(OrganisationSql.GroupExists, id, OrganisationSql.InsertGroup, new { id, name, unit = unitId, line = line.ToString() }, ct);
 
-    public Task<AdminOutcome> AddSystemAsync(string id, string name, string unitId, string owner, CancellationToken ct) =>
-        Insert(OrganisationSql.SystemExists, id, OrganisationSql.InsertSystem, new { id, name, unit = unitId, owner }, ct);
+    /// <summary>A new system and its owner entry for its own unit, in one transaction. The caller checked the department.</summary>
+    public Task<AdminOutcome> AddSystemAsync(string id, string name, string unitId, string ownerDepartment, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrganisationSql.SystemExists, new { id }, transaction, cancellationToken: token)) > 0)
+                return AdminOutcome.AlreadyExists;
+            await connection.ExecuteAsync(new CommandDefinition(OrganisationSql.InsertSystem, new { id, name, unit = unitId }, transaction, cancellationToken: token));
+            await connection.ExecuteAsync(new CommandDefinition(DepartmentSql.InsertOwner,
+                new { systemId = id, unit = unitId, department = ownerDepartment }, transaction, cancellationToken: token));
+            return AdminOutcome.Done;
+        }, ct);
+
+    public Task<AdminOutcome> AddDepartmentAsync(string code, string name, string unitId, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(DepartmentSql.DepartmentExists, new { code }, transaction, cancellationToken: token)) > 0)
+                return AdminOutcome.AlreadyExists;
+            await connection.ExecuteAsync(new CommandDefinition(DepartmentSql.InsertDepartment, new { code, name, unit = unitId }, transaction, cancellationToken: token));
+            return AdminOutcome.Done;
+        }, ct);
+
+    public Task RenameDepartmentAsync(string code, string name, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
+            new CommandDefinition(DepartmentSql.RenameDepartment, new { code, name }, transaction, cancellationToken: token)), ct);
+
+    /// <summary>Sets (or, with null, clears) the user's department. The caller checked the department.</summary>
+    public Task SetDepartmentAsync(string userId, string? department, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
+            new CommandDefinition(DepartmentSql.SetUserDepartment, new { userId, department }, transaction, cancellationToken: token)), ct);
+
+    public Task<string?> UnitPathOfAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<string?>(
+            new CommandDefinition(DepartmentSql.UnitPathOfUser, new { userId }, cancellationToken: token)), ct);
+
+    public Task<string?> DepartmentOfAsync(string userId, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<string?>(
+            new CommandDefinition(DepartmentSql.DepartmentOfUser, new { userId }, cancellationToken: token)), ct);
+
+    /// <summary>Replaces the system's owner entries with these (unit id, department code) pairs, in one transaction. The caller checked them.</summary>
+    public Task ReplaceOwnersAsync(string systemId, IReadOnlyList<(string Unit, string Department)> owners, CancellationToken ct) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(DepartmentSql.DeleteOwners, new { systemId }, transaction, cancellationToken: token));
+            foreach (var (unit, department) in owners)
+                await connection.ExecuteAsync(new CommandDefinition(DepartmentSql.InsertOwner, new { systemId, unit, department }, transaction, cancellationToken: token));
+            return owners.Count;
+        }, ct);
 
     public Task<AdminOutcome> AddUserAsync(NewUser user, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
@@ -52,7 +98,7 @@ public sealed class OrganisationAdmin(Database database)
             await Execute(OrganisationSql.InsertUser, new
             {
                 id = user.Id, name = user.Name, unit = user.UnitId, kind = user.IsIntegration ? "Integration" : "Person",
-                roles = string.Join(',', user.Roles.Distinct()),
+                roles = string.Join(',', user.Roles.Distinct()), department = user.Department,
             });
             foreach (var group in user.Groups.Distinct()) await Execute(OrganisationSql.InsertMember, new { group, id = user.Id });
             return AdminOutcome.Done;

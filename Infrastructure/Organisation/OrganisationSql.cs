@@ -4,17 +4,19 @@ namespace Itsm.Infrastructure.Organisation;
 public static class OrganisationSql
 {
     private const string GroupColumns = "g.Id, g.Name, g.UnitId, u.Path AS UnitPath, g.Line";
-    private const string SystemColumns = "s.Id, s.Name, s.UnitId, u.Path AS UnitPath, s.OwnerDepartment";
+    // The owner entry for the system's own unit is its OwnerDepartment.
+    private const string SystemColumns = "s.Id, s.Name, s.UnitId, u.Path AS UnitPath, o.DepartmentCode AS OwnerDepartment";
+    private const string SystemsWithOwner = "Systems s JOIN Units u ON u.Id = s.UnitId LEFT JOIN SystemOwners o ON o.SystemId = s.Id AND o.UnitId = s.UnitId";
 
     public const string ActorByKey = """
-        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles
+        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles, u.DepartmentCode AS Department
         FROM ApiKeys k JOIN Users u ON u.Id = k.UserId JOIN Units un ON un.Id = u.UnitId
         WHERE k.KeyHash = @hash AND k.RevokedAt IS NULL
         """;
 
     /// <summary>The user a single sign-on token names (any kind: the caller refuses integrations).</summary>
     public const string ActorByUserId = """
-        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles, u.Kind
+        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles, u.Kind, u.DepartmentCode AS Department
         FROM Users u JOIN Units un ON un.Id = u.UnitId
         WHERE u.Id = @userId
         """;
@@ -29,16 +31,16 @@ public static class OrganisationSql
     public const string Group = $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId WHERE g.Id = @id";
     public const string GroupsServing = $"SELECT {GroupColumns} FROM SupportGroups g JOIN Units u ON u.Id = g.UnitId " +
                                         "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, g.Id";
-    public const string System = $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId WHERE s.Id = @id";
-    public const string SystemsUsed = $"SELECT {SystemColumns} FROM Systems s JOIN Units u ON u.Id = s.UnitId " +
+    public const string System = $"SELECT {SystemColumns} FROM {SystemsWithOwner} WHERE s.Id = @id";
+    public const string SystemsUsed = $"SELECT {SystemColumns} FROM {SystemsWithOwner} " +
                                       "WHERE (u.Path >= @from AND u.Path < @to) OR u.Path IN @ancestors ORDER BY u.Path, s.Id";
     public const string PriorityMatrix = "SELECT Impact, Urgency, Priority FROM PriorityMatrix";
 
     public const string CountUnits = "SELECT COUNT(*) FROM Units";
     public const string InsertUnit = "INSERT INTO Units (Id, Name, ParentId, Path) VALUES (@id, @name, @parent, @path)";
     public const string InsertGroup = "INSERT INTO SupportGroups (Id, Name, UnitId, Line) VALUES (@id, @name, @unit, @line)";
-    public const string InsertSystem = "INSERT INTO Systems (Id, Name, UnitId, OwnerDepartment) VALUES (@id, @name, @unit, @owner)";
-    public const string InsertUser = "INSERT INTO Users (Id, Name, UnitId, Kind, Roles) VALUES (@id, @name, @unit, @kind, @roles)";
+    public const string InsertSystem = "INSERT INTO Systems (Id, Name, UnitId) VALUES (@id, @name, @unit)";
+    public const string InsertUser = "INSERT INTO Users (Id, Name, UnitId, Kind, Roles, DepartmentCode) VALUES (@id, @name, @unit, @kind, @roles, @department)";
     public const string InsertMember = "INSERT INTO GroupMembers (GroupId, UserId) VALUES (@group, @id)";
     public const string InsertKey = "INSERT INTO ApiKeys (KeyHash, UserId, Name, CreatedAt, IssuedBy) VALUES (@hash, @id, @name, @at, @issuedBy)";
     public const string RootUnit = "SELECT Id, Name, ParentId, Path FROM Units WHERE ParentId IS NULL";

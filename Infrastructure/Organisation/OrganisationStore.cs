@@ -18,7 +18,7 @@ public sealed class OrganisationStore(Database database)
                 OrganisationSql.ActorByKey, new { hash = ApiKeyHash.Of(apiKey) }, cancellationToken: token));
             if (row is null) return null;
             var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
-            return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet());
+            return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet(), row.Department);
         }, ct);
 
     /// <summary>The user named by a single sign-on token, with their roles, unit and groups from the user record.</summary>
@@ -29,7 +29,7 @@ public sealed class OrganisationStore(Database database)
                 OrganisationSql.ActorByUserId, new { userId }, cancellationToken: token));
             if (row is null) return null;
             var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
-            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet()), row.Kind == "Integration");
+            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet(), row.Department), row.Kind == "Integration");
         }, ct);
 
     public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) => _cache.GetAsync("unit:" + id, () =>
@@ -73,6 +73,34 @@ public sealed class OrganisationStore(Database database)
             new CommandDefinition(OrganisationSql.SystemsUsed, new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: token))).ToList(), ct);
     }
 
+    public Task<Department?> FindDepartmentAsync(string code, CancellationToken ct) =>
+        database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Department>(
+            new CommandDefinition(DepartmentSql.Department, new { code }, cancellationToken: token)), ct);
+
+    /// <summary>
+    /// Departments the caller's units deal with: those of its subtree and those of the units above it (which own systems
+    /// for units below that have no owner entry of their own, as HQ's departments do).
+    /// </summary>
+    public Task<IReadOnlyList<Department>> DepartmentsForAsync(Actor actor, CancellationToken ct)
+    {
+        var (from, to) = Scope.Range(actor.UnitPath);
+        return database.ReadAsync<IReadOnlyList<Department>>(async (connection, token) => (await connection.QueryAsync<Department>(
+            new CommandDefinition(DepartmentSql.DepartmentsServing, new { from, to, ancestors = Scope.Ancestors(actor.UnitPath) }, cancellationToken: token))).ToList(), ct);
+    }
+
+    /// <summary>Departments of the units in the caller's subtree (those an IT manager maintains).</summary>
+    public Task<IReadOnlyList<Department>> DepartmentsInScopeAsync(Actor actor, CancellationToken ct)
+    {
+        var (from, to) = Scope.Range(actor.UnitPath);
+        return database.ReadAsync<IReadOnlyList<Department>>(async (connection, token) => (await connection.QueryAsync<Department>(
+            new CommandDefinition(DepartmentSql.DepartmentsInRange, new { from, to }, cancellationToken: token))).ToList(), ct);
+    }
+
+    /// <summary>The system's owner entries, by unit path (the system's own unit first).</summary>
+    public Task<IReadOnlyList<OwnerEntry>> OwnersOfAsync(string systemId, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<OwnerEntry>>(async (connection, token) => (await connection.QueryAsync<OwnerEntry>(
+            new CommandDefinition(DepartmentSql.OwnersOfSystem, new { systemId }, cancellationToken: token))).ToList(), ct);
+
     public Task<Assignee?> FindAssigneeAsync(string userId, CancellationToken ct) =>
         database.ReadAsync(async (connection, token) =>
         {
@@ -111,14 +139,14 @@ public sealed class OrganisationStore(Database database)
         public SupportGroup ToGroup() => new(Id, Name, UnitId, UnitPath, Enum.Parse<SupportLine>(Line));
     }
 
-    private sealed record UserRow(string Id, string Name, string UnitId, string UnitPath, string Roles);
+    private sealed record UserRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string? Department);
 
     private sealed record UserKindRow(string Id, string UnitId, string UnitPath, string Kind)
     {
         public OrganisationUser ToUser() => new(Id, UnitId, UnitPath, Kind == "Person");
     }
 
-    private sealed record SignOnRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string Kind);
+    private sealed record SignOnRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string Kind, string? Department);
 }
 
 /// <summary>A user as single sign-on finds them: the caller they act as, and whether the user is an integration (not a person).</summary>

@@ -24,7 +24,20 @@ public sealed class TicketSql
         NextChange = dialect.NextChangeSequence;
         Insert = dialect.InsertReturningId("Tickets", string.Join(", ", InsertedColumns), string.Join(", ", InsertedColumns.Select(c => "@" + c)));
         InsertComment = dialect.InsertReturningId("TicketComments", "TicketId, At, AuthorId, Visibility, Body", "@TicketId, @At, @AuthorId, @Visibility, @Body");
+        var length = dialect.Provider == DatabaseProvider.Sqlite ? "length" : "LEN";
+        OwnerOfOne = $"""
+            SELECT o.DepartmentCode AS Department FROM SystemOwners o JOIN Units u ON u.Id = o.UnitId
+            WHERE o.SystemId = @SystemId AND u.Path = (
+                SELECT MAX(u2.Path) FROM SystemOwners o2 JOIN Units u2 ON u2.Id = o2.UnitId
+                WHERE o2.SystemId = @SystemId AND SUBSTRING(@UnitPath, 1, {length}(u2.Path)) = u2.Path)
+            """;
     }
+
+    /// <summary>
+    /// The department owning one ticket's system at its unit: the owner entry of the longest unit path that begins the
+    /// ticket's (paths on one path compare in the order of their length). Fixed parameters, so that it stays prepared.
+    /// </summary>
+    public string OwnerOfOne { get; }
 
     public SqlDialect Dialect { get; }
 
@@ -135,6 +148,7 @@ public sealed class TicketSql
         yield return UpdateSla;
         yield return GetMany;
         yield return GetInScope;
+        yield return OwnerOfOne;
         yield return Lock;
         yield return InsertHistory;
         yield return InsertComment;

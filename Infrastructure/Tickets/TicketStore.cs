@@ -51,6 +51,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
     private readonly TicketSql _sql = new(database.Dialect);
     private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"],
         TicketRows.Tolerant);
+    private readonly PreparedReads _owner = new(database, new TicketSql(database.Dialect).OwnerOfOne, ["@SystemId", "@UnitPath"]);
 
     /// <summary>
     /// Stores a new ticket with its number (per unit and year of <paramref name="numberYear"/>), its first history entry and
@@ -70,6 +71,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var clocks = startClocks(ticket);
             ticket.ShowSla(clocks);
             await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
+            await OwnAsync(connection, transaction, [ticket], token);
             await AppendHistoryAsync(connection, transaction, ticket, token);
             await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
             await SequenceAsync(connection, transaction, ticket, token);
@@ -108,8 +110,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>The ticket the caller raised with this external reference (for itself or on someone's behalf), if any.</summary>
     public Task<Ticket?> FindByExternalRefAsync(string raisedBy, ExternalRef reference, CancellationToken ct) =>
-        database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
-            new { RaisedBy = raisedBy, reference.System, ExternalId = reference.Id }, cancellationToken: token))).SingleOrDefault(), ct);
+        database.ReadAsync(async (connection, token) => (await OwnAsync(connection, null, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
+            new { RaisedBy = raisedBy, reference.System, ExternalId = reference.Id }, cancellationToken: token)), token)).SingleOrDefault(), ct);
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -121,7 +123,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
     internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
-        await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct));
+        await OwnAsync(connection, transaction, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct)), ct);
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>
     /// <summary>
@@ -150,13 +152,17 @@ public sealed class TicketStore(Database database, SlaStore sla)
         return outcome;
     }
 
-    public Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
+    public async Task<Ticket?> GetAsync(long id, Actor actor, CancellationToken ct)
     {
         var (from, to) = Scope.Range(actor.UnitPath);
-        return _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
+        var ticket = await _get.SingleOrDefaultAsync<Ticket>(new Dictionary<string, object?>
         {
             ["@Id"] = id, ["@ScopeFrom"] = from, ["@ScopeTo"] = to, ["@ScopeRequester"] = actor.SeesOnlyOwnTickets ? actor.UserId : null,
         }, ct);
+        if (ticket is not null)
+            ticket.OwnedBy((await _owner.SingleOrDefaultAsync<OwnerOfTicket>(
+                new Dictionary<string, object?> { ["@SystemId"] = ticket.SystemId, ["@UnitPath"] = ticket.UnitPath }, ct))?.Department);
+        return ticket;
     }
 
     /// <summary>One page, newest first (keyset on Id), plus whether more follow.</summary>
@@ -187,7 +193,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
-            await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), ct);
+            await OwnAsync(connection, null, await TicketRows.QueryAsync(connection, new CommandDefinition(sql, args, cancellationToken: token)), token), ct);
         var more = rows.Count > query.Limit;
         return (more ? rows.Take(query.Limit).ToList() : rows, more);
 
@@ -214,6 +220,28 @@ public sealed class TicketStore(Database database, SlaStore sla)
     {
         public int Count { get; init; }
         public DateTimeOffset? Oldest { get; init; }
+    }
+
+    /// <summary>
+    /// Tells each ticket who owns its system at its unit (<see cref="SystemOwnership"/>), with one query for all of them: the
+    /// owner entries of their systems at the units on their paths.
+    /// </summary>
+    private static async Task<List<Ticket>> OwnAsync(DbConnection connection, DbTransaction? transaction, List<Ticket> tickets, CancellationToken ct)
+    {
+        if (tickets.Count == 0) return tickets;
+        var systems = tickets.Select(t => t.SystemId).Distinct().ToArray();
+        var paths = tickets.Select(t => t.UnitPath).Distinct().SelectMany(Scope.Ancestors).Distinct().ToArray();
+        var entries = (await connection.QueryAsync<OwnerRow>(new CommandDefinition(DepartmentSql.OwnersOnPaths, new { systems, paths },
+            transaction, cancellationToken: ct))).ToLookup(e => e.SystemId, e => new OwnerEntry("", e.UnitPath, e.Department));
+        foreach (var ticket in tickets) ticket.OwnedBy(SystemOwnership.OwnerFor(entries[ticket.SystemId], ticket.UnitPath));
+        return tickets;
+    }
+
+    private sealed record OwnerRow(string SystemId, string UnitPath, string Department);
+
+    private sealed class OwnerOfTicket
+    {
+        public string Department { get; init; } = "";
     }
 
     private static DynamicParameters ScopeArgs(Actor actor)

@@ -30,7 +30,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The ownerDepartment property</summary>
+        /// <summary>The department (code) owning the system at its own unit; units below may have their own owners (`/admin/systems/{id}/owners`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? OwnerDepartment { get; set; }

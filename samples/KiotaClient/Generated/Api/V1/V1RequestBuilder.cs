@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Departments;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Groups;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Me;
@@ -36,6 +37,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars.CalendarsRequestBuilder Calendars
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars.CalendarsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The departments property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Departments.DepartmentsRequestBuilder Departments
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Departments.DepartmentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The groups property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Groups.GroupsRequestBuilder Groups
