@@ -43,7 +43,9 @@ public sealed class Given(ItsmApp app) : IDisposable
             TicketStatus.Resolved => await Resolved(id, category),
             // A change is closed by its department's evaluation, anything else by its requester.
             TicketStatus.Closed => await Then(Resolved(id, category),
-                () => (category.NeedsApproval() ? Approver : Requester).ActOkAsync(id, "confirm", new { satisfaction = 4 })),
+                () => category.NeedsApproval()
+                    ? Approver.ActOkAsync(id, "confirm", new { effective = true, satisfaction = 4 })
+                    : Requester.ActOkAsync(id, "confirm", new { satisfaction = 4 })),
             TicketStatus.Cancelled => await Requester.ActOkAsync(id, "cancel", new { reason = "Raised by mistake" }),
             _ => throw new ArgumentOutOfRangeException(nameof(status)),
         };

@@ -41,7 +41,7 @@ public sealed class ChangeGovernanceTests
         await TicketClient.ExpectAsync(await manager.Http.PostAsJsonAsync("/api/v1/admin/users", new
         {
             id = "js-engineer-approver", name = "JS engineer and approver", unit = "JS",
-            roles = new[] { "Engineer", "BusinessApprover" }, groups = new[] { "JS-L2SYS" },
+            roles = new[] { "Engineer", "BusinessApprover" }, groups = new[] { "JS-L2SYS" }, department = "JS-FIN",
         }), HttpStatusCode.Created);
         var issued = await manager.Http.PostAsJsonAsync("/api/v1/admin/users/js-engineer-approver/api-keys", new { name = "tests" });
         await TicketClient.ExpectAsync(issued, HttpStatusCode.Created);

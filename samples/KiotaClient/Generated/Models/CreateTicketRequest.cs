@@ -43,6 +43,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string OnBehalfOf { get; set; }
 #endif
+        /// <summary>The plan property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest? Plan { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest Plan { get; set; }
+#endif
         /// <summary>Id of the business system the request is about (see `GET /api/v1/systems`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -99,6 +107,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "externalRef", n => { ExternalRef = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest.CreateFromDiscriminatorValue); } },
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
                 { "onBehalfOf", n => { OnBehalfOf = n.GetStringValue(); } },
+                { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest.CreateFromDiscriminatorValue); } },
                 { "system", n => { System = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "unit", n => { Unit = n.GetStringValue(); } },
@@ -117,6 +126,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ExternalRefRequest>("externalRef", ExternalRef);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
             writer.WriteStringValue("onBehalfOf", OnBehalfOf);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangePlanRequest>("plan", Plan);
             writer.WriteStringValue("system", System);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("unit", Unit);

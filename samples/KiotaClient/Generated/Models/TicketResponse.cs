@@ -111,6 +111,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The outcome property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome? Outcome { get; set; }
+        /// <summary>The business department that owns the system at the ticket&apos;s unit (the owner entry of the    nearest unit on its path); its business approvers approve the ticket&apos;s change. Null: no owner, so nobody may approve.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? OwningDepartment { get; set; }
+#nullable restore
+#else
+        public string OwningDepartment { get; set; }
+#endif
         /// <summary>The plan property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -230,6 +238,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>(); } },
+                { "owningDepartment", n => { OwningDepartment = n.GetStringValue(); } },
                 { "plan", n => { Plan = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanView>(global::Itsm.Samples.KiotaClient.Generated.Models.PlanView.CreateFromDiscriminatorValue); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>(); } },
                 { "raisedBy", n => { RaisedBy = n.GetStringValue(); } },
@@ -274,6 +283,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>("outcome", Outcome);
+            writer.WriteStringValue("owningDepartment", OwningDepartment);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.PlanView>("plan", Plan);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Priority>("priority", Priority);
             writer.WriteStringValue("raisedBy", RaisedBy);

@@ -23,7 +23,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).</summary>
+        /// <summary>What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), code and resolution (resolved; for a change also implementedAt and testResult), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details? Details { get; set; }

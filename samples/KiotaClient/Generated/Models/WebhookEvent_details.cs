@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// What the change carried: e.g. reason and whatWasTried (escalated), code and resolution (resolved), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).
+    /// What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), code and resolution (resolved; for a change also implementedAt and testResult), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent_details : IAdditionalDataHolder, IParsable

@@ -76,7 +76,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.TicketPage>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.TicketPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Creates a ticket in status New, owned by the caller&apos;s unit (or `unit`, within the caller&apos;s scope). The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. With `externalRef`, a reference this caller already raised returns that ticket (200) instead. ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person).
+        /// Creates a ticket in status New, owned by the caller&apos;s unit (or `unit`, within the caller&apos;s scope). The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. With `externalRef`, a reference this caller already raised returns that ticket (200) instead. ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person). A change may come with the business department&apos;s `plan` (at least `what`); for any other category `plan` is refused (400).
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse"/></returns>
         /// <param name="body">Raise a ticket (the `request` action).</param>
@@ -132,7 +132,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
             return requestInfo;
         }
         /// <summary>
-        /// Creates a ticket in status New, owned by the caller&apos;s unit (or `unit`, within the caller&apos;s scope). The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. With `externalRef`, a reference this caller already raised returns that ticket (200) instead. ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person).
+        /// Creates a ticket in status New, owned by the caller&apos;s unit (or `unit`, within the caller&apos;s scope). The priority follows from impact × urgency. Returns the ticket with its `ETag` and `Location`. With `externalRef`, a reference this caller already raised returns that ticket (200) instead. ServiceDesk and Integration callers may raise it `onBehalfOf` a person in their scope, who becomes the requester (403 for other callers, 422 for a user who does not exist, is outside the scope or is not a person). A change may come with the business department&apos;s `plan` (at least `what`); for any other category `plan` is refused (400).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Raise a ticket (the `request` action).</param>
