@@ -17,6 +17,9 @@ public sealed record HistoryEntry(
 public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency,
     ExternalRef? ExternalRef = null);
 
+/// <summary>What an inspection run found wrong with one item: the finding ticket is made from it.</summary>
+public sealed record Finding(long RunId, string ItemCode, string Title, string Description, Impact Impact, Urgency Urgency);
+
 /// <summary>The caller's own reference for a ticket (its system and id), unique per caller: create-or-find.</summary>
 public sealed record ExternalRef(string System, string Id);
 
@@ -71,6 +74,10 @@ public sealed class Ticket
     public long ChangeSequence { get; private set; }
     public int Version { get; private set; }
 
+    /// <summary>For an inspection finding: the run and item (code) whose failure opened it; one ticket per run item.</summary>
+    public long? InspectionRunId { get; private set; }
+    public string? InspectionItem { get; private set; }
+
     /// <summary>
     /// The business department (code) that owns the ticket's system at the ticket's unit: the owner entry of the nearest unit
     /// on the ticket's unit path. Not stored with the ticket: the store looks it up when it reads the ticket (null: unknown).
@@ -104,6 +111,33 @@ public sealed class Ticket
             ["urgency"] = request.Urgency.ToString(), ["priority"] = ticket.Priority.ToString(), ["title"] = request.Title,
         }));
         return (ticket, null);
+    }
+
+    /// <summary>
+    /// An inspection finding (docs/domain.md (Inspection)): raised by whoever recorded the failure (the service itself for a
+    /// probe) and already triaged to the plan's group, so its response is met at once and its resolution clock runs.
+    /// </summary>
+    public static Ticket RaiseFinding(Finding finding, Actor by, Unit unit, BusinessSystem system, SupportGroup group,
+        PriorityMatrix matrix, DateTimeOffset now)
+    {
+        var priority = matrix.PriorityOf(finding.Impact, finding.Urgency);
+        var ticket = new Ticket
+        {
+            UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = Category.InspectionFinding,
+            Title = finding.Title, Description = finding.Description, Impact = finding.Impact, Urgency = finding.Urgency,
+            Priority = priority, Status = TicketStatus.Triaged, GroupId = group.Id, TriagedAt = now,
+            RequesterId = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+            InspectionRunId = finding.RunId, InspectionItem = finding.ItemCode,
+        };
+        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
+        {
+            ["system"] = system.Id, ["category"] = nameof(Category.InspectionFinding), ["impact"] = finding.Impact.ToString(),
+            ["urgency"] = finding.Urgency.ToString(), ["priority"] = priority.ToString(), ["title"] = finding.Title,
+            ["inspectionRun"] = finding.RunId, ["inspectionItem"] = finding.ItemCode,
+        }));
+        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Triage.Name(), TicketStatus.New, TicketStatus.Triaged,
+            Details(("group", group.Id), ("priority", priority), ("note", "Opened by an inspection run"))));
+        return ticket;
     }
 
     /// <summary>The service levels the ticket runs under, and what its clocks say now.</summary>

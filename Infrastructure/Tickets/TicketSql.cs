@@ -10,7 +10,7 @@ public sealed class TicketSql
         GroupId, AssigneeId, RequesterId, CreatedAt, UpdatedAt, TriagedAt, ResolvedAt, ClosedAt, ConfirmationDue,
         ResolutionCode, Resolution, Satisfaction, ApprovalStatus, ApprovalRequestedBy, ApprovedBy, ApprovedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
-        ChangeSequence, Version
+        ChangeSequence, Version, InspectionRunId, InspectionItem
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -36,6 +36,11 @@ public sealed class TicketSql
         $"SELECT {Columns} FROM Tickets WHERE RequesterId = @RequesterId AND ExternalSystem = @System AND ExternalId = @ExternalId";
 
     public string Insert { get; }
+
+    public string ByInspectionItem { get; } = $"SELECT {Columns} FROM Tickets WHERE InspectionRunId = @RunId AND InspectionItem = @Item";
+
+    /// <summary>The finding tickets of a run, by item code.</summary>
+    public string FindingsOfRun { get; } = "SELECT InspectionItem, Id FROM Tickets WHERE InspectionRunId = @RunId";
 
     public string Update { get; } = """
         UPDATE Tickets SET
