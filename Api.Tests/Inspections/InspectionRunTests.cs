@@ -256,4 +256,34 @@ public sealed class InspectionRunTests
         Assert.That(erp["completionRate"]!.GetValue<double>(), Is.EqualTo(0.5));
         Assert.That(erp["passRate"]!.GetValue<double>(), Is.EqualTo(1.0));
     }
+
+    [Test]
+    public async Task RunsThatEnd_PublishInspectionEventsThroughTheOutbox_ToSubscribedWebhooks()
+    {
+        using var receiver = WireMock.Server.WireMockServer.Start();
+        receiver.Given(WireMock.RequestBuilders.Request.Create().WithPath("/hook").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200));
+        var subscribed = await _manager.Http.PostAsJsonAsync("/api/v1/webhooks",
+            new { url = receiver.Url + "/hook", events = new[] { "inspection.failed", "inspection.missed", "inspection.completed" } });
+        await TicketClient.ExpectAsync(subscribed, HttpStatusCode.Created);
+        var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan(window: 60)))["id"]!.GetValue<long>();
+        _app.Clock.SetUtcNow(Local(2, 9));
+        await Inspect.PassAsync(_app);
+        var runs = await Inspect.RunsAsync(_manager, planId);
+        var failing = runs.Single(r => r!["scheduledAt"]!.GetValue<DateTimeOffset>() == Local(2, 9))!["id"]!.GetValue<long>();
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{failing}/start");
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{failing}/results",
+            new { items = new[] { new { code = "LOGIN", result = "Fail", observation = "Login page 502" }, new { code = "POSTING", result = "NotApplicable", observation = "No vouchers today" } } });
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{failing}/complete");
+
+        await _app.Services.GetRequiredService<Itsm.Infrastructure.Outbox.OutboxDispatcher>().RunPassAsync(CancellationToken.None);
+
+        var events = receiver.LogEntries.Select(e => JsonNode.Parse(e.RequestMessage.Body!)!).ToList();
+        Assert.That(events.Select(e => e["type"]!.GetValue<string>()), Is.EquivalentTo(new[] { "inspection.missed", "inspection.failed" }),
+            "Tuesday 15:00 was missed during the pass; Wednesday 09:00 failed");
+        var failed = events.Single(e => e["type"]!.GetValue<string>() == "inspection.failed");
+        Assert.That(failed["inspectionRun"]!["id"]!.GetValue<long>(), Is.EqualTo(failing));
+        Assert.That(failed["inspectionRun"]!["failedItems"]!.AsArray().Select(i => i!.GetValue<string>()), Is.EqualTo(new[] { "LOGIN" }));
+        Assert.That(failed["actor"]!.GetValue<string>(), Is.EqualTo("js-engineer"));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Itsm.Domain.Inspections;
 using Itsm.Domain.Organisation;
+using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sla;
 
 namespace Itsm.Infrastructure.Inspections;
@@ -18,7 +19,7 @@ public sealed record RunChange(RunChangeResult Result, InspectionRun? Run, RunEr
 /// <summary>
 /// The one path every change to a run takes, whoever makes it (an engineer, a probe, the scheduler): load in scope → the
 /// domain's decision → a versioned update (re-read and decided again when someone else saved first, so partial saves of
-/// two people both land) → the findings of failed items. A finished run is never written again.
+/// two people both land), with the notifications and the outbox event of a run that ends → the findings of failed items. A finished run is never written again.
 /// </summary>
 public sealed class InspectionRuns(InspectionStore store, InspectionFindings findings, TimeProvider clock)
 {
@@ -31,9 +32,10 @@ public sealed class InspectionRuns(InspectionStore store, InspectionFindings fin
             var run = await store.GetRunAsync(id, actor, ct);
             if (run is null) return new RunChange(RunChangeResult.NotFound, null);
             var now = clock.GetUtcNow();
-            var version = run.Version;
+            var (version, wasFinal) = (run.Version, run.IsFinal);
             if (decide(run, now) is { } error) return new RunChange(RunChangeResult.Refused, run, error);
-            if (await store.UpdateRunAsync(run, version, Notifications(run, now), ct))
+            var ended = !wasFinal && run.IsFinal ? TicketEvents.From(run, actor.UserId, now) : null;
+            if (await store.UpdateRunAsync(run, version, Notifications(run, now), ended, ct))
             {
                 run.Version = version + 1;
                 await findings.OpenAsync(run, ct);

@@ -5,6 +5,7 @@ using Dapper;
 using Itsm.Domain.Inspections;
 using Itsm.Domain.Organisation;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -93,7 +94,8 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
     }
 
     /// <summary>Saves the run as a new version if it is still at <paramref name="expectedVersion"/>, with its notifications; false when stale.</summary>
-    public Task<bool> UpdateRunAsync(InspectionRun run, int expectedVersion, IReadOnlyList<Notification> raised, CancellationToken ct) =>
+    public Task<bool> UpdateRunAsync(InspectionRun run, int expectedVersion, IReadOnlyList<Notification> raised, OutboxEvent? published,
+        CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
             var args = RunArgs(run);
@@ -102,6 +104,8 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
             args.Add("ExpectedVersion", expectedVersion);
             if (await connection.ExecuteAsync(new CommandDefinition(InspectionSql.UpdateRun, args, transaction, cancellationToken: token)) != 1) return false;
             await notifications.AddNotificationsAsync(connection, transaction, raised, token);
+            if (published is not null)
+                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, published, transaction, cancellationToken: token));
             return true;
         }, ct);
 

@@ -56,5 +56,17 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         SlaBreached,
         #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.completed")]
+        #pragma warning disable CS1591
+        InspectionCompleted,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.failed")]
+        #pragma warning disable CS1591
+        InspectionFailed,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.missed")]
+        #pragma warning disable CS1591
+        InspectionMissed,
+        #pragma warning restore CS1591
     }
 }
