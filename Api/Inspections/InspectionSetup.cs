@@ -20,6 +20,7 @@ public static class InspectionSetup
         services.AddSingleton<InspectionFindings>();
         services.AddSingleton<InspectionRuns>();
         services.AddSingleton<InspectionScheduler>();
+        services.AddSingleton<InspectionDemo>();
         // Latency is measured on the real clock (the service's own clock may be a test's fake one).
         services.AddSingleton(new ProbeTiming(TimeProvider.System));
         services.AddHttpClient<InspectionProbes>(http => http.Timeout = Timeout.InfiniteTimeSpan)

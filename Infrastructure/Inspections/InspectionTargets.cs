@@ -15,6 +15,12 @@ public sealed class InspectionOptions
     /// <summary>How long a probe may take when its item does not say.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Seed the demo plan with the demo organisation (on in Development).</summary>
+    public bool DemoPlan { get; set; }
+
+    /// <summary>What the demo plan's probe checks: the service's own liveness.</summary>
+    public string DemoProbeUrl { get; set; } = "http://localhost:5080/health/live";
+
     /// <summary>How often the scheduler looks for due runs and missed ones.</summary>
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
