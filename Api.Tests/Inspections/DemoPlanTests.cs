@@ -20,6 +20,8 @@ public sealed class DemoPlanTests
             ["Inspections:AllowedTargets:0"] = "127.0.0.0/8",
         });
         using var manager = app.As(Keys.JsItManager);
+        // The stand-in answers its first request slowly while it warms up; the probe's own timeout is real time.
+        using (var warm = new HttpClient()) await warm.GetAsync($"http://127.0.0.1:{service.Port}/health/live");
         var plan = (await manager.GetJsonAsync("/api/v1/inspection-plans"))["items"]!.AsArray().Single()!;
 
         var before = await Inspect.PassAsync(app);

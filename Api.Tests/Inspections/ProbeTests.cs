@@ -43,6 +43,9 @@ public sealed class ProbeTests
         var http = _service.CreateClient();
         http.DefaultRequestHeaders.Add("X-Api-Key", Keys.JsItManager);
         _manager = new TicketClient(http);
+        // The target answers its first request slowly while it warms up; probes time out on real time.
+        using var warm = new HttpClient();
+        warm.GetAsync(Url("/health")).GetAwaiter().GetResult();
     }
 
     [OneTimeTearDown]

@@ -19,6 +19,7 @@ public sealed class InspectionScheduler(InspectionStore store, InspectionRuns ru
     TimeProvider clock, JobLeases leases, ILogger<InspectionScheduler> logger)
 {
     public const int BatchSize = 200;
+    private const int Parallelism = 32;
     private readonly JobLease _lease = leases.For(JobLeases.Inspections);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -37,18 +38,19 @@ public sealed class InspectionScheduler(InspectionStore store, InspectionRuns ru
                  plans = await store.DuePlansAsync(now, BatchSize, ct))
             {
                 var calendars = await engine.CalendarsAsync(ct);
-                foreach (var plan in plans)
+                // Plans are independent: their runs are created side by side, so that the database commits them in groups.
+                await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (plan, token) =>
                 {
                     if (!calendars.TryGetValue(plan.Definition.Schedule.Calendar, out var calendar))
                     {
                         logger.LogWarning("Inspection plan {Plan} names calendar {Calendar}, which no longer exists", plan.Id, plan.Definition.Schedule.Calendar);
-                        continue;
+                        return;
                     }
                     var at = plan.NextRunAt!.Value;
                     var run = await store.CreateRunAsync(InspectionRun.Schedule(plan, plan.Definition.Unit, at),
-                        (at, plan.Definition.Schedule.NextAfter(at, calendar)), ct);
-                    created.Add(run);
-                }
+                        (at, plan.Definition.Schedule.NextAfter(at, calendar)), token);
+                    lock (created) created.Add(run);
+                });
             }
             var probed = 0;
             foreach (var run in created.Where(r => NeedsProbing(r, now)))
