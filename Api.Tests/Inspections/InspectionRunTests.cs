@@ -286,4 +286,28 @@ public sealed class InspectionRunTests
         Assert.That(failed["inspectionRun"]!["failedItems"]!.AsArray().Select(i => i!.GetValue<string>()), Is.EqualTo(new[] { "LOGIN" }));
         Assert.That(failed["actor"]!.GetValue<string>(), Is.EqualTo("js-engineer"));
     }
+
+    [Test]
+    public async Task PlanEdited_AfterARunWasCreated_TheRunKeepsItsVersion_AndTheNextRunFollowsTheNewOne()
+    {
+        var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan()))["id"]!.GetValue<long>();
+        _app.Clock.SetUtcNow(Local(1, 15));
+        await Inspect.PassAsync(_app);
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/inspection-plans/{planId}")
+        {
+            Content = JsonContent.Create(Inspect.Plan(items: [Inspect.Manual("LOGIN", "Log in"), Inspect.Manual("REPORT", "Run the daily report")])),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        await TicketClient.ExpectAsync(await _manager.Http.SendAsync(request), HttpStatusCode.OK);
+        _app.Clock.SetUtcNow(Local(2, 9));
+        await Inspect.PassAsync(_app);
+
+        var runs = (await Inspect.RunsAsync(_manager, planId)).OrderBy(r => r!["scheduledAt"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.That(runs.Select(r => r!["planVersion"]!.GetValue<int>()), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(runs[0]!["items"]!.AsArray().Select(i => i!["code"]!.GetValue<string>()), Is.EqualTo(new[] { "LOGIN", "POSTING" }));
+        Assert.That(runs[1]!["items"]!.AsArray().Select(i => i!["code"]!.GetValue<string>()), Is.EqualTo(new[] { "LOGIN", "REPORT" }));
+        Assert.That(runs[1]!["allowedActions"]!.AsArray(), Is.Empty, "an IT manager reads runs but does not perform them");
+        Assert.That((await Inspect.RunAsync(_engineer, runs[1]!["id"]!.GetValue<long>()))["allowedActions"]!.AsArray().Select(a => a!.GetValue<string>()),
+            Is.EqualTo(new[] { "start" }));
+    }
 }

@@ -101,5 +101,10 @@ public static class InspectionRunWorkflow
         return (null, new RunError(RunErrorKind.Conflict, $"Cannot {Name(action)}: requires that {missing.Description}."));
     }
 
-    public static string Name(RunAction action) => action.ToString().ToLowerInvariant();
+    /// <summary>The action's name in the API (its route: <c>POST /inspection-runs/{id}/results</c> records results).</summary>
+    public static string Name(RunAction action) => action switch
+    {
+        Record => "results",
+        _ => action.ToString().ToLowerInvariant(),
+    };
 }

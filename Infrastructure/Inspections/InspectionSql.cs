@@ -77,11 +77,14 @@ public sealed class InspectionSql(SqlDialect dialect)
 
     public string ListRuns(RunFilters filters, int limit)
     {
-        var where = new List<string> { "UnitPath >= @ScopeFrom", "UnitPath < @ScopeTo" };
+        // SQLite would take the scope index for the path range and sort every run in scope for one page; a unary plus keeps
+        // the path a filter, so the page walks the system index or the primary key backwards and stops after the page.
+        var path = dialect.Provider == DatabaseProvider.Sqlite ? "+UnitPath" : "UnitPath";
+        var where = new List<string> { $"{path} >= @ScopeFrom", $"{path} < @ScopeTo" };
         if (filters.HasFlag(RunFilters.System)) where.Add("SystemId = @SystemId");
         if (filters.HasFlag(RunFilters.Plan)) where.Add("PlanId = @PlanId");
         if (filters.HasFlag(RunFilters.State)) where.Add("State = @State");
-        if (filters.HasFlag(RunFilters.Unit)) where.Add("UnitPath >= @UnitFrom AND UnitPath < @UnitTo");
+        if (filters.HasFlag(RunFilters.Unit)) where.Add($"{path} >= @UnitFrom AND {path} < @UnitTo");
         if (filters.HasFlag(RunFilters.From)) where.Add("ScheduledAt >= @From");
         if (filters.HasFlag(RunFilters.To)) where.Add("ScheduledAt < @To");
         if (filters.HasFlag(RunFilters.Before)) where.Add("Id < @BeforeId");
