@@ -117,7 +117,7 @@ public sealed class Ticket
     /// An inspection finding (docs/domain.md (Inspection)): raised by whoever recorded the failure (the service itself for a
     /// probe) and already triaged to the plan's group, so its response is met at once and its resolution clock runs.
     /// </summary>
-    public static Ticket RaiseFinding(Finding finding, Actor by, Unit unit, BusinessSystem system, SupportGroup group,
+    public static Ticket RaiseFinding(Finding finding, string requesterId, Unit unit, BusinessSystem system, SupportGroup group,
         PriorityMatrix matrix, DateTimeOffset now)
     {
         var priority = matrix.PriorityOf(finding.Impact, finding.Urgency);
@@ -126,16 +126,16 @@ public sealed class Ticket
             UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = Category.InspectionFinding,
             Title = finding.Title, Description = finding.Description, Impact = finding.Impact, Urgency = finding.Urgency,
             Priority = priority, Status = TicketStatus.Triaged, GroupId = group.Id, TriagedAt = now,
-            RequesterId = by.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+            RequesterId = requesterId, CreatedAt = now, UpdatedAt = now, Version = 1,
             InspectionRunId = finding.RunId, InspectionItem = finding.ItemCode,
         };
-        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
+        ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
         {
             ["system"] = system.Id, ["category"] = nameof(Category.InspectionFinding), ["impact"] = finding.Impact.ToString(),
             ["urgency"] = finding.Urgency.ToString(), ["priority"] = priority.ToString(), ["title"] = finding.Title,
             ["inspectionRun"] = finding.RunId, ["inspectionItem"] = finding.ItemCode,
         }));
-        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Triage.Name(), TicketStatus.New, TicketStatus.Triaged,
+        ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Triage.Name(), TicketStatus.New, TicketStatus.Triaged,
             Details(("group", group.Id), ("priority", priority), ("note", "Opened by an inspection run"))));
         return ticket;
     }

@@ -28,10 +28,9 @@ public sealed class InspectionFindings(TicketChanges changes, TicketStore ticket
             var system = await organisation.FindSystemAsync(run.SystemId, ct);
             var group = await organisation.FindGroupAsync(run.GroupId, ct);
             if (unit is null || system is null || group is null) continue; // removed from the organisation since: nothing to raise against
-            var requester = item.RecordedBy is null || item.RecordedBy == Actor.System.UserId
-                ? Actor.System
-                : Actor.System with { UserId = item.RecordedBy, Roles = new HashSet<Role> { Role.Engineer } };
-            if (requester == Actor.System) await store.EnsureServiceUserAsync(ct);
+            // Whoever recorded the failure raises it; a probe's failure is raised by the service itself.
+            var requester = item.RecordedBy ?? Actor.System.UserId;
+            if (requester == Actor.System.UserId) await store.EnsureServiceUserAsync(ct);
             var finding = new Finding(run.Id, item.Item.Code, Title(item), Description(run, item),
                 item.Item.Impact ?? Impact.Unit, item.Item.Urgency ?? Urgency.Medium);
             var ticket = Ticket.RaiseFinding(finding, requester, unit, system, group, await organisation.PriorityMatrixAsync(ct), clock.GetUtcNow());

@@ -63,7 +63,10 @@ GO
 CREATE UNIQUE INDEX UX_Tickets_Inspection ON dbo.Tickets (InspectionRunId, InspectionItem) WHERE InspectionRunId IS NOT NULL;
 
 -- Notifications about a run (missed) have no ticket: the ticket becomes optional, the run is named instead.
+-- A column in a foreign key cannot be altered: the key is dropped and made again around the change.
+ALTER TABLE dbo.Notifications DROP CONSTRAINT FK_Notifications_Ticket;
 ALTER TABLE dbo.Notifications ALTER COLUMN TicketId bigint NULL;
+ALTER TABLE dbo.Notifications ADD CONSTRAINT FK_Notifications_Ticket FOREIGN KEY (TicketId) REFERENCES dbo.Tickets (Id);
 ALTER TABLE dbo.Notifications ADD InspectionRunId bigint NULL CONSTRAINT FK_Notifications_InspectionRun REFERENCES dbo.InspectionRuns (Id);
 GO
 ALTER TABLE dbo.Notifications ADD CONSTRAINT CK_Notifications_Subject CHECK (TicketId IS NOT NULL OR InspectionRunId IS NOT NULL);
