@@ -4,6 +4,7 @@ using Itsm.Api.Admin;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
+using Itsm.Api.Inspections;
 using Itsm.Api.Integrations;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
@@ -36,6 +37,7 @@ builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
+builder.Services.AddInspections(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -70,6 +72,7 @@ api.MapOrganisation();
 api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
+api.MapInspections();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

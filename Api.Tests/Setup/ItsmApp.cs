@@ -36,6 +36,7 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             ["Database:SeedDemoData"] = "true",
             // Tests run scheduler passes themselves, at the fake clock's time; one test switches the timer on.
             ["Sla:SchedulerEnabled"] = "false",
+            ["Inspections:SchedulerEnabled"] = "false",
             ["Outbox:Enabled"] = "false",
             ["Retention:Enabled"] = "false",
             ["Webhooks:AllowInsecureTargets"] = "true",

@@ -58,6 +58,9 @@ internal static class WebhooksDocument
         ["ticket.cancelled"] = "A ticket was cancelled", ["ticket.commented"] = "A public comment was added (internal notes are never sent)",
         ["sla.warning"] = "75 % of a service-level target is used", ["sla.breached"] = "A service-level target was missed",
         ["ticket.evaluation_overdue"] = "A resolved change was not evaluated by its business department within the confirmation window (sent once)",
+        ["inspection.completed"] = "An inspection run completed and every item passed",
+        ["inspection.failed"] = "An inspection run completed with failed items (each opened a finding ticket)",
+        ["inspection.missed"] = "An inspection run was not completed within its window",
     };
 
     private static OpenApiParameter Header(string name, string description) => new()
@@ -69,8 +72,8 @@ internal static class WebhooksDocument
     private static OpenApiSchema EventSchema(OpenApiDocument document) => new()
     {
         Type = JsonSchemaType.Object,
-        Description = "One event about a ticket.",
-        Required = new HashSet<string> { "id", "type", "occurredAt", "ticket" },
+        Description = "One event about a ticket (`ticket`) or, for `inspection.*`, an inspection run (`inspectionRun`).",
+        Required = new HashSet<string> { "id", "type", "occurredAt" },
         Properties = new Dictionary<string, IOpenApiSchema>
         {
             ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The event id (also webhook-id)." },
@@ -101,6 +104,23 @@ internal static class WebhooksDocument
                     },
                 },
             },
+            ["inspectionRun"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["id"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+                    ["plan"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+                    ["planName"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["group"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["scheduledAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                    ["deadline"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                    ["state"] = new OpenApiSchemaReference(nameof(Domain.Inspections.RunState), document),
+                    ["failedItems"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                },
+            },
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
@@ -113,6 +133,18 @@ internal static class WebhooksDocument
 
     private static JsonNode Example(string type)
     {
+        if (type.StartsWith("inspection.", StringComparison.Ordinal))
+        {
+            var run = JsonNode.Parse("""
+                {"id": "evt_0b7e4c2d1a9f4e3c8d6b5a4f3e2d1c0b", "type": "", "occurredAt": "2026-12-04T03:00:00Z", "actor": "system",
+                 "inspectionRun": {"id": 7, "plan": 1, "planName": "ERP daily inspection", "unit": "JS", "system": "ERP", "group": "JS-L2BIZ",
+                                   "scheduledAt": "2026-12-04T01:00:00Z", "deadline": "2026-12-04T03:00:00Z", "state": "Missed", "failedItems": []},
+                 "details": {}}
+                """)!;
+            run["type"] = type;
+            run["inspectionRun"]!["state"] = type switch { "inspection.completed" => "Passed", "inspection.failed" => "Failed", _ => "Missed" };
+            return run;
+        }
         var example = JsonNode.Parse("""
             {"id": "evt_5f0c7d2a9b4e4c1f8a3d6e2b1c0a9f87", "type": "", "occurredAt": "2026-12-04T08:00:00Z", "actor": "js-servicedesk",
              "ticket": {"id": 42, "number": "JS-2026-000042", "unit": "JS", "system": "ERP", "title": "Posting fails", "category": "ApplicationProblem",

@@ -46,7 +46,7 @@ public static partial class SlaApi
         sla.MapPut("/priority-matrix", PutMatrix).WithName("PutPriorityMatrix").Allow(Policies.HqItManager).WithSummary("Replace the priority matrix (HQ ItManager)")
             .Produces<PriorityMatrixBody>().ProducesValidationProblem().ProducesProblem(403);
         sla.MapGet("/notifications", Notifications).WithName("ListNotifications")
-            .WithSummary("SLA warnings and breaches for the caller: its groups, and (service desk, IT managers) the units in its scope")
+            .WithSummary("SLA warnings and breaches, and missed inspection runs, for the caller: its groups, and (service desk, IT managers) the units in its scope")
             .Produces<NotificationPage>().ProducesValidationProblem();
         return api;
     }
@@ -146,7 +146,7 @@ public static partial class SlaApi
         var (size, before, problem) = Paging.Parse(limit, cursor);
         if (problem is not null) return problem;
         var items = await store.NotificationsForAsync(user.Actor(), before, size + 1, ct);
-        var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
+        var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.InspectionRunId, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
             JsonSerializer.Deserialize<JsonElement>(n.Details))).ToList();
         return TypedResults.Ok(new NotificationPage(page, items.Count > size ? Cursor.Encode(page[^1].Id) : null));
     }

@@ -36,7 +36,8 @@ public sealed record CalendarView(string Code, CalendarDefinition Definition);
 
 public sealed record PriorityMatrixBody([property: Required] IReadOnlyList<PriorityMatrixCell> Cells);
 
-public sealed record NotificationView(long Id, long TicketId, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
+/// <summary>A notification about a ticket (<c>ticketId</c>) or an inspection run (<c>inspectionRunId</c>).</summary>
+public sealed record NotificationView(long Id, long? TicketId, long? InspectionRunId, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
     System.Text.Json.JsonElement Details);
 
 public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor);

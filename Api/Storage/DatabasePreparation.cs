@@ -1,3 +1,4 @@
+using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
@@ -10,7 +11,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -53,7 +54,7 @@ public sealed class DatabasePreparation(
         {
             await migrator.MigrateAsync(ct);
             await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
-            if (options.SeedsDemoData) await demoData.SeedIfEmptyAsync(ct);
+            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct) && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);
             return true;

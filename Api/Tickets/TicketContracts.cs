@@ -65,7 +65,7 @@ public sealed record TicketResponse(
     ApprovalView? Approval,
     PlanView? Plan, RecordedAssessment? Assessment, EvaluationView? Evaluation,
     DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
-    ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions)
+    ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions, InspectionLink? Inspection = null)
 {
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.OwningDepartment, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
@@ -78,8 +78,12 @@ public sealed record TicketResponse(
         t.EvaluatedAt is not null || t.EvaluationOverdueNotifiedAt is not null
             ? new EvaluationView(t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt) : null,
         t.ResponseDue, t.ResolutionDue, t.SlaState,
-        t.ExternalSystem is { } system ? new ExternalRef(system, t.ExternalId ?? "") : null, t.ChangeSequence, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList());
+        t.ExternalSystem is { } system ? new ExternalRef(system, t.ExternalId ?? "") : null, t.ChangeSequence, t.Version, t.AllowedActions(caller, now).Select(a => a.Name()).ToList(),
+        t.InspectionRunId is { } runId ? new InspectionLink(runId, t.InspectionItem ?? "") : null);
 }
+
+/// <summary>The inspection run and item (code) whose failure opened this finding ticket.</summary>
+public sealed record InspectionLink(long RunId, string Item);
 
 /// <summary>A page of tickets, newest first. Pass <c>nextCursor</c> as <c>cursor</c> for the next page; null means no more.</summary>
 public sealed record TicketPage(IReadOnlyList<TicketResponse> Items, string? NextCursor);

@@ -15,6 +15,9 @@ public sealed record HistoryEntry(
 public sealed record TicketRequest(string Title, string Description, Category Category, Impact Impact, Urgency Urgency,
     ExternalRef? ExternalRef = null, ChangePlan? Plan = null);
 
+/// <summary>What an inspection run found wrong with one item: the finding ticket is made from it.</summary>
+public sealed record Finding(long RunId, string ItemCode, string Title, string Description, Impact Impact, Urgency Urgency);
+
 /// <summary>The caller's own reference for a ticket (its system and id), unique per caller: create-or-find.</summary>
 public sealed record ExternalRef(string System, string Id);
 
@@ -92,6 +95,10 @@ public sealed class Ticket
     public long ChangeSequence { get; private set; }
     public int Version { get; private set; }
 
+    /// <summary>For an inspection finding: the run and item (code) whose failure opened it; one ticket per run item.</summary>
+    public long? InspectionRunId { get; private set; }
+    public string? InspectionItem { get; private set; }
+
     /// <summary>
     /// The business department (code) that owns the ticket's system at the ticket's unit: the owner entry of the nearest unit
     /// on the ticket's unit path. Not stored with the ticket: the store looks it up when it reads the ticket (null: unknown).
@@ -149,6 +156,33 @@ public sealed class Ticket
     /// </summary>
     public static TicketError? RaiseRefusal(Actor by, string requesterId, DateTimeOffset now) =>
         TicketWorkflow.DecideRaise(new Ticket { RequesterId = requesterId, RaisedBy = by.UserId, Status = TicketStatus.New }, by, now).Error;
+
+    /// <summary>
+    /// An inspection finding (docs/domain.md (Inspection)): raised by whoever recorded the failure (the service itself for a
+    /// probe) and already triaged to the plan's group, so its response is met at once and its resolution clock runs.
+    /// </summary>
+    public static Ticket RaiseFinding(Finding finding, string requesterId, Unit unit, BusinessSystem system, SupportGroup group,
+        PriorityMatrix matrix, DateTimeOffset now)
+    {
+        var priority = matrix.PriorityOf(finding.Impact, finding.Urgency);
+        var ticket = new Ticket
+        {
+            UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = Category.InspectionFinding,
+            Title = finding.Title, Description = finding.Description, Impact = finding.Impact, Urgency = finding.Urgency,
+            Priority = priority, Status = TicketStatus.Triaged, GroupId = group.Id, TriagedAt = now,
+            RequesterId = requesterId, RaisedBy = requesterId, CreatedAt = now, UpdatedAt = now, Version = 1,
+            InspectionRunId = finding.RunId, InspectionItem = finding.ItemCode,
+        };
+        ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
+        {
+            ["system"] = system.Id, ["category"] = nameof(Category.InspectionFinding), ["impact"] = finding.Impact.ToString(),
+            ["urgency"] = finding.Urgency.ToString(), ["priority"] = priority.ToString(), ["title"] = finding.Title,
+            ["inspectionRun"] = finding.RunId, ["inspectionItem"] = finding.ItemCode,
+        }));
+        ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Triage.Name(), TicketStatus.New, TicketStatus.Triaged,
+            Details(("group", group.Id), ("priority", priority), ("note", "Opened by an inspection run"))));
+        return ticket;
+    }
 
     /// <summary>The service levels the ticket runs under, and what its clocks say now.</summary>
     public void UnderSlaPolicy(int version) => SlaPolicyVersion = version;

@@ -26,6 +26,7 @@ public sealed class JobLeases(Database database, TimeProvider clock, IOptions<Le
     public const string Sla = "sla";
     public const string Outbox = "outbox";
     public const string Retention = "retention";
+    public const string Inspections = "inspections";
 
     public LeaseOptions Options => options.Value;
 

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Itsm.Domain.Inspections;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 
 namespace Itsm.Infrastructure.Outbox;
 
 /// <summary>An event others must hear about, written in the same transaction as the change.</summary>
-public sealed record OutboxEvent(string EventId, string Type, long TicketId, string UnitPath, string Payload, DateTimeOffset OccurredAt);
+public sealed record OutboxEvent(string EventId, string Type, long? TicketId, string UnitPath, string Payload, DateTimeOffset OccurredAt,
+    long? InspectionRunId = null);
 
 /// <summary>
 /// The event catalogue: which changes others hear about, and what they receive. Every <see cref="TicketAction"/> has an
@@ -38,8 +40,14 @@ public static class TicketEvents
         [Ticket.EvaluationOverdueEvent] = "ticket.evaluation_overdue",
     };
 
+    /// <summary>Events about inspection runs (not tickets), by the state a run ends in.</summary>
+    public static readonly IReadOnlyDictionary<RunState, string> ByRunEnd = new Dictionary<RunState, string>
+    {
+        [RunState.Passed] = "inspection.completed", [RunState.Failed] = "inspection.failed", [RunState.Missed] = "inspection.missed",
+    };
+
     /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
-    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Distinct().ToList();
+    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Concat(ByRunEnd.Values).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -72,5 +80,24 @@ public static class TicketEvents
             }, Json);
             yield return new OutboxEvent(id, type, ticket.Id, ticket.UnitPath, payload, entry.At);
         }
+    }
+
+    /// <summary>The event of a run that has just ended (passed, failed or missed); null while it is open.</summary>
+    public static OutboxEvent? From(InspectionRun run, string actor, DateTimeOffset at)
+    {
+        if (!ByRunEnd.TryGetValue(run.State, out var type)) return null;
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var payload = JsonSerializer.Serialize(new
+        {
+            id, type, occurredAt = at,
+            inspectionRun = new
+            {
+                id = run.Id, plan = run.PlanId, planName = run.PlanName, unit = run.UnitId, system = run.SystemId, group = run.GroupId,
+                scheduledAt = run.ScheduledAt, deadline = run.Deadline, state = run.State.ToString(),
+                failedItems = run.Items.Where(i => i.Result == ItemResult.Fail).Select(i => i.Item.Code).ToList(),
+            },
+            actor, details = new { },
+        }, Json);
+        return new OutboxEvent(id, type, null, run.UnitPath, payload, at, run.Id);
     }
 }

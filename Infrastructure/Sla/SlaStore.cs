@@ -28,7 +28,9 @@ public enum RecipientKind
 public sealed class Notification
 {
     public long Id { get; init; }
-    public long TicketId { get; init; }
+    /// <summary>The ticket it is about; null for a notification about an inspection run.</summary>
+    public long? TicketId { get; init; }
+    public long? InspectionRunId { get; init; }
     public string Type { get; init; } = "";
     public RecipientKind RecipientKind { get; init; }
     public string Recipient { get; init; } = "";
@@ -118,7 +120,7 @@ public sealed class SlaStore(Database database)
         foreach (var n in notifications)
             await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, new
             {
-                n.TicketId, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
+                n.TicketId, n.InspectionRunId, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
             }, transaction, cancellationToken: ct));
     }
 

@@ -49,9 +49,16 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         var year = TimeZoneInfo.ConvertTime(ticket.CreatedAt, sla.TimeZoneOf(ticket.UnitPath)).Year;
         try
         {
-            await store.InsertAsync(ticket, year, sla.StartClocks, ct);
+            await store.InsertAsync(ticket, year, t => StartClocks(t, sla), ct);
             metrics?.TicketCreated();
             return (ticket, false);
+        }
+        catch (DbException e) when (ticket.InspectionRunId is { } runId && database.Dialect.IsUniqueViolation(e))
+        {
+            // One finding per run item: another request opened it meanwhile.
+            var opened = await store.FindByInspectionItemAsync(runId, ticket.InspectionItem!, ct);
+            if (opened is null) throw;
+            return (opened, true);
         }
         catch (DbException) when (ticket.ExternalSystem is { } system)
         {
@@ -60,6 +67,14 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             if (raced is null) throw;
             return (raced, true);
         }
+    }
+
+    /// <summary>A ticket raised already triaged (an inspection finding) has met its response target at creation.</summary>
+    private IReadOnlyList<SlaClock> StartClocks(Ticket ticket, SlaContext sla)
+    {
+        var clocks = sla.StartClocks(ticket).ToList();
+        if (ticket.Status == TicketStatus.Triaged) sla.OnChange(ticket, TicketAction.Triage, TicketStatus.New, clocks, ticket.CreatedAt);
+        return clocks;
     }
 
     /// <summary>

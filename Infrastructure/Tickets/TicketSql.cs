@@ -12,7 +12,8 @@ public sealed class TicketSql
         Effective, EvaluatedBy, EvaluatedAt, EvaluationOverdueNotifiedAt, PlanWhat, PlanBackup, PlanTest,
         PlanRollback, EscalatedAt, SlaPolicyVersion, ResponseDue, ResolutionDue, SlaState, ExternalSystem, ExternalId,
         ChangeSequence, Version, RaisedBy, HqGroup,
-        PlanTransport, PlanWrittenBy, PlanWrittenAt, AssessedRisk, AssessedImpact, AssessedBy, AssessedAt, ImplementedAt, TestResult
+        PlanTransport, PlanWrittenBy, PlanWrittenAt, AssessedRisk, AssessedImpact, AssessedBy, AssessedAt, ImplementedAt, TestResult,
+        InspectionRunId, InspectionItem
         """;
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
@@ -51,6 +52,11 @@ public sealed class TicketSql
         $"SELECT {Columns} FROM Tickets WHERE RaisedBy = @RaisedBy AND ExternalSystem = @System AND ExternalId = @ExternalId";
 
     public string Insert { get; }
+
+    public string ByInspectionItem { get; } = $"SELECT {Columns} FROM Tickets WHERE InspectionRunId = @RunId AND InspectionItem = @Item";
+
+    /// <summary>The finding tickets of a run, by item code.</summary>
+    public string FindingsOfRun { get; } = "SELECT InspectionItem, Id FROM Tickets WHERE InspectionRunId = @RunId";
 
     public string Update { get; } = """
         UPDATE Tickets SET

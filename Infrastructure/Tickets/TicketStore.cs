@@ -113,6 +113,17 @@ public sealed class TicketStore(Database database, SlaStore sla)
         database.ReadAsync(async (connection, token) => (await OwnAsync(connection, null, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByExternalRef,
             new { RaisedBy = raisedBy, reference.System, ExternalId = reference.Id }, cancellationToken: token)), token)).SingleOrDefault(), ct);
 
+    /// <summary>The finding ticket opened for a run item, if any.</summary>
+    public Task<Ticket?> FindByInspectionItemAsync(long runId, string item, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) => (await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.ByInspectionItem,
+            new { RunId = runId, Item = item }, cancellationToken: token))).SingleOrDefault(), ct);
+
+    /// <summary>The finding tickets of a run by item code.</summary>
+    public Task<IReadOnlyDictionary<string, long>> FindingsOfRunAsync(long runId, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyDictionary<string, long>>(async (connection, token) =>
+            (await connection.QueryAsync<(string Item, long Id)>(new CommandDefinition(_sql.FindingsOfRun, new { RunId = runId }, cancellationToken: token)))
+            .ToDictionary(r => r.Item, r => r.Id), ct);
+
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
     {
@@ -282,7 +293,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
             t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version, t.RaisedBy, t.HqGroup,
             t.PlanTransport, t.PlanWrittenBy, t.PlanWrittenAt, AssessedRisk = t.AssessedRisk?.ToString(), t.AssessedImpact, t.AssessedBy,
-            t.AssessedAt, t.ImplementedAt, t.TestResult,
+            t.AssessedAt, t.ImplementedAt, t.TestResult, t.InspectionRunId, t.InspectionItem,
         });
         return args;
     }

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
+    /// <summary>
+    /// A notification about a ticket (`ticketId`) or an inspection run (`inspectionRunId`).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class NotificationView : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -26,6 +27,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The id property</summary>
         public long? Id { get; set; }
+        /// <summary>The inspectionRunId property</summary>
+        public long? InspectionRunId { get; set; }
         /// <summary>The recipient property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +77,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "details", n => { Details = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetLongValue(); } },
+                { "inspectionRunId", n => { InspectionRunId = n.GetLongValue(); } },
                 { "recipient", n => { Recipient = n.GetStringValue(); } },
                 { "recipientKind", n => { RecipientKind = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>(); } },
                 { "ticketId", n => { TicketId = n.GetLongValue(); } },
@@ -90,6 +94,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteObjectValue<UntypedNode>("details", Details);
             writer.WriteLongValue("id", Id);
+            writer.WriteLongValue("inspectionRunId", InspectionRunId);
             writer.WriteStringValue("recipient", Recipient);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>("recipientKind", RecipientKind);
             writer.WriteLongValue("ticketId", TicketId);

@@ -101,6 +101,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public long? Id { get; set; }
         /// <summary>The impact property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.Impact? Impact { get; set; }
+        /// <summary>The inspection property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink? Inspection { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink Inspection { get; set; }
+#endif
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -236,6 +244,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "hqGroup", n => { HqGroup = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
+                { "inspection", n => { Inspection = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink>(global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink.CreateFromDiscriminatorValue); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>(); } },
                 { "owningDepartment", n => { OwningDepartment = n.GetStringValue(); } },
@@ -281,6 +290,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("hqGroup", HqGroup);
             writer.WriteLongValue("id", Id);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink>("inspection", Inspection);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>("outcome", Outcome);
             writer.WriteStringValue("owningDepartment", OwningDepartment);

@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// One event about a ticket.
+    /// One event about a ticket (`ticket`) or, for `inspection.*`, an inspection run (`inspectionRun`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent : IAdditionalDataHolder, IParsable
@@ -38,6 +38,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #nullable restore
 #else
         public string Id { get; set; }
+#endif
+        /// <summary>The inspectionRun property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun? InspectionRun { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun InspectionRun { get; set; }
 #endif
         /// <summary>The occurredAt property</summary>
         public DateTimeOffset? OccurredAt { get; set; }
@@ -79,6 +87,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "actor", n => { Actor = n.GetStringValue(); } },
                 { "details", n => { Details = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
+                { "inspectionRun", n => { InspectionRun = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun.CreateFromDiscriminatorValue); } },
                 { "occurredAt", n => { OccurredAt = n.GetDateTimeOffsetValue(); } },
                 { "ticket", n => { Ticket = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_ticket>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_ticket.CreateFromDiscriminatorValue); } },
                 { "type", n => { Type = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_type>(); } },
@@ -94,6 +103,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("actor", Actor);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>("details", Details);
             writer.WriteStringValue("id", Id);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>("inspectionRun", InspectionRun);
             writer.WriteDateTimeOffsetValue("occurredAt", OccurredAt);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_ticket>("ticket", Ticket);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_type>("type", Type);

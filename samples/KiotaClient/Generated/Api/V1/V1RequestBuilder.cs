@@ -4,6 +4,8 @@ using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Departments;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Groups;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionPlans;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionRuns;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Me;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications;
@@ -47,6 +49,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Groups.GroupsRequestBuilder Groups
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Groups.GroupsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The inspectionPlans property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionPlans.InspectionPlansRequestBuilder InspectionPlans
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionPlans.InspectionPlansRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The inspectionRuns property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionRuns.InspectionRunsRequestBuilder InspectionRuns
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.InspectionRuns.InspectionRunsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The integrations property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations.IntegrationsRequestBuilder Integrations

@@ -34,7 +34,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications
         {
         }
         /// <summary>
-        /// SLA warnings and breaches for the caller: its groups, and (service desk, IT managers) the units in its scope
+        /// SLA warnings and breaches, and missed inspection runs, for the caller: its groups, and (service desk, IT managers) the units in its scope
         /// </summary>
         /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.NotificationPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.NotificationPage>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.NotificationPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// SLA warnings and breaches for the caller: its groups, and (service desk, IT managers) the units in its scope
+        /// SLA warnings and breaches, and missed inspection runs, for the caller: its groups, and (service desk, IT managers) the units in its scope
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +91,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications
             return new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications.NotificationsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// SLA warnings and breaches for the caller: its groups, and (service desk, IT managers) the units in its scope
+        /// SLA warnings and breaches, and missed inspection runs, for the caller: its groups, and (service desk, IT managers) the units in its scope
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class NotificationsRequestBuilderGetQueryParameters 
