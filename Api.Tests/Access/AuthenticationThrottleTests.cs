@@ -72,6 +72,22 @@ public sealed class AuthenticationThrottleTests
         Assert.That((await SendAsync("10.0.0.9", Keys.JsRequester, forwardedFor: "203.0.113.7")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    public async Task HealthProbes_FromAThrottledAddress_AreStillAnswered()
+    {
+        for (var i = 0; i < 3; i++)
+            await TicketClient.ExpectProblemAsync(await SendAsync("198.51.100.9", "itsm_wrong" + i), HttpStatusCode.Unauthorized);
+        Assert.That((await SendAsync("198.51.100.9", Keys.JsRequester)).StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+
+        using var client = _server.CreateClient();
+        foreach (var path in new[] { "/health/live", "/health/ready" })
+        {
+            var probe = new HttpRequestMessage(HttpMethod.Get, path);
+            probe.Headers.Add(Peer, "198.51.100.9");
+            Assert.That((await client.SendAsync(probe)).StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string peer, string key, string? forwardedFor = null)
     {
         using var client = _server.CreateClient();

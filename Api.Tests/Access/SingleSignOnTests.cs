@@ -143,6 +143,29 @@ public sealed class SingleSignOnTests
     }
 
     [Test]
+    public async Task ValidToken_NamingAPersonWhoHoldsTheIntegrationRole_Gets403()
+    {
+        using var manager = _app.As(Keys.JsItManager);
+        await TicketClient.ExpectAsync(await manager.Http.PostAsJsonAsync("/api/v1/admin/users", new
+        {
+            id = "js-feed-person", name = "A person record with integration powers", unit = "JS", roles = new[] { "Integration" },
+        }), HttpStatusCode.Created);
+
+        var problem = await TicketClient.ExpectProblemAsync(await GetAsync("/api/v1/me", _idp.TokenFor("js-feed-person", Now)), HttpStatusCode.Forbidden);
+
+        Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:integration-sign-on"));
+    }
+
+    [Test]
+    public async Task ValidToken_NamingTheUserInAnotherCase_IsThatUser()
+    {
+        var response = await GetAsync("/api/v1/me", _idp.TokenFor("JS-Engineer", Now));
+
+        await TicketClient.ExpectAsync(response, HttpStatusCode.OK);
+        Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>(), Is.EqualTo("js-engineer"));
+    }
+
+    [Test]
     public async Task ValidToken_ForAnOperationTheRolesDoNotAllow_Gets403NamingTheAllowedCallers()
     {
         var problem = await TicketClient.ExpectProblemAsync(await GetAsync("/api/v1/integrations/outbox", _idp.TokenFor("js-requester", Now)), HttpStatusCode.Forbidden);

@@ -54,13 +54,13 @@ public sealed class DepartmentMigrationTests(DatabaseProvider provider)
             owners[system] = (await organisation.FindSystemAsync(system, CancellationToken.None))!.OwnerDepartment;
         Assert.That(owners, Is.EqualTo(new Dictionary<string, string?>
         {
-            ["ERP"] = "HQ-DEPT-1", ["ESB"] = "HQ-DEPT-1", ["OA"] = "HQ-DEPT-2", ["JS-MKT"] = "JS-DEPT-1",
+            ["ERP"] = "DEPT-1", ["ESB"] = "DEPT-1", ["OA"] = "DEPT-2", ["JS-MKT"] = "DEPT-3",
         }));
-        var departments = new[] { "HQ-DEPT-1", "HQ-DEPT-2", "JS-DEPT-1" }
+        var departments = new[] { "DEPT-1", "DEPT-2", "DEPT-3" }
             .Select(code => organisation.FindDepartmentAsync(code, CancellationToken.None).Result!).ToList();
         Assert.That(departments.Select(d => (d.Name, d.UnitId)),
             Is.EqualTo(new[] { ("Finance Department", "HQ"), ("General Office", "HQ"), ("江苏市场部", "JS") }));
         Assert.That((await organisation.OwnersOfAsync("ERP", CancellationToken.None)).Select(o => (o.UnitId, o.Department)),
-            Is.EqualTo(new[] { ("HQ", "HQ-DEPT-1") }));
+            Is.EqualTo(new[] { ("HQ", "DEPT-1") }));
     }
 }

@@ -81,6 +81,18 @@ public sealed class MetricsTests
     }
 
     [Test]
+    public async Task Comment_IsCountedAsAnAction()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        using var transitions = Collect<long>("itsm.tickets.transitions");
+
+        await TicketClient.ExpectAsync(await _given.Requester.Http.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/comments",
+            new { body = "Still failing" }), HttpStatusCode.Created);
+
+        Assert.That(CountBy(transitions, "action"), Is.EquivalentTo(new Dictionary<string, long> { ["comment"] = 1 }));
+    }
+
+    [Test]
     public async Task RefusedOrStaleAction_IsNotCounted()
     {
         var ticket = await _given.Requester.CreateAsync();

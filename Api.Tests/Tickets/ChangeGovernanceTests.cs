@@ -282,6 +282,22 @@ public sealed class ChangeGovernanceTests
     }
 
     [Test]
+    public async Task Plan_AfterTheApproval_Is409AndTheApprovedPlanStands()
+    {
+        var pending = await _given.TicketIn(TicketStatus.PendingApproval, Category.DataChange, "Correct cost centres");
+        var approved = await _given.Approver.ActOkAsync(pending.Id, "approve", new { comment = "Approved" }, pending.Version);
+        Assert.That(approved.AllowedActions, Does.Not.Contain("plan"));
+
+        var response = await _given.Approver.ActAsync(approved.Id, "plan",
+            new { what = "Open all periods for all companies", rollback = "none" }, approved.Version);
+
+        Assert.That((await TicketClient.ExpectProblemAsync(response, HttpStatusCode.Conflict))["detail"]!.GetValue<string>(),
+            Does.Contain("not been approved yet"));
+        await AssertUnchangedAsync(approved);
+        Assert.That((await _given.ItManager.GetTicketAsync(approved.Id)).Plan!.What, Is.EqualTo(approved.Plan!.What));
+    }
+
+    [Test]
     public async Task Resolve_AfterReopen_Is409UntilApprovedAgain()
     {
         var resolved = await _given.TicketIn(TicketStatus.Resolved, Category.DataChange, "Correct cost centres");

@@ -49,6 +49,30 @@ public sealed class EvaluationTests
     }
 
     [Test]
+    public async Task Confirm_ChangeByItsRequesterWithoutEffective_Is403NotAskedForTheField()
+    {
+        var change = await ResolvedChange();
+
+        var response = await _js.Requester.ActAsync(change.Id, "confirm", new { satisfaction = 5 }, change.Version);
+
+        await ExpectRefusedAsync(response, HttpStatusCode.Forbidden, change);
+    }
+
+    [TestCase("confirm")]
+    [TestCase("reopen")]
+    public async Task EvaluateOrReopen_ChangeByAnotherDepartmentsApprover_Is403NotOwningDepartment(string action)
+    {
+        var change = await ResolvedChange();
+        using var hr = _app.As(Keys.JsHrApprover);
+
+        var response = await hr.ActAsync(change.Id, action, action == "confirm"
+            ? new { effective = true, comment = "Looks fine" } : (object)new { reason = "Not what we asked" }, change.Version);
+
+        var problem = await ExpectRefusedAsync(response, HttpStatusCode.Forbidden, change);
+        Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:not-owning-department"));
+    }
+
+    [Test]
     public async Task Confirm_ChangeEvaluatedEffectiveByTheApprover_ClosesItAndRecordsTheEvaluation()
     {
         var change = await ResolvedChange();

@@ -92,6 +92,47 @@ public sealed class OnBehalfTests : ApiFixture
     }
 
     [Test]
+    public async Task RaiseOnBehalf_OfAPersonWithoutTheRequesterRole_Is422AndRaisesNothing()
+    {
+        var title = UniqueTitle("For an IT manager");
+
+        // An IT manager holds no Requester role: they could neither confirm nor reopen the ticket.
+        var response = await _given.ServiceDesk.Http.PostAsJsonAsync("/api/v1/tickets", OnBehalf(title, "js-itmanager"));
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem["field"]!.GetValue<string>(), Is.EqualTo("onBehalfOf"));
+        Assert.That(await CountAsync(title), Is.Zero);
+    }
+
+    [Test]
+    public async Task RaiseOnBehalf_AtAUnitAboveTheRequester_Is422NamingUnitAndRaisesNothing()
+    {
+        await TicketClient.ExpectAsync(await _given.ItManager.Http.PostAsJsonAsync("/api/v1/admin/users", new
+        {
+            id = "nj-clerk", name = "Nanjing clerk", unit = "JS-NJ", roles = new[] { "Requester" },
+        }), HttpStatusCode.Created);
+        var title = UniqueTitle("Raised above the requester");
+        var body = new
+        {
+            system = "ERP", category = "ApplicationProblem", title, description = "Called line 1.", impact = "Individual",
+            urgency = "Medium", onBehalfOf = "nj-clerk", unit = "JS",
+        };
+
+        // A JS ticket would be outside the Nanjing clerk's scope: they could not see their own ticket.
+        var response = await _given.ServiceDesk.Http.PostAsJsonAsync("/api/v1/tickets", body);
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem["field"]!.GetValue<string>(), Is.EqualTo("unit"));
+        Assert.That(await CountAsync(title), Is.Zero);
+        var atTheirUnit = await _given.ServiceDesk.CreateAsync(new
+        {
+            system = "ERP", category = "ApplicationProblem", title, description = "Called line 1.", impact = "Individual",
+            urgency = "Medium", onBehalfOf = "nj-clerk",
+        });
+        Assert.That((atTheirUnit.Unit, atTheirUnit.Requester), Is.EqualTo(("JS-NJ", "nj-clerk")));
+    }
+
+    [Test]
     public async Task RaiseOnBehalf_OfAnIntegration_Is422AndRaisesNothing()
     {
         await TicketClient.ExpectAsync(await _given.ItManager.Http.PostAsJsonAsync("/api/v1/admin/users", new

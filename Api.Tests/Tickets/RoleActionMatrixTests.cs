@@ -23,7 +23,7 @@ public sealed class RoleActionMatrixTests
 {
     private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, OwningDepartmentNeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup, OfTheOwningDepartment }
 
-    private enum Readiness { Always, ApprovedIfChange, IsChange, WithinConfirmationWindow }
+    private enum Readiness { Always, ApprovedIfChange, IsChange, ChangeNotYetApproved, WithinConfirmationWindow }
 
     /// <param name="NotTheApprover">Separation of duties: whoever approved the change may not take this action (implement it).</param>
     private sealed record Rule(string Action, TicketStatus[] From, Role By, TicketStatus? To,
@@ -34,8 +34,8 @@ public sealed class RoleActionMatrixTests
     [
         new("triage", [New], ServiceDesk, Triaged),
         new("start", [Triaged], Engineer, InProgress, Relation.OfTheAssignedGroup),
-        // The business department starts or revises the plan of a change while it is not yet with the approver.
-        new("plan", [New, Triaged, InProgress], BusinessApprover, null, Relation.OfTheOwningDepartment, Readiness.IsChange),
+        // The business department starts or revises the plan of a change until it is approved (after that, only a new request-approval).
+        new("plan", [New, Triaged, InProgress], BusinessApprover, null, Relation.OfTheOwningDepartment, Readiness.ChangeNotYetApproved),
         new("request-approval", [Triaged, InProgress], Engineer, PendingApproval, Relation.OfTheAssignedGroup),
         // Only an approver of the department that owns the system at the ticket's unit, who neither raised it nor asked.
         new("approve", [PendingApproval], BusinessApprover, InProgress, Relation.OwningDepartmentNeitherRaisedNorAskedForApproval),
@@ -247,6 +247,7 @@ public sealed class RoleActionMatrixTests
         Readiness.Always or Readiness.WithinConfirmationWindow => true,
         Readiness.ApprovedIfChange => !family.Change || family.Approved,
         Readiness.IsChange => family.Change,
+        Readiness.ChangeNotYetApproved => family.Change && !family.Approved,
         _ => throw new ArgumentOutOfRangeException(nameof(readiness)),
     };
 

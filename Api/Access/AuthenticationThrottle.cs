@@ -84,7 +84,9 @@ public static class AuthenticationThrottle
     /// <summary>429 with <c>Retry-After</c> for every request from an address with too many failed authentications.</summary>
     public static IApplicationBuilder UseAuthenticationThrottle(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.RequestServices.GetRequiredService<FailedAuthentications>().RetryAfter(context.Connection.RemoteIpAddress) is not { } wait)
+        // Probes and scrapes carry no credentials: failures by others at the same address must not fail them.
+        var operatorEndpoint = context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics");
+        if (operatorEndpoint || context.RequestServices.GetRequiredService<FailedAuthentications>().RetryAfter(context.Connection.RemoteIpAddress) is not { } wait)
         {
             await next(context);
             return;

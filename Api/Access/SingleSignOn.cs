@@ -106,12 +106,14 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
     public override async Task TokenValidated(TokenValidatedContext context)
     {
         var claim = configuration["Auth:Oidc:UserClaim"] is { Length: > 0 } configured ? configured : SingleSignOn.DefaultUserClaim;
-        var userId = context.Principal?.FindFirst(claim)?.Value;
-        if (string.IsNullOrWhiteSpace(userId))
+        var values = context.Principal?.FindAll(claim).Select(c => c.Value).ToList() ?? [];
+        if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
         {
-            context.Fail(new SignOnRefused("unknown-user", $"The token has no '{claim}' claim, which names the user of this service."));
+            context.Fail(new SignOnRefused("unknown-user", $"The token must have exactly one '{claim}' claim, which names the user of this service."));
             return;
         }
+        // User ids are lower-case: the same token names the same user on either database, whatever its collation.
+        var userId = values[0].Trim().ToLowerInvariant();
 
         var cacheKey = "sso:" + userId;
         if (!cache.TryGetValue(cacheKey, out SignOnUser? user))

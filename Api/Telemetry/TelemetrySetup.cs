@@ -59,7 +59,7 @@ public static class TelemetrySetup
     public static IEndpointRouteBuilder MapItsmTelemetry(this IEndpointRouteBuilder app)
     {
         if (PrometheusEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
-            app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous().ExcludeFromDescription();
+            app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;
     }
 

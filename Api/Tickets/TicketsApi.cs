@@ -78,10 +78,16 @@ public static class TicketsApi
                 return ProblemResults.Unprocessable("onBehalfOf", $"User '{onBehalfOf}' does not exist or is outside your scope.");
             if (!requester.IsPerson)
                 return ProblemResults.Unprocessable("onBehalfOf", $"User '{onBehalfOf}' is another system, not a person: a ticket is raised on behalf of a person.");
+            if (!requester.IsRequester)
+                return ProblemResults.Unprocessable("onBehalfOf",
+                    $"User '{onBehalfOf}' does not hold the Requester role, so could neither confirm nor reopen the ticket.");
         }
         var unit = await organisation.FindUnitAsync(body.Unit ?? requester?.UnitId ?? actor.UnitId, ct);
         if (unit is null || !actor.CanSee(unit.Path))
             return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
+        if (requester is not null && !requester.Sees(unit.Path))
+            return ProblemResults.Unprocessable("unit",
+                $"Unit '{unit.Id}' is outside the scope of '{requester.Id}', who would not see the ticket: raise it at their unit or below.");
         var system = await organisation.FindSystemAsync(body.System, ct);
         if (system is null)
             return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
@@ -197,17 +203,18 @@ public static class TicketsApi
     }
 
     public static async Task<IResult> AddComment(long id, CommentRequest body, ClaimsPrincipal user, TicketStore store, TimeProvider clock,
-        IConfiguration configuration, HttpResponse response, CancellationToken ct)
+        IConfiguration configuration, HttpResponse response, Itsm.Infrastructure.Telemetry.ItsmMetrics metrics, CancellationToken ct)
     {
         var actor = user.Actor();
         var ticket = await store.GetAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
         var now = clock.GetUtcNow();
         if (ticket.Comment(actor, now, body.Visibility, body.Body) is { } error) return ProblemResults.From(error);
+        var made = ticket.Changes.ToList();
         var outcome = await store.AddCommentAsync(ticket, body.Visibility, body.Body, CommentLimit.PerMinute(configuration), now - CommentLimit.Window, ct);
-        return outcome.Comment is { } comment
-            ? TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment))
-            : CommentLimit.Exceeded(id, outcome, now, response);
+        if (outcome.Comment is not { } comment) return CommentLimit.Exceeded(id, outcome, now, response);
+        metrics.Changed(made);
+        return TypedResults.Created($"/api/v1/tickets/{id}/comments", ToResponse(comment));
     }
 
     public static IResult NotFound(long id) => ProblemResults.NotFound($"Ticket {id} does not exist or is outside your scope.");

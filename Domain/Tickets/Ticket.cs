@@ -308,7 +308,10 @@ public sealed class Ticket
     /// </summary>
     public TicketError? ConfirmResolution(Actor by, DateTimeOffset now, Confirmation confirmation)
     {
-        if (confirmation.ShapeError(Category) is { } bad) return bad;
+        // Who may confirm, and whether the ticket is ready, come before what the body lacks (403/409 before 400).
+        if (confirmation.ShapeError(Category) is { } bad)
+            return TicketWorkflow.Decide(this, TicketAction.Confirm, by, now, confirmation).Error is { Kind: not TicketErrorKind.InvalidField } refused
+                ? refused : bad;
         var evaluated = confirmation.Effective is not null;
         return Perform(TicketAction.Confirm, by, now, null, () =>
         {

@@ -75,6 +75,10 @@ public static class TicketWorkflow
         "a change (" + string.Join(", ", CategoryRules.Changes) + ") has been approved by the business department",
         c => !c.Ticket.Category.NeedsApproval() || c.Ticket.ApprovalStatus == ApprovalStatus.Approved);
 
+    public static readonly Guard NotYetApproved = new("notYetApproved", GuardKind.Ticket,
+        "the change has not been approved yet (an approved plan is what gets implemented; a new plan goes through request-approval again)",
+        c => c.Ticket.ApprovalStatus != ApprovalStatus.Approved);
+
     public static readonly Guard IsChange = new("isChange", GuardKind.Ticket,
         "the ticket is a change (" + string.Join(", ", CategoryRules.Changes) + "), which the business department approves and evaluates",
         c => c.Ticket.Category.NeedsApproval());
@@ -110,7 +114,7 @@ public static class TicketWorkflow
         ..Rows(Creation,                         Request,         New,              null,                      [ServiceDesk, Integration]),
         ..Rows([New],                            Triage,          Triaged,          null,                      [ServiceDesk]),
         ..Rows([Triaged],                        Start,           InProgress,       null,                      [Engineer],                                GroupMember),
-        ..Rows([New, Triaged, InProgress],       Plan,            null,             null,                      [BusinessApprover],                        OwningDepartment, IsChange),
+        ..Rows([New, Triaged, InProgress],       Plan,            null,             null,                      [BusinessApprover],                        OwningDepartment, IsChange, NotYetApproved),
         ..Rows([Triaged, InProgress],            RequestApproval, PendingApproval,  null,                      [Engineer],                                GroupMember),
         ..Rows([PendingApproval],                Approve,         InProgress,       null,                      [BusinessApprover],                        NotOwnRequest, OwningDepartment),
         ..Rows([PendingApproval],                Reject,          Closed,           ClosureOutcome.Rejected,   [BusinessApprover],                        NotOwnRequest, OwningDepartment),
@@ -191,8 +195,15 @@ public static class TicketWorkflow
                               .SelectMany(t => t.Guards.Where(g => g.Kind == GuardKind.Ticket && !g.Holds(context))).FirstOrDefault();
         return ticketGuard is not null
             ? (null, TicketError.Conflict($"Cannot {action.Name()}: requires that {ticketGuard.Description}.", AllowedActions(ticket, actor, now)))
-            : (null, TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failures[0].Description}.", failures[0].ProblemType));
+            : (null, Refusal(action, failures.FirstOrDefault(g => g.ProblemType is not null) ?? failures[0]));
     }
+
+    /// <summary>
+    /// Why the caller may not: a guard with its own problem type (e.g. not the owning department) names the refusal
+    /// better than a row the caller was never meant to take (a business approver is also a requester).
+    /// </summary>
+    private static TicketError Refusal(TicketAction action, Guard failed) =>
+        TicketError.Forbidden($"You may not {action.Name()} this ticket: requires that {failed.Description}.", failed.ProblemType);
 
     /// <summary>The lifecycle as a Mermaid state diagram, drawn from <see cref="Table"/>.</summary>
     public static string MermaidDiagram()

@@ -24,7 +24,7 @@ public static class OrganisationSql
     public const string GroupsOfUser = "SELECT GroupId FROM GroupMembers WHERE UserId = @userId";
     public const string UserExists = "SELECT COUNT(*) FROM Users WHERE Id = @userId";
     public const string UserById = """
-        SELECT u.Id, u.UnitId, un.Path AS UnitPath, u.Kind FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE u.Id = @userId
+        SELECT u.Id, u.UnitId, un.Path AS UnitPath, u.Kind, u.Roles FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE u.Id = @userId
         """;
     public const string Unit = "SELECT Id, Name, ParentId, Path FROM Units WHERE Id = @id";
     public const string UnitsInRange = "SELECT Id, Name, ParentId, Path FROM Units WHERE Path >= @from AND Path < @to ORDER BY Path";

@@ -29,7 +29,10 @@ public sealed class OrganisationStore(Database database)
                 OrganisationSql.ActorByUserId, new { userId }, cancellationToken: token));
             if (row is null) return null;
             var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
-            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet(), row.Department), row.Kind == "Integration");
+            var roles = ParseRoles(row.Roles);
+            // Integration powers come with the role, whatever the record's kind: neither may be gained by signing on.
+            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, roles, groups.ToHashSet(), row.Department),
+                row.Kind == "Integration" || roles.Contains(Role.Integration) || roles.Contains(Role.System));
         }, ct);
 
     public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) => _cache.GetAsync("unit:" + id, () =>
@@ -141,9 +144,9 @@ public sealed class OrganisationStore(Database database)
 
     private sealed record UserRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string? Department);
 
-    private sealed record UserKindRow(string Id, string UnitId, string UnitPath, string Kind)
+    private sealed record UserKindRow(string Id, string UnitId, string UnitPath, string Kind, string Roles)
     {
-        public OrganisationUser ToUser() => new(Id, UnitId, UnitPath, Kind == "Person");
+        public OrganisationUser ToUser() => new(Id, UnitId, UnitPath, Kind == "Person", ParseRoles(Roles).Contains(Role.Requester));
     }
 
     private sealed record SignOnRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string Kind, string? Department);

@@ -17,10 +17,11 @@ CREATE TABLE dbo.SystemOwners (
 ALTER TABLE dbo.Users ADD DepartmentCode nvarchar(40) NULL CONSTRAINT FK_Users_Department REFERENCES dbo.Departments (Code);
 GO
 
--- Each distinct owner text of a unit's systems becomes a department of that unit, coded '<unit>-DEPT-<n>' (numbered in
--- the order of the texts) and named by the text; it owns those systems at their unit.
+-- Each distinct owner text of a unit's systems becomes a department of that unit, coded 'DEPT-<n>' (numbered in
+-- the order of unit and text, so that the code fits its column whatever the unit's id) and named by the text; it owns
+-- those systems at their unit.
 INSERT INTO dbo.Departments (Code, Name, UnitId)
-SELECT CONCAT(o.UnitId, N'-DEPT-', ROW_NUMBER() OVER (PARTITION BY o.UnitId ORDER BY o.OwnerDepartment)), o.OwnerDepartment, o.UnitId
+SELECT CONCAT(N'DEPT-', ROW_NUMBER() OVER (ORDER BY o.UnitId, o.OwnerDepartment)), o.OwnerDepartment, o.UnitId
 FROM (SELECT DISTINCT UnitId, OwnerDepartment FROM dbo.Systems) o;
 
 INSERT INTO dbo.SystemOwners (SystemId, UnitId, DepartmentCode)

@@ -16,10 +16,11 @@ CREATE TABLE SystemOwners (
 
 ALTER TABLE Users ADD COLUMN DepartmentCode TEXT NULL REFERENCES Departments (Code) CHECK (length(DepartmentCode) <= 40);
 
--- Each distinct owner text of a unit's systems becomes a department of that unit, coded '<unit>-DEPT-<n>' (numbered in
--- the order of the texts) and named by the text; it owns those systems at their unit.
+-- Each distinct owner text of a unit's systems becomes a department of that unit, coded 'DEPT-<n>' (numbered in
+-- the order of unit and text, so that the code fits its column whatever the unit's id) and named by the text; it owns
+-- those systems at their unit.
 INSERT INTO Departments (Code, Name, UnitId)
-SELECT UnitId || '-DEPT-' || ROW_NUMBER() OVER (PARTITION BY UnitId ORDER BY OwnerDepartment), OwnerDepartment, UnitId
+SELECT 'DEPT-' || ROW_NUMBER() OVER (ORDER BY UnitId, OwnerDepartment), OwnerDepartment, UnitId
 FROM (SELECT DISTINCT UnitId, OwnerDepartment FROM Systems);
 
 INSERT INTO SystemOwners (SystemId, UnitId, DepartmentCode)
