@@ -60,5 +60,17 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         TicketEvaluation_overdue,
         #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.completed")]
+        #pragma warning disable CS1591
+        InspectionCompleted,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.failed")]
+        #pragma warning disable CS1591
+        InspectionFailed,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inspection.missed")]
+        #pragma warning disable CS1591
+        InspectionMissed,
+        #pragma warning restore CS1591
     }
 }
