@@ -108,6 +108,7 @@ public sealed class InspectionPlanTests
         yield return Case("a day of the month beyond 31", Inspect.Plan(days: "Monthly:1,32"), 400, "schedule.days");
         yield return Case("no items", Inspect.Plan(items: []), 400, "items");
         yield return Case("duplicate item codes", Inspect.Plan(items: [Inspect.Manual("A"), Inspect.Manual("A")]), 400, "items[1].code");
+        yield return Case("item codes differing only in case", Inspect.Plan(items: [Inspect.Manual("a"), Inspect.Manual("A")]), 400, "items[1].code");
         yield return Case("an ftp target", Inspect.Plan(items: [new { code = "WEB", title = "Portal", kind = "Http", target = "ftp://erp.js.example/" }]), 400, "items[0].target");
         yield return Case("a Tcp target without port", Inspect.Plan(items: [new { code = "DB", title = "Database", kind = "Tcp", target = "erp.js.example" }]), 400, "items[0].target");
         yield return Case("a host not allowed", Inspect.Plan(items: [new { code = "WEB", title = "Portal", kind = "Http", target = "https://evil.example/" }]), 422, "items[0].target");

@@ -215,6 +215,58 @@ public sealed class InspectionRunTests
     }
 
     [Test]
+    public async Task Results_TurningAFailedItemIntoAPass_Is409_AndTheRunCannotPassWithItsFindingOpen()
+    {
+        var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan()))["id"]!.GetValue<long>();
+        _app.Clock.SetUtcNow(Local(1, 15));
+        await Inspect.PassAsync(_app);
+        var runId = (await Inspect.RunsAsync(_manager, planId)).Single()!["id"]!.GetValue<long>();
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{runId}/start");
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{runId}/results",
+            new { items = new[] { new { code = "LOGIN", result = "Fail", observation = "Login refused" } } });
+
+        var rewrite = await Inspect.PostAsync(_engineer, $"/api/v1/inspection-runs/{runId}/results", new
+        {
+            items = new[] { new { code = "LOGIN", result = "Pass", observation = "Fine" }, new { code = "POSTING", result = "Pass", observation = "Fine" } },
+        });
+
+        await TicketClient.ExpectProblemAsync(rewrite, HttpStatusCode.Conflict);
+        var run = await Inspect.RunAsync(_engineer, runId);
+        Assert.That(Inspect.Item(run, "LOGIN")["result"]!.GetValue<string>(), Is.EqualTo("Fail"));
+        Assert.That(Inspect.Item(run, "POSTING")["result"], Is.Null, "nothing partial was saved");
+    }
+
+    [Test]
+    public async Task Complete_AfterTheWindowBeforeThePassMarksItMissed_Is409()
+    {
+        var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan(window: 60)))["id"]!.GetValue<long>();
+        _app.Clock.SetUtcNow(Local(1, 15));
+        await Inspect.PassAsync(_app);
+        var runId = (await Inspect.RunsAsync(_manager, planId)).Single()!["id"]!.GetValue<long>();
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{runId}/start");
+        await Inspect.PostOkAsync(_engineer, $"/api/v1/inspection-runs/{runId}/results", new
+        {
+            items = new[] { new { code = "LOGIN", result = "Pass", observation = "Fine" }, new { code = "POSTING", result = "Pass", observation = "Fine" } },
+        });
+        _app.Clock.Advance(TimeSpan.FromMinutes(61));
+
+        var late = await Inspect.PostAsync(_engineer, $"/api/v1/inspection-runs/{runId}/complete");
+
+        await TicketClient.ExpectProblemAsync(late, HttpStatusCode.Conflict);
+        await Inspect.PassAsync(_app);
+        Assert.That((await Inspect.RunAsync(_engineer, runId))["state"]!.GetValue<string>(), Is.EqualTo("Missed"));
+    }
+
+    [TestCase("to=0001-01-10T00:00:00Z")]
+    [TestCase("from=0001-01-01T00:00:00Z&to=2026-12-01T00:00:00Z")]
+    public async Task Summary_WithARangeBeforeTheYear2000_Is400(string query)
+    {
+        var response = await _manager.Http.GetAsync($"/api/v1/inspection-runs/summary?{query}");
+
+        await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task Results_ForAnUnknownItem_AreRefusedWhole()
     {
         var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan()))["id"]!.GetValue<long>();

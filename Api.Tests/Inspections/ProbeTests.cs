@@ -1,3 +1,5 @@
+using Itsm.Domain.Organisation;
+using Itsm.Domain.Inspections;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -117,6 +119,23 @@ public sealed class ProbeTests
         Assert.That(Result(run, "UP"), Is.EqualTo("Pass"));
         Assert.That(Inspect.Item(run, "UP")["recordedBy"]!.GetValue<string>(), Is.EqualTo("system"));
         Assert.That(Inspect.Item(run, "LOGIN")["result"], Is.Null);
+    }
+
+    [Test]
+    public async Task Run_CreatedButNotProbedBeforeARestart_IsProbedByTheNextPass()
+    {
+        var plan = await Inspect.CreatePlanAsync(_manager, Inspect.Plan(items:
+            [new { code = "UP", title = "Portal answers", kind = "Http", target = Url("/health") }]));
+        var store = _service.Services.GetRequiredService<InspectionStore>();
+        var stored = await store.GetPlanAsync(plan["id"]!.GetValue<long>(), Actor.System, CancellationToken.None);
+        // The run a pass created just before the service stopped, its probe never made.
+        var run = await store.CreateRunAsync(InspectionRun.Schedule(stored!, "JS", _app.Clock.GetUtcNow()), null, CancellationToken.None);
+
+        var pass = await _service.Services.GetRequiredService<InspectionScheduler>().RunPassAsync(CancellationToken.None);
+
+        Assert.That(pass.Probed, Is.GreaterThanOrEqualTo(1));
+        var after = await Inspect.RunAsync(_manager, run.Id);
+        Assert.That((after["state"]!.GetValue<string>(), Result(after, "UP")), Is.EqualTo(("Passed", "Pass")));
     }
 
     private static string Result(JsonNode run, string code) => Inspect.Item(run, code)["result"]!.GetValue<string>();

@@ -178,6 +178,9 @@ public static partial class InspectionsApi
             (scope, unitId) = (found.Path, found.Id);
         }
         var end = to ?? clock.GetUtcNow();
+        // A range needs room for its default 30 days before `to` (and sane instants: years 2000–9999).
+        if (end.Year < 2000) return ProblemResults.Invalid("to", "to must be in the year 2000 or later.");
+        if (from is { Year: < 2000 }) return ProblemResults.Invalid("from", "from must be in the year 2000 or later.");
         var start = from ?? end.AddDays(-30);
         if (start >= end) return ProblemResults.Invalid("from", "from must be before to.");
         var rows = await store.SummaryAsync(scope, start, end, ct);
@@ -198,7 +201,8 @@ public static partial class InspectionsApi
     public static Task<IResult> Results(long id, ResultsRequest body, ClaimsPrincipal user, InspectionRuns runs, TicketStore tickets, TimeProvider clock,
         CancellationToken ct)
     {
-        var duplicate = body.Items.GroupBy(i => i.Code).FirstOrDefault(g => g.Count() > 1);
+        // Codes differing only in case are one code (SQL Server compares them case-insensitively, and people read them so).
+        var duplicate = body.Items.GroupBy(i => i.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             return Task.FromResult<IResult>(ProblemResults.Invalid("items", $"item '{duplicate.Key}' is listed twice."));
         var records = body.Items.Select(i => new ItemRecord(i.Code, i.Result!.Value, i.Observation)).ToList();
@@ -231,7 +235,7 @@ public static partial class InspectionsApi
         {
             var item = body.Items[i];
             if (!ItemCode().IsMatch(item.Code)) errors[$"items[{i}].code"] = "a code is 1–32 letters, digits, '-', '_' or '.'.";
-            else if (body.Items.Take(i).Any(earlier => earlier.Code == item.Code)) errors[$"items[{i}].code"] = $"code '{item.Code}' is used twice.";
+            else if (body.Items.Take(i).Any(earlier => string.Equals(earlier.Code, item.Code, StringComparison.OrdinalIgnoreCase))) errors[$"items[{i}].code"] = $"code '{item.Code}' is used twice.";
             var field = $"items[{i}].target";
             switch (item.Kind)
             {

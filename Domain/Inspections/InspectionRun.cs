@@ -72,8 +72,17 @@ public sealed class InspectionRun
         var (_, error) = InspectionRunWorkflow.Decide(this, RunAction.Record, by, now);
         if (error is not null) return error;
         for (var i = 0; i < records.Count; i++)
-            if (Items.All(item => item.Item.Code != records[i].Code))
+        {
+            var item = Items.Find(item => item.Item.Code == records[i].Code);
+            if (item is null)
                 return new RunError(RunErrorKind.Invalid, $"The run has no item '{records[i].Code}'.", $"items[{i}].code");
+            // What a probe observed, and a failure that has opened its finding, are the record: nobody writes over them.
+            if (item.Item.IsAutomatic && by.UserId != Actor.System.UserId)
+                return new RunError(RunErrorKind.Invalid, $"Item '{item.Item.Code}' is checked by the service's own probe.", $"items[{i}].code");
+            if (item.Result == ItemResult.Fail && records[i].Result != ItemResult.Fail)
+                return new RunError(RunErrorKind.Conflict,
+                    $"Item '{item.Item.Code}' was recorded as failed and opened a finding ticket: resolve that ticket instead.");
+        }
         foreach (var record in records)
         {
             var index = Items.FindIndex(item => item.Item.Code == record.Code);

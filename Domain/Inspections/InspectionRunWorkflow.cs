@@ -52,16 +52,19 @@ public static class InspectionRunWorkflow
     public static readonly RunGuard SomeFailed = new("someFailed", false,
         "an item failed", c => c.Run.Items.Any(i => i.Result == ItemResult.Fail));
 
+    public static readonly RunGuard WithinWindow = new("withinWindow", false,
+        "the run's window has not passed (after it, the run is missed)", c => c.Now < c.Run.Deadline);
+
     public static readonly RunGuard WindowPassed = new("windowPassed", false,
         "the run's window has passed", c => c.Now >= c.Run.Deadline);
 
     public static IReadOnlyList<RunTransition> Table { get; } =
     [
         //  from         action    to           by             guards
-        new(Scheduled,  Start,    InProgress,  Engineer,      [GroupMember]),
-        new(InProgress, Record,   null,        Engineer,      [GroupMember]),
-        new(InProgress, Complete, Passed,      Engineer,      [GroupMember, AllRecorded, NoneFailed]),
-        new(InProgress, Complete, Failed,      Engineer,      [GroupMember, AllRecorded, SomeFailed]),
+        new(Scheduled,  Start,    InProgress,  Engineer,      [GroupMember, WithinWindow]),
+        new(InProgress, Record,   null,        Engineer,      [GroupMember, WithinWindow]),
+        new(InProgress, Complete, Passed,      Engineer,      [GroupMember, WithinWindow, AllRecorded, NoneFailed]),
+        new(InProgress, Complete, Failed,      Engineer,      [GroupMember, WithinWindow, AllRecorded, SomeFailed]),
         // The service's own probes record their results at the run's time, before or after someone started it.
         new(Scheduled,  Record,   null,        Role.System,   []),
         new(InProgress, Record,   null,        Role.System,   []),

@@ -53,7 +53,9 @@ public sealed class InspectionScheduler(InspectionStore store, InspectionRuns ru
                 });
             }
             var probed = 0;
-            foreach (var run in created.Where(r => NeedsProbing(r, now)))
+            // The runs just created, and any open run a restart (or a failed save) left with automatic items unchecked.
+            var open = await store.OpenRunsAsync(now, BatchSize, ct);
+            foreach (var run in created.Concat(open).Where(r => NeedsProbing(r, now)).DistinctBy(r => r.Id))
                 if (await ProbeAsync(run.Id, ct)) probed++;
             var missed = 0;
             var seenRuns = new HashSet<long>();

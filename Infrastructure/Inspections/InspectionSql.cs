@@ -75,6 +75,10 @@ public sealed class InspectionSql(SqlDialect dialect)
     public string OverdueRuns { get; } = dialect.Limit(
         $"SELECT {RunColumns} FROM InspectionRuns WHERE State IN ('Scheduled', 'InProgress') AND Deadline <= @Now ORDER BY Deadline", "@Batch");
 
+    /// <summary>Open runs already due whose window is still open, soonest deadline first.</summary>
+    public string OpenRuns { get; } = dialect.Limit(
+        $"SELECT {RunColumns} FROM InspectionRuns WHERE State IN ('Scheduled', 'InProgress') AND Deadline > @Now AND ScheduledAt <= @Now ORDER BY Deadline", "@Batch");
+
     public string ListRuns(RunFilters filters, int limit)
     {
         // SQLite would take the scope index for the path range and sort every run in scope for one page; a unary plus keeps
@@ -126,6 +130,7 @@ public sealed class InspectionSql(SqlDialect dialect)
         yield return RunInScope;
         yield return UpdateRun;
         yield return OverdueRuns;
+        yield return OpenRuns;
         yield return ListRuns(Enum.GetValues<RunFilters>().Aggregate((a, b) => a | b), 25);
         yield return ListRuns(RunFilters.None, 25);
         yield return Summary;

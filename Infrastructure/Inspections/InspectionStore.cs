@@ -75,7 +75,28 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
     /// Creates the run (once per plan and due time) and, when <paramref name="advance"/> says so, moves the plan on to its
     /// next due time, in one transaction: a pass interrupted at any point leaves either both or neither.
     /// </summary>
-    public Task<InspectionRun> CreateRunAsync(InspectionRun run, (DateTimeOffset Previous, DateTimeOffset? Next)? advance, CancellationToken ct) =>
+    public async Task<InspectionRun> CreateRunAsync(InspectionRun run, (DateTimeOffset Previous, DateTimeOffset? Next)? advance, CancellationToken ct)
+    {
+        try
+        {
+            return await InsertRunAsync(run, advance, ct);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Two inserts of the same (plan, due time) at once (run-now pressed twice on SQL Server): the other one made it.
+            var existing = await database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
+                InspectionSql.RunByDue, new { run.PlanId, run.ScheduledAt }, cancellationToken: token)), ct);
+            if (existing is null) throw;
+            return existing.ToRun();
+        }
+    }
+
+    /// <summary>Open runs due by now whose window has not passed (the scheduler probes those a restart left unprobed).</summary>
+    public Task<IReadOnlyList<InspectionRun>> OpenRunsAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<InspectionRun>>(async (connection, token) => (await connection.QueryAsync<RunRow>(new CommandDefinition(
+            _sql.OpenRuns, new { Now = now, Batch = batch }, cancellationToken: token))).Select(r => r.ToRun()).ToList(), ct);
+
+    private Task<InspectionRun> InsertRunAsync(InspectionRun run, (DateTimeOffset Previous, DateTimeOffset? Next)? advance, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(InspectionSql.InsertRun, RunArgs(run), transaction, cancellationToken: token));
