@@ -267,6 +267,35 @@ public sealed class InspectionRunTests
     }
 
     [Test]
+    public async Task FailedItem_SavedButItsFindingNotOpenedBeforeACrash_IsOpenedByTheNextPass()
+    {
+        var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan()))["id"]!.GetValue<long>();
+        _app.Clock.SetUtcNow(Local(1, 15));
+        await Inspect.PassAsync(_app);
+        var runId = (await Inspect.RunsAsync(_manager, planId)).Single()!["id"]!.GetValue<long>();
+        // The result is committed the way the run's change path commits it, and the service stops before the finding is opened.
+        var store = _app.Services.GetRequiredService<Itsm.Infrastructure.Inspections.InspectionStore>();
+        var run = (await store.GetRunAsync(runId, Itsm.Domain.Organisation.Actor.System, CancellationToken.None))!;
+        var version = run.Version;
+        Assert.That(run.Record(Itsm.Domain.Organisation.Actor.System, _app.Clock.GetUtcNow(),
+            [new Itsm.Domain.Inspections.ItemRecord("POSTING", Itsm.Domain.Inspections.ItemResult.Fail, "Posting hangs")]), Is.Null);
+        Assert.That(await store.UpdateRunAsync(run, version, [], null, CancellationToken.None), Is.True);
+        Assert.That(Inspect.Item(await Inspect.RunAsync(_engineer, runId), "POSTING")["ticketId"], Is.Null);
+
+        await Inspect.PassAsync(_app);
+        await Inspect.PassAsync(_app);
+
+        var findings = (await _manager.GetJsonAsync("/api/v1/tickets?category=InspectionFinding&limit=200"))["items"]!.AsArray();
+        Assert.That(findings, Has.Count.EqualTo(1), "opened once, however many passes follow");
+        Assert.That(Inspect.Item(await Inspect.RunAsync(_engineer, runId), "POSTING")["ticketId"]!.GetValue<long>(),
+            Is.EqualTo(findings[0]!["id"]!.GetValue<long>()));
+        var due = await _app.Services.GetRequiredService<Database>().ReadAsync((connection, token) =>
+            connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT FindingsDue FROM InspectionRuns WHERE Id = @runId", new { runId }, cancellationToken: token)),
+            CancellationToken.None);
+        Assert.That(due, Is.Zero);
+    }
+
+    [Test]
     public async Task Results_ForAnUnknownItem_AreRefusedWhole()
     {
         var planId = (await Inspect.CreatePlanAsync(_manager, Inspect.Plan()))["id"]!.GetValue<long>();

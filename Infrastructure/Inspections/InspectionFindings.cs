@@ -15,6 +15,18 @@ namespace Itsm.Infrastructure.Inspections;
 public sealed class InspectionFindings(TicketChanges changes, TicketStore tickets, OrganisationStore organisation, SlaEngine engine,
     InspectionStore store, TimeProvider clock)
 {
+    /// <summary>
+    /// Opens the findings a saved run owes (its save marked them due) and clears the mark; a crash in between leaves the
+    /// mark, and the scheduler's next pass comes here again.
+    /// </summary>
+    public async Task<int> OpenDueAsync(InspectionRun run, CancellationToken ct)
+    {
+        if (run.Items.All(i => i.Result != ItemResult.Fail)) return 0;
+        var opened = await OpenAsync(run, ct);
+        await store.FindingsOpenedAsync(run.Id, run.Version, ct);
+        return opened;
+    }
+
     /// <summary>Opens the missing findings of the run's failed items; returns how many it opened.</summary>
     public async Task<int> OpenAsync(InspectionRun run, CancellationToken ct)
     {

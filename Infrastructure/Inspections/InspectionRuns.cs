@@ -38,7 +38,7 @@ public sealed class InspectionRuns(InspectionStore store, InspectionFindings fin
             if (await store.UpdateRunAsync(run, version, Notifications(run, now), ended, ct))
             {
                 run.Version = version + 1;
-                await findings.OpenAsync(run, ct);
+                await findings.OpenDueAsync(run, ct);
                 return new RunChange(RunChangeResult.Saved, run);
             }
             if (attempt == Attempts)

@@ -15,7 +15,7 @@ public sealed record InspectionPass(bool Leased, int RunsCreated, int Probed, in
 /// window has passed Missed. A run and its plan's next due time are saved together, and (plan, due time) is unique, so
 /// a pass interrupted anywhere and run again creates no run twice. Only the instance holding the lease runs it.
 /// </summary>
-public sealed class InspectionScheduler(InspectionStore store, InspectionRuns runs, InspectionProbes probes, SlaEngine engine,
+public sealed class InspectionScheduler(InspectionStore store, InspectionRuns runs, InspectionFindings findings, InspectionProbes probes, SlaEngine engine,
     TimeProvider clock, JobLeases leases, ILogger<InspectionScheduler> logger)
 {
     public const int BatchSize = 200;
@@ -57,6 +57,10 @@ public sealed class InspectionScheduler(InspectionStore store, InspectionRuns ru
             var open = await store.OpenRunsAsync(now, BatchSize, ct);
             foreach (var run in created.Concat(open).Where(r => NeedsProbing(r, now)).DistinctBy(r => r.Id))
                 if (await ProbeAsync(run.Id, ct)) probed++;
+            // Findings a crash left unopened after their run was saved.
+            foreach (var runId in await store.FindingsDueAsync(BatchSize, ct))
+                if (await store.GetRunAsync(runId, Actor.System, ct) is { } owing)
+                    await findings.OpenDueAsync(owing, ct);
             var missed = 0;
             var seenRuns = new HashSet<long>();
             for (var overdue = await store.OverdueRunsAsync(now, BatchSize, ct);

@@ -75,6 +75,14 @@ public sealed class InspectionSql(SqlDialect dialect)
     public string OverdueRuns { get; } = dialect.Limit(
         $"SELECT {RunColumns} FROM InspectionRuns WHERE State IN ('Scheduled', 'InProgress') AND Deadline <= @Now ORDER BY Deadline", "@Batch");
 
+    /// <summary>Marks, in the run's own save, that its failed items owe finding tickets.</summary>
+    public const string MarkFindingsDue = "UPDATE InspectionRuns SET FindingsDue = 1 WHERE Id = @Id";
+
+    /// <summary>The findings of this version of the run exist (a later save that marked them again keeps its mark).</summary>
+    public const string ClearFindingsDue = "UPDATE InspectionRuns SET FindingsDue = 0 WHERE Id = @Id AND Version = @Version";
+
+    public string FindingsDue { get; } = dialect.Limit("SELECT Id FROM InspectionRuns WHERE FindingsDue = 1 ORDER BY Id", "@Batch");
+
     /// <summary>Open runs already due whose window is still open, soonest deadline first.</summary>
     public string OpenRuns { get; } = dialect.Limit(
         $"SELECT {RunColumns} FROM InspectionRuns WHERE State IN ('Scheduled', 'InProgress') AND Deadline > @Now AND ScheduledAt <= @Now ORDER BY Deadline", "@Batch");
@@ -131,6 +139,9 @@ public sealed class InspectionSql(SqlDialect dialect)
         yield return UpdateRun;
         yield return OverdueRuns;
         yield return OpenRuns;
+        yield return MarkFindingsDue;
+        yield return ClearFindingsDue;
+        yield return FindingsDue;
         yield return ListRuns(Enum.GetValues<RunFilters>().Aggregate((a, b) => a | b), 25);
         yield return ListRuns(RunFilters.None, 25);
         yield return Summary;

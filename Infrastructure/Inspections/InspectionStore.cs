@@ -124,11 +124,23 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
             args.Add("Version", expectedVersion + 1);
             args.Add("ExpectedVersion", expectedVersion);
             if (await connection.ExecuteAsync(new CommandDefinition(InspectionSql.UpdateRun, args, transaction, cancellationToken: token)) != 1) return false;
+            if (run.Items.Any(i => i.Result == ItemResult.Fail))
+                await connection.ExecuteAsync(new CommandDefinition(InspectionSql.MarkFindingsDue, new { run.Id }, transaction, cancellationToken: token));
             await notifications.AddNotificationsAsync(connection, transaction, raised, token);
             if (published is not null)
                 await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, published, transaction, cancellationToken: token));
             return true;
         }, ct);
+
+    /// <summary>Runs whose failed items may still lack their finding tickets.</summary>
+    public Task<IReadOnlyList<long>> FindingsDueAsync(int batch, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(new CommandDefinition(
+            _sql.FindingsDue, new { Batch = batch }, cancellationToken: token))).ToList(), ct);
+
+    /// <summary>The findings of this version of the run are open.</summary>
+    public Task FindingsOpenedAsync(long runId, int version, CancellationToken ct) =>
+        database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(
+            InspectionSql.ClearFindingsDue, new { Id = runId, Version = version }, transaction, cancellationToken: token)), ct);
 
     public Task<IReadOnlyList<InspectionRun>> OverdueRunsAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<InspectionRun>>(async (connection, token) => (await connection.QueryAsync<RunRow>(new CommandDefinition(

@@ -34,11 +34,12 @@ var ticketStore = new TicketStore(database, slaStore);
 var changes = new TicketChanges(database, ticketStore, slaStore, engine, clock);
 var organisation = new OrganisationStore(database);
 var store = new InspectionStore(database, slaStore);
-var runs = new InspectionRuns(store, new InspectionFindings(changes, ticketStore, organisation, engine, store, clock), clock);
+var findings = new InspectionFindings(changes, ticketStore, organisation, engine, store, clock);
+var runs = new InspectionRuns(store, findings, clock);
 var options = new InspectionOptions();
 var probes = new InspectionProbes(new HttpClient(), new InspectionTargets(options), options, new ProbeTiming(TimeProvider.System));
 var leases = new JobLeases(database, clock, Options.Create(new LeaseOptions()));
-var scheduler = new InspectionScheduler(store, runs, probes, engine, clock, leases, NullLogger<InspectionScheduler>.Instance);
+var scheduler = new InspectionScheduler(store, runs, findings, probes, engine, clock, leases, NullLogger<InspectionScheduler>.Instance);
 
 Console.WriteLine($"Seeding {plans:N0} plans and {plans * days * runsPerDay:N0} finished runs …");
 var seed = Stopwatch.StartNew();
