@@ -75,7 +75,7 @@ public static partial class AdminApi
         if (await SystemUsedBy(systemId, actor, organisation, ct) is null) return UnknownSystem(systemId);
         // Entries of other provinces are theirs: the caller sees those of its subtree and of the units above it.
         var owners = (await organisation.OwnersOfAsync(systemId, ct))
-            .Where(o => actor.CanSee(o.UnitPath) || actor.UnitPath.StartsWith(o.UnitPath, StringComparison.Ordinal));
+            .Where(o => actor.CanSee(o.UnitPath) || UnitPaths.IsWithin(actor.UnitPath, o.UnitPath));
         return TypedResults.Ok(new SystemOwners(owners.Select(o => new SystemOwner(o.UnitId, o.Department)).ToList()));
     }
 
@@ -95,7 +95,7 @@ public static partial class AdminApi
         {
             var (unitId, code) = (body.Owners[i].Unit, body.Owners[i].Department);
             var field = $"owners[{i}]";
-            if (await organisation.FindUnitAsync(unitId, ct) is not { } unit || !unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
+            if (await organisation.FindUnitAsync(unitId, ct) is not { } unit || !UnitPaths.IsWithin(unit.Path, system.UnitPath))
                 return ProblemResults.Unprocessable(field + ".unit", $"Unit '{unitId}' does not exist or is not {system.UnitId} or a unit below it.");
             if (entries.Any(e => e.Unit == unit.Id))
                 return ProblemResults.Unprocessable(field + ".unit", $"Unit '{unit.Id}' has more than one entry: a system has one owner per unit.");
@@ -124,7 +124,7 @@ public static partial class AdminApi
     /// <summary>The system, if the caller's units use it (it belongs to their subtree or to a unit above).</summary>
     private static async Task<BusinessSystem?> SystemUsedBy(string systemId, Actor actor, OrganisationStore organisation, CancellationToken ct) =>
         await organisation.FindSystemAsync(systemId, ct) is { } system
-        && (actor.CanSee(system.UnitPath) || actor.UnitPath.StartsWith(system.UnitPath, StringComparison.Ordinal))
+        && (actor.CanSee(system.UnitPath) || UnitPaths.IsWithin(actor.UnitPath, system.UnitPath))
             ? system
             : null;
 

@@ -96,32 +96,39 @@ public static partial class InspectionsApi
         InspectionStore store, OrganisationStore organisation, SlaEngine engine, InspectionTargets targets, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        var (condition, precondition) = Concurrency.ExpectedVersion(request);
-        if (precondition is not null) return precondition;
-        if (await store.GetPlanAsync(id, actor, ct) is not { } plan) return PlanNotFound(id);
-        if (!condition!.Matches(plan.Version)) return Stale(response, plan);
-        var (definition, unitPath, problem) = await CheckAsync(body, actor, organisation, engine, targets, ct);
-        if (problem is not null) return problem;
-        var now = clock.GetUtcNow();
-        var next = plan.Active ? definition!.Schedule.NextAfter(now, (await engine.CalendarsAsync(ct))[definition.Schedule.Calendar]) : null;
-        var changed = plan with { UnitPath = unitPath!, Version = plan.Version + 1, Definition = definition!, NextRunAt = next, UpdatedAt = now, UpdatedBy = actor.UserId };
-        if (!await store.UpdatePlanAsync(changed, plan.Version, ct))
-            return Stale(response, await store.GetPlanAsync(id, actor, ct) ?? plan);
-        response.Headers.ETag = ETag(changed.Version);
-        return TypedResults.Ok(PlanResponse.From(changed));
+        return await ChangePlanAsync(id, actor, request, response, store, async plan =>
+        {
+            var (definition, unitPath, problem) = await CheckAsync(body, actor, organisation, engine, targets, ct);
+            if (problem is not null) return (null, problem);
+            var now = clock.GetUtcNow();
+            var next = plan.Active ? definition!.Schedule.NextAfter(now, (await engine.CalendarsAsync(ct))[definition.Schedule.Calendar]) : null;
+            return (plan with { UnitPath = unitPath!, Definition = definition!, NextRunAt = next, UpdatedAt = now, UpdatedBy = actor.UserId }, null);
+        }, ct);
     }
 
     public static async Task<IResult> Deactivate(long id, ClaimsPrincipal user, HttpRequest request, HttpResponse response,
         InspectionStore store, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
+        return await ChangePlanAsync(id, actor, request, response, store, plan => Task.FromResult<(InspectionPlan?, IResult?)>(plan.Active
+            ? (plan with { Active = false, NextRunAt = null, UpdatedAt = clock.GetUtcNow(), UpdatedBy = actor.UserId }, null)
+            : (null, ProblemResults.Problem(409, "plan-inactive", "The plan is inactive", $"Inspection plan {id} is already inactive."))), ct);
+    }
+
+    /// <summary>
+    /// If-Match, the plan in the caller's scope, the change (or the problem refusing it), then the plan saved as its next
+    /// version unless someone saved one meanwhile (412 with the current ETag).
+    /// </summary>
+    private static async Task<IResult> ChangePlanAsync(long id, Actor actor, HttpRequest request, HttpResponse response, InspectionStore store,
+        Func<InspectionPlan, Task<(InspectionPlan? Changed, IResult? Problem)>> change, CancellationToken ct)
+    {
         var (condition, precondition) = Concurrency.ExpectedVersion(request);
         if (precondition is not null) return precondition;
         if (await store.GetPlanAsync(id, actor, ct) is not { } plan) return PlanNotFound(id);
         if (!condition!.Matches(plan.Version)) return Stale(response, plan);
-        if (!plan.Active) return ProblemResults.Problem(409, "plan-inactive", "The plan is inactive", $"Inspection plan {id} is already inactive.");
-        var now = clock.GetUtcNow();
-        var changed = plan with { Active = false, NextRunAt = null, Version = plan.Version + 1, UpdatedAt = now, UpdatedBy = actor.UserId };
+        var (made, problem) = await change(plan);
+        if (problem is not null) return problem;
+        var changed = made! with { Version = plan.Version + 1 };
         if (!await store.UpdatePlanAsync(changed, plan.Version, ct))
             return Stale(response, await store.GetPlanAsync(id, actor, ct) ?? plan);
         response.Headers.ETag = ETag(changed.Version);
@@ -270,11 +277,11 @@ public static partial class InspectionsApi
         if (unit is null) return (null, null, ProblemResults.Unprocessable("unit", $"unit: '{body.Unit}' does not exist."));
         if (!actor.CanSee(unit.Path))
             return (null, null, ProblemResults.Problem(403, "forbidden", "Forbidden", $"Unit '{unit.Id}' is outside your scope: plans are written by its own IT managers."));
-        if (!unit.Path.StartsWith(group.UnitPath, StringComparison.Ordinal))
+        if (!UnitPaths.IsWithin(unit.Path, group.UnitPath))
             return (null, null, ProblemResults.Unprocessable("group", $"group: '{group.Id}' belongs to unit '{group.UnitId}', which is neither '{unit.Id}' nor above it."));
         var system = await organisation.FindSystemAsync(body.System, ct);
         if (system is null) return (null, null, ProblemResults.Unprocessable("system", $"system: '{body.System}' does not exist."));
-        if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
+        if (!UnitPaths.IsWithin(unit.Path, system.UnitPath))
             return (null, null, ProblemResults.Unprocessable("system", $"system: '{system.Id}' belongs to unit '{system.UnitId}', which is neither '{unit.Id}' nor above it."));
         var definition = new PlanDefinition(system.Id, unit.Id, body.Name.Trim(), group.Id, schedule, body.Window ?? InspectionPlan.DefaultWindowMinutes, items);
         return (definition, unit.Path, null);

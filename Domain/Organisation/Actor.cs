@@ -30,5 +30,5 @@ public sealed record Actor(
     public bool SeesInternalNotes =>
         Roles.Any(r => r is Role.ServiceDesk or Role.Engineer or Role.ItManager or Role.HqEngineer or Role.Integration);
 
-    public bool CanSee(string unitPath) => unitPath.StartsWith(UnitPath, StringComparison.Ordinal);
+    public bool CanSee(string unitPath) => UnitPaths.IsWithin(unitPath, UnitPath);
 }

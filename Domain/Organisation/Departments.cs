@@ -9,7 +9,7 @@ public sealed record Department(string Code, string Name, string UnitId, string 
     /// A department serves its own unit and the units below it: a person of that subtree may belong to it, and it may own a
     /// system at any unit of that subtree.
     /// </summary>
-    public bool Serves(string unitPath) => unitPath.StartsWith(UnitPath, StringComparison.Ordinal);
+    public bool Serves(string unitPath) => UnitPaths.IsWithin(unitPath, UnitPath);
 }
 
 /// <summary>One entry of a system's ownership: at <paramref name="UnitPath"/> (and below, unless a nearer entry says otherwise) the system is owned by <paramref name="Department"/>.</summary>
@@ -20,6 +20,6 @@ public static class SystemOwnership
 {
     /// <returns>The owning department's code, or null when no unit on the path has an entry (then nobody may approve).</returns>
     public static string? OwnerFor(IEnumerable<OwnerEntry> entries, string ticketUnitPath) =>
-        entries.Where(e => ticketUnitPath.StartsWith(e.UnitPath, StringComparison.Ordinal))
+        entries.Where(e => UnitPaths.IsWithin(ticketUnitPath, e.UnitPath))
                .MaxBy(e => e.UnitPath.Length)?.Department;
 }

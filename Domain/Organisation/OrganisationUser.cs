@@ -7,5 +7,5 @@ namespace Itsm.Domain.Organisation;
 public sealed record OrganisationUser(string Id, string UnitId, string UnitPath, bool IsPerson, bool IsRequester = false)
 {
     /// <summary>A ticket raised for this user at a unit must be one they can see: their unit or below.</summary>
-    public bool Sees(string unitPath) => unitPath.StartsWith(UnitPath, StringComparison.Ordinal);
+    public bool Sees(string unitPath) => UnitPaths.IsWithin(unitPath, UnitPath);
 }

@@ -132,19 +132,13 @@ public sealed class Ticket
             ExternalSystem = request.ExternalRef?.System, ExternalId = request.ExternalRef?.Id,
         };
         if (TicketWorkflow.DecideRaise(ticket, by, now).Error is { } refused) return (null, refused);
-        if (!unit.Path.StartsWith(system.UnitPath, StringComparison.Ordinal))
+        if (!UnitPaths.IsWithin(unit.Path, system.UnitPath))
             return (null, TicketError.Invalid($"System '{system.Id}' is not used by unit '{unit.Id}': it belongs to unit '{system.UnitId}'."));
         if (request.Plan is not null && !request.Category.NeedsApproval())
             return (null, TicketError.InvalidField("plan", $"A plan comes with a change ({string.Join(", ", CategoryRules.Changes)}), not with {request.Category}."));
-        if (request.Plan is { What: null })
-            return (null, TicketError.InvalidField("plan.what", "A plan starts with what changes."));
+        if (request.Plan is { } start && NoWhat(start) is { } noWhat) return (null, noWhat);
 
-        ticket._changes.Add(new HistoryEntry(now, by.UserId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
-        {
-            ["system"] = system.Id, ["category"] = request.Category.ToString(), ["impact"] = request.Impact.ToString(),
-            ["urgency"] = request.Urgency.ToString(), ["priority"] = ticket.Priority.ToString(), ["title"] = request.Title,
-            ["requester"] = ticket.RequesterId, ["raisedBy"] = ticket.RaisedBy,
-        }));
+        ticket.Requested(by.UserId, now, ("requester", ticket.RequesterId), ("raisedBy", ticket.RaisedBy));
         // The requester's plan is the plan's first version: a write of its own in the history.
         if (request.Plan is { } plan) ticket.WritePlan(by, now, plan, TicketAction.Plan, ticket.Status);
         return (ticket, null);
@@ -173,12 +167,7 @@ public sealed class Ticket
             RequesterId = requesterId, RaisedBy = requesterId, CreatedAt = now, UpdatedAt = now, Version = 1,
             InspectionRunId = finding.RunId, InspectionItem = finding.ItemCode,
         };
-        ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Request.Name(), null, TicketStatus.New, new Dictionary<string, object?>
-        {
-            ["system"] = system.Id, ["category"] = nameof(Category.InspectionFinding), ["impact"] = finding.Impact.ToString(),
-            ["urgency"] = finding.Urgency.ToString(), ["priority"] = priority.ToString(), ["title"] = finding.Title,
-            ["inspectionRun"] = finding.RunId, ["inspectionItem"] = finding.ItemCode,
-        }));
+        ticket.Requested(requesterId, now, ("inspectionRun", finding.RunId), ("inspectionItem", finding.ItemCode));
         ticket._changes.Add(new HistoryEntry(now, requesterId, TicketAction.Triage.Name(), TicketStatus.New, TicketStatus.Triaged,
             Details(("group", group.Id), ("priority", priority), ("note", "Opened by an inspection run"))));
         return ticket;
@@ -243,7 +232,7 @@ public sealed class Ticket
 
     /// <summary>The owning department's approver starts or revises the plan of a change (parts not given are kept).</summary>
     public TicketError? SupplyPlan(Actor by, DateTimeOffset now, ChangePlan parts) =>
-        Perform(TicketAction.Plan, by, now, () => parts.What is null ? TicketError.InvalidField("plan.what", "A plan starts with what changes.") : null,
+        Perform(TicketAction.Plan, by, now, () => NoWhat(parts),
             () => WritePlanParts(by, now, parts), Details(("plan", parts.Written())));
 
     /// <summary>
@@ -373,6 +362,15 @@ public sealed class Ticket
         if (Category.NeedsApproval()) ClearApproval();
     }
 
+    /// <summary>The history entry of a ticket raised: what it is about, and what else the way it was raised records.</summary>
+    private void Requested(string actorId, DateTimeOffset now, params (string Key, object? Value)[] more) =>
+        _changes.Add(new HistoryEntry(now, actorId, TicketAction.Request.Name(), null, TicketStatus.New, Details(
+            [("system", SystemId), ("category", Category), ("impact", Impact), ("urgency", Urgency), ("priority", Priority), ("title", Title), ..more])));
+
+    /// <summary>A plan is started with what is to change: without it, the plan is refused naming that part.</summary>
+    private static TicketError? NoWhat(ChangePlan parts) =>
+        parts.What is null ? TicketError.InvalidField("plan.what", "A plan starts with what changes.") : null;
+
     /// <summary>
     /// A change is implemented after its approval, not in the future, and resolved with the test made after it; anything
     /// else is resolved without either.
@@ -416,7 +414,7 @@ public sealed class Ticket
 
     private TicketError? AssignmentError(SupportGroup group, Assignee? assignee)
     {
-        var servesTicket = UnitPath.StartsWith(group.UnitPath, StringComparison.Ordinal)
+        var servesTicket = UnitPaths.IsWithin(UnitPath, group.UnitPath)
                            && (!UnitPaths.IsRoot(group.UnitPath) || UnitPaths.IsRoot(UnitPath));
         if (!servesTicket)
             return TicketError.Invalid($"Group '{group.Id}' does not serve unit '{UnitId}'" +

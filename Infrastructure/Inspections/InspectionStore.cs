@@ -93,8 +93,7 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
 
     /// <summary>Open runs due by now whose window has not passed (the scheduler probes those a restart left unprobed).</summary>
     public Task<IReadOnlyList<InspectionRun>> OpenRunsAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
-        database.ReadAsync<IReadOnlyList<InspectionRun>>(async (connection, token) => (await connection.QueryAsync<RunRow>(new CommandDefinition(
-            _sql.OpenRuns, new { Now = now, Batch = batch }, cancellationToken: token))).Select(r => r.ToRun()).ToList(), ct);
+        RunsDueByAsync(_sql.OpenRuns, now, batch, ct);
 
     private Task<InspectionRun> InsertRunAsync(InspectionRun run, (DateTimeOffset Previous, DateTimeOffset? Next)? advance, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
@@ -143,8 +142,12 @@ public sealed class InspectionStore(Database database, SlaStore notifications)
             InspectionSql.ClearFindingsDue, new { Id = runId, Version = version }, transaction, cancellationToken: token)), ct);
 
     public Task<IReadOnlyList<InspectionRun>> OverdueRunsAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
+        RunsDueByAsync(_sql.OverdueRuns, now, batch, ct);
+
+    /// <summary>A batch of the runs a scheduler query finds at <paramref name="now"/>.</summary>
+    private Task<IReadOnlyList<InspectionRun>> RunsDueByAsync(string sql, DateTimeOffset now, int batch, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<InspectionRun>>(async (connection, token) => (await connection.QueryAsync<RunRow>(new CommandDefinition(
-            _sql.OverdueRuns, new { Now = now, Batch = batch }, cancellationToken: token))).Select(r => r.ToRun()).ToList(), ct);
+            sql, new { Now = now, Batch = batch }, cancellationToken: token))).Select(r => r.ToRun()).ToList(), ct);
 
     public async Task<(IReadOnlyList<InspectionRun> Items, bool More)> ListRunsAsync(RunQuery query, Actor actor, CancellationToken ct)
     {
