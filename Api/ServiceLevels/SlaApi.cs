@@ -146,7 +146,7 @@ public static partial class SlaApi
         var (size, before, problem) = Paging.Parse(limit, cursor);
         if (problem is not null) return problem;
         var items = await store.NotificationsForAsync(user.Actor(), before, size + 1, ct);
-        var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.InspectionRunId, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
+        var page = items.Take(size).Select(n => new NotificationView(n.Id, n.TicketId, n.InspectionRunId, n.Subject, n.Type, n.RecipientKind, n.Recipient, n.CreatedAt,
             JsonSerializer.Deserialize<JsonElement>(n.Details))).ToList();
         return TypedResults.Ok(new NotificationPage(page, items.Count > size ? Cursor.Encode(page[^1].Id) : null));
     }

@@ -36,8 +36,11 @@ public sealed record CalendarView(string Code, CalendarDefinition Definition);
 
 public sealed record PriorityMatrixBody([property: Required] IReadOnlyList<PriorityMatrixCell> Cells);
 
-/// <summary>A notification about a ticket (<c>ticketId</c>) or an inspection run (<c>inspectionRunId</c>).</summary>
-public sealed record NotificationView(long Id, long? TicketId, long? InspectionRunId, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
+/// <summary>
+/// A notification about a ticket (<c>ticketId</c>), an inspection run (<c>inspectionRunId</c>) or something else named by
+/// <c>subject</c> (e.g. <c>account:ERP:zhangsan</c>, <c>access-review:7</c>).
+/// </summary>
+public sealed record NotificationView(long Id, long? TicketId, long? InspectionRunId, string? Subject, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
     System.Text.Json.JsonElement Details);
 
 public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor);

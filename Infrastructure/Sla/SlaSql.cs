@@ -30,8 +30,8 @@ public sealed class SlaSql(SqlDialect dialect)
         """;
 
     public const string InsertNotification = """
-        INSERT INTO Notifications (TicketId, InspectionRunId, Type, RecipientKind, Recipient, CreatedAt, Details)
-        VALUES (@TicketId, @InspectionRunId, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
+        INSERT INTO Notifications (TicketId, InspectionRunId, Subject, Type, RecipientKind, Recipient, CreatedAt, Details)
+        VALUES (@TicketId, @InspectionRunId, @Subject, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
         """;
 
     public string InsertClock { get; } = dialect.InsertReturningId("SlaClocks",
@@ -54,7 +54,7 @@ public sealed class SlaSql(SqlDialect dialect)
         """, "@batch");
 
     public string Notifications(bool before) => dialect.Limit(
-        $"SELECT Id, TicketId, InspectionRunId, Type, RecipientKind, Recipient, CreatedAt, Details FROM Notifications WHERE ({ForCaller})" +
+        $"SELECT Id, TicketId, InspectionRunId, Subject, Type, RecipientKind, Recipient, CreatedAt, Details FROM Notifications WHERE ({ForCaller})" +
         (before ? " AND Id < @before" : "") + " ORDER BY Id DESC", "@limit");
 
     private const string ForCaller = """
@@ -63,6 +63,7 @@ public sealed class SlaSql(SqlDialect dialect)
         OR (RecipientKind = 'ServiceDesk' AND @isDesk = 1 AND Recipient >= @from AND Recipient < @to)
         OR (RecipientKind = 'Approvers' AND @isApprover = 1 AND Recipient >= @from AND Recipient < @to)
         OR (RecipientKind = 'DepartmentApprovers' AND @isApprover = 1 AND Recipient = @department)
+        OR (RecipientKind = 'User' AND Recipient = @user)
         """;
 
     public IEnumerable<string> All() =>

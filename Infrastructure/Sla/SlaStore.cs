@@ -22,6 +22,8 @@ public enum RecipientKind
     /// <summary>The business approvers whose scope covers the unit: for a change whose owning department is not known.</summary>
     Approvers,
     DepartmentApprovers,
+    /// <summary>One user (by id): a ticket's watcher.</summary>
+    User,
 }
 
 /// <summary>A notification for the people up the hierarchy; read through the API, delivered by integrations.</summary>
@@ -31,6 +33,8 @@ public sealed class Notification
     /// <summary>The ticket it is about; null for a notification about an inspection run.</summary>
     public long? TicketId { get; init; }
     public long? InspectionRunId { get; init; }
+    /// <summary>What it is about when that is neither a ticket nor a run, e.g. "account:ERP:zhangsan", "access-review:7".</summary>
+    public string? Subject { get; init; }
     public string Type { get; init; } = "";
     public RecipientKind RecipientKind { get; init; }
     public string Recipient { get; init; } = "";
@@ -120,7 +124,7 @@ public sealed class SlaStore(Database database)
         foreach (var n in notifications)
             await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, new
             {
-                n.TicketId, n.InspectionRunId, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
+                n.TicketId, n.InspectionRunId, n.Subject, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
             }, transaction, cancellationToken: ct));
     }
 
@@ -132,7 +136,7 @@ public sealed class SlaStore(Database database)
             new CommandDefinition(_sql.Notifications(before is not null), new
             {
                 groups = actor.GroupIds.ToArray(), isManager = actor.Has(Role.ItManager) ? 1 : 0, isDesk = actor.Has(Role.ServiceDesk) ? 1 : 0,
-                isApprover = actor.Has(Role.BusinessApprover) ? 1 : 0, department = actor.Department, from, to, before, limit,
+                isApprover = actor.Has(Role.BusinessApprover) ? 1 : 0, department = actor.Department, user = actor.UserId, from, to, before, limit,
             }, cancellationToken: token))).ToList(), ct);
     }
 

@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// A notification about a ticket (`ticketId`) or an inspection run (`inspectionRunId`).
+    /// A notification about a ticket (`ticketId`), an inspection run (`inspectionRunId`) or something else named by`subject` (e.g. `account:ERP:zhangsan`, `access-review:7`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NotificationView : IAdditionalDataHolder, IParsable
@@ -39,6 +39,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>The recipientKind property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind? RecipientKind { get; set; }
+        /// <summary>The subject property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Subject { get; set; }
+#nullable restore
+#else
+        public string Subject { get; set; }
+#endif
         /// <summary>The ticketId property</summary>
         public long? TicketId { get; set; }
         /// <summary>The type property</summary>
@@ -80,6 +88,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "inspectionRunId", n => { InspectionRunId = n.GetLongValue(); } },
                 { "recipient", n => { Recipient = n.GetStringValue(); } },
                 { "recipientKind", n => { RecipientKind = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>(); } },
+                { "subject", n => { Subject = n.GetStringValue(); } },
                 { "ticketId", n => { TicketId = n.GetLongValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
@@ -97,6 +106,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteLongValue("inspectionRunId", InspectionRunId);
             writer.WriteStringValue("recipient", Recipient);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.RecipientKind>("recipientKind", RecipientKind);
+            writer.WriteStringValue("subject", Subject);
             writer.WriteLongValue("ticketId", TicketId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);

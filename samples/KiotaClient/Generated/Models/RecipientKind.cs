@@ -28,5 +28,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         DepartmentApprovers,
         #pragma warning restore CS1591
+        [EnumMember(Value = "User")]
+        #pragma warning disable CS1591
+        User,
+        #pragma warning restore CS1591
     }
 }
