@@ -18,9 +18,12 @@ public sealed class TicketSql
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
 
+    private readonly Search.SearchSql _search;
+
     public TicketSql(SqlDialect dialect)
     {
         Dialect = dialect;
+        _search = new Search.SearchSql(dialect);
         NextNumber = dialect.NextTicketNumber;
         NextChange = dialect.NextChangeSequence;
         Insert = dialect.InsertReturningId("Tickets", string.Join(", ", InsertedColumns), string.Join(", ", InsertedColumns.Select(c => "@" + c)));
@@ -137,6 +140,7 @@ public sealed class TicketSql
         if (filters.HasFlag(ListFilters.SlaState)) where.Add("SlaState = @SlaState");
         if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
         if (filters.HasFlag(ListFilters.ChangedAfter)) where.Add("ChangeSequence > @ChangedAfter");
+        if (filters.HasFlag(ListFilters.Search)) where.Add(_search.Matches);
         var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : "Id DESC";
         return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY {order}",
             (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -190,4 +194,6 @@ public enum ListFilters
     SlaState = 1 << 12,
     /// <summary>Changes after a change sequence, oldest first (the poller's view); replaces <see cref="Before"/>.</summary>
     ChangedAfter = 1 << 13,
+    /// <summary>Full-text search: every term of the query (see SearchIndex).</summary>
+    Search = 1 << 14,
 }
