@@ -54,31 +54,45 @@ public sealed class SearchIndex(Database database)
     public async Task<int> IndexUnindexedAsync(CancellationToken ct, int batch = 500)
     {
         var total = 0;
+        long after = 0;
         while (true)
         {
-            var done = await database.WriteAsync(async (connection, transaction, token) =>
+            var from = after;
+            var (done, last) = await database.WriteAsync(async (connection, transaction, token) =>
             {
-                var ids = (await connection.QueryAsync<long>(new CommandDefinition(_sql.Unindexed, new { limit = batch }, transaction,
+                var ids = (await connection.QueryAsync<long>(new CommandDefinition(_sql.Unindexed, new { after = from, limit = batch }, transaction,
                     cancellationToken: token))).ToList();
-                if (ids.Count == 0) return 0;
+                if (ids.Count == 0) return (0, from);
                 var tickets = await connection.QueryAsync<TicketText>(new CommandDefinition(SearchSql.TicketTexts, new { ids }, transaction,
                     cancellationToken: token));
                 var comments = (await connection.QueryAsync<CommentText>(new CommandDefinition(SearchSql.CommentTexts, new { ids }, transaction,
                     cancellationToken: token))).ToLookup(c => c.TicketId);
                 foreach (var t in tickets)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(_sql.SetFields, new
+                    var fields = FieldTerms(t.Number, t.Title, t.Description, t.Resolution);
+                    var notes = comments[t.Id].ToLookup(c => c.Visibility == nameof(CommentVisibility.Public), c => c.Body);
+                    var (publicNotes, internalNotes) = (SearchTerms.Joined(string.Join('\n', notes[true])), SearchTerms.Joined(string.Join('\n', notes[false])));
+                    if (_sql.InsertWhole is { } whole)
                     {
-                        TicketId = t.Id, Source = (byte)SearchSource.Fields, Terms = FieldTerms(t.Number, t.Title, t.Description, t.Resolution),
-                    }, transaction, cancellationToken: token));
-                    foreach (var c in comments[t.Id])
-                        await IndexCommentAsync(connection, transaction, t.Id,
-                            c.Visibility == nameof(CommentVisibility.Public) ? CommentVisibility.Public : CommentVisibility.Internal, c.Body, token);
+                        await connection.ExecuteAsync(new CommandDefinition(whole, new { TicketId = t.Id, Fields = fields, PublicNotes = publicNotes,
+                            InternalNotes = internalNotes }, transaction, cancellationToken: token));
+                        continue;
+                    }
+                    foreach (var (sql, source, terms) in new[]
+                             {
+                                 (_sql.SetFields, SearchSource.Fields, fields), (_sql.AddPublicNote, SearchSource.PublicComment, publicNotes),
+                                 (_sql.AddInternalNote, SearchSource.InternalNote, internalNotes),
+                             })
+                    {
+                        if (source == SearchSource.Fields || terms.Length > 0)
+                            await connection.ExecuteAsync(new CommandDefinition(sql, new { TicketId = t.Id, Source = (byte)source, Terms = terms }, transaction,
+                                cancellationToken: token));
+                    }
                 }
-                return ids.Count;
+                return (ids.Count, ids[^1]);
             }, ct);
             if (done == 0) return total;
-            total += done;
+            (total, after) = (total + done, last);
         }
     }
 

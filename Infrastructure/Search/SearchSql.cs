@@ -22,19 +22,27 @@ public sealed class SearchSql
             AddPublicNote = "UPDATE TicketSearch SET PublicNotes = PublicNotes || ' ' || @Terms WHERE rowid = @TicketId";
             AddInternalNote = "UPDATE TicketSearch SET InternalNotes = InternalNotes || ' ' || @Terms WHERE rowid = @TicketId";
             Unindexed = """
-                SELECT t.Id FROM Tickets t WHERE NOT EXISTS (SELECT 1 FROM TicketSearch s WHERE s.rowid = t.Id) ORDER BY t.Id LIMIT @limit
+                SELECT t.Id FROM Tickets t WHERE t.Id > @after AND NOT EXISTS (SELECT 1 FROM TicketSearch s WHERE s.rowid = t.Id) ORDER BY t.Id LIMIT @limit
                 """;
+            // The index drives the list: FTS5 walks the matches newest first (rowid = ticket id, descending, from the
+            // cursor on) and each is looked up by its key, so a page stops after its rows however common the words are.
+            ListFrom = "TicketSearch CROSS JOIN Tickets ON Tickets.Id = TicketSearch.rowid";
+            ListId = "TicketSearch.rowid";
             // @Search is an FTS5 expression the service builds from quoted terms only (SearchIndex.MatchExpression).
-            Matches = "Id IN (SELECT rowid FROM TicketSearch WHERE TicketSearch MATCH @Search)";
+            Matches = "TicketSearch MATCH @Search";
+            InsertWhole = "INSERT INTO TicketSearch (rowid, Fields, PublicNotes, InternalNotes) VALUES (@TicketId, @Fields, @PublicNotes, @InternalNotes)";
         }
         else
         {
+            ListFrom = "Tickets";
+            ListId = "Id";
+            InsertWhole = null;
             SetFields = Sync + Insert;
             AddPublicNote = Insert;
             AddInternalNote = Insert;
             Unindexed = """
                 SELECT TOP (@limit) t.Id FROM Tickets t
-                WHERE NOT EXISTS (SELECT 1 FROM TicketTerms s WHERE s.TicketId = t.Id AND s.Source = 0) ORDER BY t.Id
+                WHERE t.Id > @after AND NOT EXISTS (SELECT 1 FROM TicketTerms s WHERE s.TicketId = t.Id AND s.Source = 0) ORDER BY t.Id
                 """;
             // Every term (@SearchTermCount distinct ones in @Search) in a source the caller may read (@SearchSource and below).
             Matches = """
@@ -69,16 +77,25 @@ public sealed class SearchSql
     /// <summary>Adds an internal work note's terms to its ticket.</summary>
     public string AddInternalNote { get; }
 
-    /// <summary>Up to @limit tickets the index does not know yet (those from before it), oldest first.</summary>
+    /// <summary>Up to @limit tickets after @after the index does not know yet (those from before it), oldest first.</summary>
     public string Unindexed { get; }
 
     /// <summary>The ticket-list condition: the ticket has every term asked for, where the caller may read it.</summary>
     public string Matches { get; }
+
+    /// <summary>What a search lists from, and the ticket id there (its keyset and order).</summary>
+    public string ListFrom { get; }
+
+    public string ListId { get; }
+
+    /// <summary>SQLite: a ticket's whole row at once (fields and notes), for tickets from before the index; null on SQL Server.</summary>
+    public string? InsertWhole { get; }
 
     /// <summary>The text the index is built from, for a batch of tickets (@ids).</summary>
     public const string TicketTexts = "SELECT Id, Number, Title, Description, Resolution FROM Tickets WHERE Id IN @ids";
 
     public const string CommentTexts = "SELECT TicketId, Visibility, Body FROM TicketComments WHERE TicketId IN @ids ORDER BY Id";
 
-    public IEnumerable<string> All() => [SetFields, AddPublicNote, AddInternalNote, Unindexed, "SELECT Id FROM Tickets WHERE " + Matches, TicketTexts, CommentTexts];
+    public IEnumerable<string> All() =>
+        [SetFields, AddPublicNote, AddInternalNote, Unindexed, $"SELECT {ListId} FROM {ListFrom} WHERE " + Matches, TicketTexts, CommentTexts];
 }

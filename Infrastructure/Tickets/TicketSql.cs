@@ -125,6 +125,9 @@ public sealed class TicketSql
     /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
     public string List(bool ownOnly, ListFilters filters, int limit)
     {
+        // A search reads the matching tickets from the index, newest first (see SearchSql.ListFrom).
+        var search = filters.HasFlag(ListFilters.Search);
+        var id = search ? _search.ListId : "Id";
         var where = new List<string> { Scope(ownOnly) };
         if (filters.HasFlag(ListFilters.Status)) where.Add("Status IN @Statuses");
         if (filters.HasFlag(ListFilters.Category)) where.Add("Category = @Category");
@@ -138,11 +141,11 @@ public sealed class TicketSql
         if (filters.HasFlag(ListFilters.CreatedFrom)) where.Add("CreatedAt >= @CreatedFrom");
         if (filters.HasFlag(ListFilters.CreatedTo)) where.Add("CreatedAt < @CreatedTo");
         if (filters.HasFlag(ListFilters.SlaState)) where.Add("SlaState = @SlaState");
-        if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
+        if (filters.HasFlag(ListFilters.Before)) where.Add($"{id} < @BeforeId");
         if (filters.HasFlag(ListFilters.ChangedAfter)) where.Add("ChangeSequence > @ChangedAfter");
-        if (filters.HasFlag(ListFilters.Search)) where.Add(_search.Matches);
-        var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : "Id DESC";
-        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY {order}",
+        if (search) where.Add(_search.Matches);
+        var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : $"{id} DESC";
+        return Dialect.Limit($"SELECT {Columns} FROM {(search ? _search.ListFrom : "Tickets")} WHERE {string.Join(" AND ", where)} ORDER BY {order}",
             (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
