@@ -229,6 +229,77 @@ public sealed class StoreContractTests(DatabaseProvider provider)
         Assert.That((await _organisation.PriorityMatrixAsync(CancellationToken.None)).PriorityOf(Impact.Enterprise, Urgency.High), Is.EqualTo(Priority.P1));
     }
 
+    [Test]
+    public async Task Search_FindsTheSameTicketsOnEitherProvider()
+    {
+        var marker = "s" + Guid.NewGuid().ToString("N")[..8];
+        var engineer = Person("js-engineer", "JS", "/HQ/JS/", Role.Engineer);
+        var travel = await RaiseAsync("JS", $"差旅报销单无法提交 {marker}");
+        var posting = await RaiseAsync("JS-NJ", $"Invoice posting FAILS {marker}");
+        var zj = await RaiseAsync("ZJ", $"差旅报销 posting {marker}", Person("zj-requester", "ZJ", "/HQ/ZJ/", Role.Requester));
+        foreach (var (ticket, visibility, body) in new[]
+                 {
+                     (posting, CommentVisibility.Public, "Screenshot attached: 凭证过账失败"),
+                     (travel, CommentVisibility.Internal, "wangli's lock 手工解锁"),
+                     (travel, CommentVisibility.Public, "Screenshot please"),
+                 })
+        {
+            var stored = (await _tickets.GetAsync(ticket.Id, JsManager, CancellationToken.None))!;
+            Assert.That(stored.Comment(engineer, Now, visibility, body), Is.Null);
+            await _tickets.AddCommentAsync(stored, visibility, body, 10, DateTimeOffset.UnixEpoch, CancellationToken.None);
+        }
+
+        async Task<long[]> Found(string q, Actor actor) =>
+            (await _tickets.ListAsync(new TicketQuery(Search: Itsm.Domain.Search.SearchTerms.Of($"{q} {marker}")), actor, CancellationToken.None))
+            .Items.Select(t => t.Id).ToArray();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Found("报销", HqManager), Is.EqualTo(new[] { zj.Id, travel.Id }));
+            Assert.That(await Found("报销", JsManager), Is.EqualTo(new[] { travel.Id }), "scope");
+            Assert.That(await Found("报单", HqManager), Is.Empty);
+            Assert.That(await Found("posting fails", HqManager), Is.EqualTo(new[] { posting.Id }));
+            Assert.That(await Found("POSTING", HqManager), Is.EqualTo(new[] { zj.Id, posting.Id }));
+            Assert.That(await Found("screenshot 过账", JsManager), Is.EqualTo(new[] { posting.Id }), "public comment with a field word");
+            Assert.That(await Found("screenshot", JsRequester), Is.EqualTo(new[] { posting.Id, travel.Id }));
+            Assert.That(await Found("wangli 报销", JsManager), Is.EqualTo(new[] { travel.Id }), "internal note with a field word");
+            Assert.That(await Found("wangli", JsRequester), Is.Empty, "internal notes are not for requesters");
+            Assert.That(await Found("解锁", JsRequester), Is.Empty);
+            Assert.That(await Found(travel.Number, JsRequester), Is.EqualTo(new[] { travel.Id }));
+            Assert.That(await Found("nothing", HqManager), Is.Empty);
+        });
+
+        var (filtered, _) = await _tickets.ListAsync(new TicketQuery(Statuses: [TicketStatus.New], UnitPath: "/HQ/JS/JS-NJ/",
+            Search: Itsm.Domain.Search.SearchTerms.Of($"posting {marker}"), Limit: 1), HqManager, CancellationToken.None);
+        Assert.That(filtered.Select(t => t.Id), Is.EqualTo(new[] { posting.Id }));
+        var (first, more) = await _tickets.ListAsync(new TicketQuery(Search: Itsm.Domain.Search.SearchTerms.Of($"报销 {marker}"), Limit: 1),
+            HqManager, CancellationToken.None);
+        var (second, _) = await _tickets.ListAsync(new TicketQuery(Search: Itsm.Domain.Search.SearchTerms.Of($"报销 {marker}"), Limit: 1,
+            BeforeId: first[0].Id), HqManager, CancellationToken.None);
+        Assert.That((first[0].Id, more, second.Single().Id), Is.EqualTo((zj.Id, true, travel.Id)));
+    }
+
+    [Test]
+    public async Task Search_TicketsFromBeforeTheIndex_AreIndexedOnce()
+    {
+        var marker = "b" + Guid.NewGuid().ToString("N")[..8];
+        var ticket = await RaiseAsync("JS", $"门禁卡 backfill {marker}");
+        var stored = (await _tickets.GetAsync(ticket.Id, JsManager, CancellationToken.None))!;
+        Assert.That(stored.Comment(Person("js-engineer", "JS", "/HQ/JS/", Role.Engineer), Now, CommentVisibility.Public, "reissued"), Is.Null);
+        await _tickets.AddCommentAsync(stored, CommentVisibility.Public, "reissued", 10, DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var forget = provider == DatabaseProvider.Sqlite ? "DELETE FROM TicketSearch WHERE rowid = @Id" : "DELETE FROM TicketTerms WHERE TicketId = @Id";
+        await _database.WriteAsync((connection, transaction, ct) => Dapper.SqlMapper.ExecuteAsync(connection,
+            new Dapper.CommandDefinition(forget, new { ticket.Id }, transaction, cancellationToken: ct)), CancellationToken.None);
+        var query = new TicketQuery(Search: Itsm.Domain.Search.SearchTerms.Of($"门禁 reissued {marker}"));
+        Assert.That((await _tickets.ListAsync(query, JsManager, CancellationToken.None)).Items, Is.Empty);
+
+        var indexed = await _tickets.IndexUnindexedAsync(CancellationToken.None);
+
+        Assert.That(indexed, Is.GreaterThanOrEqualTo(1));
+        Assert.That((await _tickets.ListAsync(query, JsManager, CancellationToken.None)).Items.Select(t => t.Id), Is.EqualTo(new[] { ticket.Id }));
+        Assert.That(await _tickets.IndexUnindexedAsync(CancellationToken.None), Is.Zero, "nothing is left to index");
+    }
+
     private Database Open() => new(new DatabaseOptions { Provider = provider, ConnectionString = _connectionString, MaxRetries = 1 });
 
     private async Task<Ticket> RaiseAsync(string unitId, string title, Actor? by = null)

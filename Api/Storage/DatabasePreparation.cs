@@ -11,7 +11,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -53,6 +53,8 @@ public sealed class DatabasePreparation(
         try
         {
             await migrator.MigrateAsync(ct);
+            // Tickets from before the search index: indexed once, before anyone can search (later ones are indexed as written).
+            if (await tickets.IndexUnindexedAsync(ct) is > 0 and var indexed) logger.LogInformation("Indexed {Count} tickets for search", indexed);
             await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
             if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct) && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
             state.Prepared();

@@ -18,9 +18,12 @@ public sealed class TicketSql
 
     private static readonly string[] InsertedColumns = Columns.Split(',').Select(c => c.Trim()).Skip(1).ToArray();
 
+    private readonly Search.SearchSql _search;
+
     public TicketSql(SqlDialect dialect)
     {
         Dialect = dialect;
+        _search = new Search.SearchSql(dialect);
         NextNumber = dialect.NextTicketNumber;
         NextChange = dialect.NextChangeSequence;
         Insert = dialect.InsertReturningId("Tickets", string.Join(", ", InsertedColumns), string.Join(", ", InsertedColumns.Select(c => "@" + c)));
@@ -122,6 +125,9 @@ public sealed class TicketSql
     /// <summary>The list query for the filters that are set, newest first, one row more than the page to know if more follow.</summary>
     public string List(bool ownOnly, ListFilters filters, int limit)
     {
+        // A search reads the matching tickets from the index, newest first (see SearchSql.ListFrom).
+        var search = filters.HasFlag(ListFilters.Search);
+        var id = search ? _search.ListId : "Id";
         var where = new List<string> { Scope(ownOnly) };
         if (filters.HasFlag(ListFilters.Status)) where.Add("Status IN @Statuses");
         if (filters.HasFlag(ListFilters.Category)) where.Add("Category = @Category");
@@ -135,10 +141,11 @@ public sealed class TicketSql
         if (filters.HasFlag(ListFilters.CreatedFrom)) where.Add("CreatedAt >= @CreatedFrom");
         if (filters.HasFlag(ListFilters.CreatedTo)) where.Add("CreatedAt < @CreatedTo");
         if (filters.HasFlag(ListFilters.SlaState)) where.Add("SlaState = @SlaState");
-        if (filters.HasFlag(ListFilters.Before)) where.Add("Id < @BeforeId");
+        if (filters.HasFlag(ListFilters.Before)) where.Add($"{id} < @BeforeId");
         if (filters.HasFlag(ListFilters.ChangedAfter)) where.Add("ChangeSequence > @ChangedAfter");
-        var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : "Id DESC";
-        return Dialect.Limit($"SELECT {Columns} FROM Tickets WHERE {string.Join(" AND ", where)} ORDER BY {order}",
+        if (search) where.Add(_search.Matches);
+        var order = filters.HasFlag(ListFilters.ChangedAfter) ? "ChangeSequence" : $"{id} DESC";
+        return Dialect.Limit($"SELECT {Columns} FROM {(search ? _search.ListFrom : "Tickets")} WHERE {string.Join(" AND ", where)} ORDER BY {order}",
             (limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -190,4 +197,6 @@ public enum ListFilters
     SlaState = 1 << 12,
     /// <summary>Changes after a change sequence, oldest first (the poller's view); replaces <see cref="Before"/>.</summary>
     ChangedAfter = 1 << 13,
+    /// <summary>Full-text search: every term of the query (see SearchIndex).</summary>
+    Search = 1 << 14,
 }

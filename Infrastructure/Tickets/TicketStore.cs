@@ -6,6 +6,7 @@ using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Outbox;
+using Itsm.Infrastructure.Search;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -16,7 +17,8 @@ public sealed record TicketQuery(
     IReadOnlyList<TicketStatus>? Statuses = null, Category? Category = null, Priority? Priority = null,
     string? UnitPath = null, string? GroupId = null, string? AssigneeId = null, string? SystemId = null,
     string? RequesterId = null, string? Text = null, DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null,
-    int Limit = 25, long? BeforeId = null, SlaState? SlaState = null, long? ChangedAfter = null);
+    int Limit = 25, long? BeforeId = null, SlaState? SlaState = null, long? ChangedAfter = null,
+    IReadOnlyList<string>? Search = null);
 
 public sealed class StoredHistoryEntry
 {
@@ -49,6 +51,7 @@ public sealed class StoredComment
 public sealed class TicketStore(Database database, SlaStore sla)
 {
     private readonly TicketSql _sql = new(database.Dialect);
+    private readonly SearchIndex _search = new(database);
     private readonly PreparedReads _get = new(database, new TicketSql(database.Dialect).GetInScope, ["@Id", "@ScopeFrom", "@ScopeTo", "@ScopeRequester"],
         TicketRows.Tolerant);
     private readonly PreparedReads _owner = new(database, new TicketSql(database.Dialect).OwnerOfOne, ["@SystemId", "@UnitPath"]);
@@ -68,6 +71,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             args.Add("Number", number);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.Insert, args, transaction, cancellationToken: token));
             ticket.Identify(id, number);
+            await _search.IndexTicketAsync(connection, transaction, ticket, token);
             var clocks = startClocks(ticket);
             ticket.ShowSla(clocks);
             await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
@@ -90,7 +94,10 @@ public sealed class TicketStore(Database database, SlaStore sla)
     {
         var args = Parameters(ticket);
         args.Add("ExpectedVersion", expectedVersion);
-        return await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) == 1;
+        if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) != 1) return false;
+        // Every change of a ticket's text comes through here, so the index follows it in the same transaction.
+        await _search.IndexTicketAsync(connection, transaction, ticket, ct);
+        return true;
     }
 
     /// <summary>
@@ -155,6 +162,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.InsertComment,
                 new { TicketId = ticket.Id, entry.At, AuthorId = entry.ActorId, Visibility = visibility.ToString(), Body = body },
                 transaction, cancellationToken: token));
+            await _search.IndexCommentAsync(connection, transaction, ticket.Id, visibility, body, token);
             await AppendHistoryAsync(connection, transaction, ticket, token);
             return new CommentOutcome(new StoredComment { Id = id, At = entry.At, AuthorId = entry.ActorId, Visibility = visibility, Body = body },
                 recent.Count + 1, recent.Oldest ?? entry.At);
@@ -201,6 +209,11 @@ public sealed class TicketStore(Database database, SlaStore sla)
         Add(ListFilters.Before, "BeforeId", query.BeforeId);
         Add(ListFilters.SlaState, "SlaState", query.SlaState?.ToString());
         Add(ListFilters.ChangedAfter, "ChangedAfter", query.ChangedAfter);
+        if (query.Search is { Count: > 0 } terms)
+        {
+            filters |= ListFilters.Search;
+            _search.AddQuery(args, terms, actor.SeesInternalNotes);
+        }
 
         var sql = _sql.List(actor.SeesOnlyOwnTickets, filters, query.Limit);
         var rows = await database.ReadAsync(async (connection, token) =>
@@ -215,6 +228,9 @@ public sealed class TicketStore(Database database, SlaStore sla)
             args.Add(name, value);
         }
     }
+
+    /// <summary>Indexes the tickets written before the search index existed; see <see cref="SearchIndex.IndexUnindexedAsync"/>.</summary>
+    public Task<int> IndexUnindexedAsync(CancellationToken ct) => _search.IndexUnindexedAsync(ct);
 
     /// <summary>Up to <paramref name="limit"/> history entries after entry <paramref name="after"/> (0: from the start), oldest first.</summary>
     public Task<IReadOnlyList<StoredHistoryEntry>> HistoryAsync(long ticketId, bool includeInternal, CancellationToken ct, long after = 0, int limit = int.MaxValue) =>

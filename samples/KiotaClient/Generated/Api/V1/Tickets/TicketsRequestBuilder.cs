@@ -35,7 +35,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TicketsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets{?assignee*,category*,createdFrom*,createdTo*,cursor*,group*,limit*,priority*,requester*,slaState*,status*,system*,text*,unit*,updatedSince*}", pathParameters)
+        public TicketsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets{?assignee*,category*,createdFrom*,createdTo*,cursor*,group*,limit*,priority*,q*,requester*,slaState*,status*,system*,text*,unit*,updatedSince*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TicketsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets{?assignee*,category*,createdFrom*,createdTo*,cursor*,group*,limit*,priority*,requester*,slaState*,status*,system*,text*,unit*,updatedSince*}", rawUrl)
+        public TicketsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/tickets{?assignee*,category*,createdFrom*,createdTo*,cursor*,group*,limit*,priority*,q*,requester*,slaState*,status*,system*,text*,unit*,updatedSince*}", rawUrl)
         {
         }
         /// <summary>
@@ -213,6 +213,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets
             /// <summary>Priority.</summary>
             [QueryParameter("priority")]
             public global::Itsm.Samples.KiotaClient.Generated.Models.Priority? Priority { get; set; }
+            /// <summary>Full-text search (at most 200 characters): every word must occur in the ticket&apos;s number, title, description,    resolution or public comments (internal work notes too for operations and maintenance roles). Chinese, Japanese and Korean    text matches by two-character terms, so 报销 finds 差旅报销单. Quotes, operators and other punctuation are plain text.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("q")]
+            public string? Q { get; set; }
+#nullable restore
+#else
+            [QueryParameter("q")]
+            public string Q { get; set; }
+#endif
             /// <summary>Requester user id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
