@@ -145,11 +145,13 @@ public sealed class AttachmentTests
     public async Task InternalAttachment_FromTheRequester_Is403()
     {
         var ticket = await _given.TicketIn(TicketStatus.New);
+        var before = StoredFiles();
 
-        var response = await _given.Requester.Http.PostAsync(Path(ticket.Id), Upload.Form("Internal", ("a.txt", "x"u8.ToArray())));
+        var response = await _given.Requester.Http.PostAsync(Path(ticket.Id), Upload.Form("Internal", ("a.txt", "not for the requester to hide"u8.ToArray())));
 
         await TicketClient.ExpectProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.That(await ListAsync(_given.ServiceDesk, ticket.Id), Is.Empty);
+        Assert.That(StoredFiles(), Is.EquivalentTo(before), "refused before the bytes are moved into place");
     }
 
     [TestCase("page.txt", "<!DOCTYPE html><html><script>alert(1)</script></html>", "text/html")]
@@ -326,6 +328,16 @@ public sealed class AttachmentTests
         var kept = (await UploadedAsync(_given.Requester, later.Id, Upload.Files(("b.txt", "b"u8.ToArray()))))[0]!;
         await _given.Requester.ActOkAsync(later.Id, "cancel", new { reason = "Raised by mistake" });
         await TicketClient.ExpectProblemAsync(await _given.ServiceDesk.Http.DeleteAsync(Path(later.Id, $"/{kept["id"]}")), HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Upload_WithAVisibilityFieldLongerThanAnyValue_Is400()
+    {
+        var ticket = await _given.TicketIn(TicketStatus.New);
+
+        var response = await _given.Requester.Http.PostAsync(Path(ticket.Id), Upload.Form(new string('P', 100_000), ("a.txt", "a"u8.ToArray())));
+
+        await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
     [Test]

@@ -93,6 +93,8 @@ public static class AttachmentsApi
             if (problem is not null) return problem;
             if (received.Count == 0) return ProblemResults.Invalid("files", "Send at least one file part (form field `files` with a file name).");
 
+            // Who may add an internal file is known now, before anything is moved into place.
+            if (AttachmentRules.AddRefusal(ticket, actor, clock.GetUtcNow(), visibility) is { } refused) return ProblemResults.From(refused);
             var files = new List<StoredFile>();
             foreach (var file in received)
             {
@@ -155,7 +157,8 @@ public static class AttachmentsApi
                 }
                 else if (HeaderUtilities.RemoveQuotes(disposition.Name).Equals("visibility", StringComparison.Ordinal))
                 {
-                    var value = (await new StreamReader(section.Body).ReadToEndAsync(ct)).Trim();
+                    var value = (await ReadFieldAsync(section.Body, ct))?.Trim();
+                    if (value is null) return (visibility, ProblemResults.Invalid("visibility", "visibility is Public or Internal."));
                     if (value.Length > 0 && !(Enum.TryParse(value, ignoreCase: false, out visibility) && Enum.IsDefined(visibility)))
                         return (visibility, ProblemResults.Invalid("visibility", "visibility is Public or Internal."));
                 }
@@ -169,6 +172,17 @@ public static class AttachmentsApi
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A short form field's value; null when it is longer than a field of this API can be.</summary>
+    private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
+    {
+        const int MaxFieldBytes = 64;
+        var buffer = new byte[MaxFieldBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0) length += read;
+        return length > MaxFieldBytes ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     /// <summary>The rows, the history entries and the events, in the ticket's transaction (the limit per ticket checked under its lock).</summary>
