@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
+using Itsm.Api.Attachments;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -33,6 +34,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddItsmInfrastructure(builder.Configuration);
 builder.Services.AddItsmStorage();
+builder.Services.AddAttachments();
 builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
@@ -66,6 +68,7 @@ app.MapItsmTelemetry();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
+api.MapAttachments();
 api.MapServiceLevels();
 api.MapWorkflow();
 api.MapOrganisation();

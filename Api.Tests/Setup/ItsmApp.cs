@@ -40,6 +40,8 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             ["Outbox:Enabled"] = "false",
             ["Retention:Enabled"] = "false",
             ["Webhooks:AllowInsecureTargets"] = "true",
+            // Beside this app's database whatever the provider (on SQL Server the default would be the source tree's data/).
+            ["Attachments:Directory"] = Path.Combine(_directory, "attachments"),
             // One test caller sends hundreds of requests a second: rate limits are out of reach unless a test sets its own.
             ["RateLimits:PermitsPerSecond"] = "1000000",
             ["RateLimits:Burst"] = "1000000",

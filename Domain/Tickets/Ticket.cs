@@ -191,8 +191,8 @@ public sealed class Ticket
         RecordEvent(Actor.System.UserId, type, now, details);
 
     /// <summary>Records something that happened to the ticket without changing it (e.g. HQ acknowledged an escalation).</summary>
-    public void RecordEvent(string actorId, string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details) =>
-        _changes.Add(new HistoryEntry(now, actorId, type, Status, Status, details));
+    public void RecordEvent(string actorId, string type, DateTimeOffset now, IReadOnlyDictionary<string, object?> details, bool @internal = false) =>
+        _changes.Add(new HistoryEntry(now, actorId, type, Status, Status, details, @internal));
 
     /// <summary>Called by the store when it reads the ticket: who owns its system at its unit now.</summary>
     public void OwnedBy(string? department) => OwningDepartment = department;

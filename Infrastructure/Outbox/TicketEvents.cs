@@ -38,6 +38,7 @@ public static class TicketEvents
     public static readonly IReadOnlyDictionary<string, string> ByRecordedEvent = new Dictionary<string, string>
     {
         [Ticket.EvaluationOverdueEvent] = "ticket.evaluation_overdue",
+        [Itsm.Domain.Attachments.AttachmentRules.AddedEvent] = "ticket.attachment_added",
     };
 
     /// <summary>Events about inspection runs (not tickets), by the state a run ends in.</summary>

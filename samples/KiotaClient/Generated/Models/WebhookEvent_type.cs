@@ -60,6 +60,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         TicketEvaluation_overdue,
         #pragma warning restore CS1591
+        [EnumMember(Value = "ticket.attachment_added")]
+        #pragma warning disable CS1591
+        TicketAttachment_added,
+        #pragma warning restore CS1591
         [EnumMember(Value = "inspection.completed")]
         #pragma warning disable CS1591
         InspectionCompleted,
