@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
+using Itsm.Api.Browser;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -42,6 +43,7 @@ builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddRateLimits();
+builder.Services.AddBrowserAccess();
 builder.Services.AddItsmOpenApi();
 builder.AddItsmTelemetry();
 
@@ -50,6 +52,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseClientAddress();
+app.UseBrowserAccess();
 app.UseAuthenticationThrottle();
 app.UseDatabaseGate();
 app.UseAuthentication();
@@ -63,7 +66,7 @@ app.MapItsmOpenApi();
 app.MapHealth();
 app.MapItsmTelemetry();
 
-var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().LinkNextPages().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
 api.MapServiceLevels();
