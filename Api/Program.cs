@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Browser;
+using Itsm.Api.Email;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -38,6 +39,7 @@ builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
+builder.Services.AddEmail();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
@@ -76,6 +78,7 @@ api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
+api.MapEmail();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);
