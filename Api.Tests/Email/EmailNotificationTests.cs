@@ -166,6 +166,25 @@ public sealed class EmailNotificationTests
     }
 
     [Test]
+    public async Task EmailSwitchedOff_WhileItWaitedForTheServer_IsSkipped()
+    {
+        await SetEmailAsync(_js.ItManager, "js-itmanager", "en");
+        await BreachedTicketAsync();
+        var down = await EmailPassAsync();
+
+        var off = await _js.ItManager.Http.PutAsJsonAsync("/api/v1/me/email-settings", new { emailNotifications = false });
+        _mail.Start();
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var back = await EmailPassAsync();
+
+        Assert.That(off.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((down.Retried, back.Sent, back.Skipped), Is.EqualTo((1, 0, 1)));
+        Assert.That(_mail.Received, Is.Empty);
+        var recorded = (await _js.ItManager.GetJsonAsync("/api/v1/admin/users/js-itmanager/emails")).AsArray().Single()!;
+        Assert.That(recorded["state"]!.GetValue<string>(), Is.EqualTo("Skipped"));
+    }
+
+    [Test]
     public async Task SecondInstance_AfterTheFirstSent_SendsNothingAgain()
     {
         await SetEmailAsync(_js.ItManager, "js-itmanager", "en");

@@ -144,6 +144,9 @@ public sealed class EmailDispatcher(Database database, JobLeases leases, TimePro
                 }
                 else retried++;
                 unreachable = outcome == MailOutcome.Transient;
+                if (unreachable)
+                    logger.LogWarning("The mail server {Host} did not take the e-mail of notification {Notification}: {Error}; the due e-mails wait for a later pass",
+                        smtp.Value.Host, e.NotificationId, error);
             }
         }
         return (sent, retried, failed, skipped);
