@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
 using Itsm.Api.Attachments;
+using Itsm.Api.Browser;
+using Itsm.Api.Email;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -39,11 +41,13 @@ builder.Services.AddItsmHealthChecks();
 builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
+builder.Services.AddEmail();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
 builder.Services.AddRateLimits();
+builder.Services.AddBrowserAccess();
 builder.Services.AddItsmOpenApi();
 builder.AddItsmTelemetry();
 
@@ -52,6 +56,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseClientAddress();
+app.UseBrowserAccess();
 app.UseAuthenticationThrottle();
 app.UseDatabaseGate();
 app.UseAuthentication();
@@ -65,7 +70,7 @@ app.MapItsmOpenApi();
 app.MapHealth();
 app.MapItsmTelemetry();
 
-var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
+var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().LinkNextPages().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
 api.MapAttachments();
@@ -76,6 +81,7 @@ api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
+api.MapEmail();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

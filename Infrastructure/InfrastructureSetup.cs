@@ -1,3 +1,4 @@
+using Itsm.Infrastructure.Email;
 using Itsm.Infrastructure.Hosting;
 using Itsm.Infrastructure.Hq;
 using Itsm.Infrastructure.Idempotency;
@@ -54,6 +55,12 @@ public static class InfrastructureSetup
         services.AddSingleton<HqStore>();
         services.AddSingleton<EscalationEvents>();
         AddHqClient(services);
+        services.AddOptions<SmtpOptions>().BindConfiguration("Smtp")
+            .Validate(o => !o.IsConfigured || MimeKit.MailboxAddress.TryParse(o.From, out _), "Smtp:From is not an e-mail address.").ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration("Email")
+            .Validate(o => EmailLanguages.All.Contains(o.DefaultLanguage), "Email:DefaultLanguage is zh-CN or en.").ValidateOnStart();
+        services.AddSingleton<EmailSettingsStore>();
+        services.AddSingleton<EmailDispatcher>();
         return services;
     }
 

@@ -49,7 +49,7 @@ public sealed record PlanResponse(
 }
 
 /// <summary>A page of plans, newest first; pass <c>nextCursor</c> as <c>cursor</c> for the next.</summary>
-public sealed record PlanPage(IReadOnlyList<PlanResponse> Items, string? NextCursor);
+public sealed record PlanPage(IReadOnlyList<PlanResponse> Items, string? NextCursor) : Browser.ICursorPage;
 
 /// <summary>One item of a run: the plan's item, what was found, by whom and when, and the finding ticket a failure opened.</summary>
 public sealed record RunItemResponse(
@@ -69,7 +69,7 @@ public sealed record RunResponse(
         r.Version, r.AllowedActions(caller, now).Where(a => a != RunAction.Miss).Select(InspectionRunWorkflow.Name).ToList());
 }
 
-public sealed record RunPage(IReadOnlyList<RunResponse> Items, string? NextCursor);
+public sealed record RunPage(IReadOnlyList<RunResponse> Items, string? NextCursor) : Browser.ICursorPage;
 
 /// <summary>One result: Pass, Fail or NotApplicable, and what was observed.</summary>
 public sealed record ResultBody(

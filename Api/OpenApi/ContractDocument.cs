@@ -6,7 +6,7 @@ namespace Itsm.Api.OpenApi;
 /// <summary>
 /// Completes the whole document after every endpoint is described, so that each endpoint added later gets the same
 /// contract without its own annotations: servers and licence, tag descriptions, a 4xx on every operation, the headers
-/// the service sends (<c>ETag</c>, <c>Location</c>, <c>Retry-After</c>), the typed 409 and 412 problems of ticket
+/// the service sends (<c>ETag</c>, <c>Location</c>, <c>Retry-After</c>, <c>Link</c>), the typed 409 and 412 problems of ticket
 /// changes, and request bodies whose required properties are not nullable.
 /// </summary>
 public sealed class ContractDocument : IOpenApiDocumentTransformer
@@ -103,6 +103,8 @@ public sealed class ContractDocument : IOpenApiDocumentTransformer
                 Header(concrete, "Location", "The URL of the created (or already existing) resource.", JsonSchemaType.String);
             if ((status.StartsWith('2') && Refers(concrete, "TicketResponse")) || (status == "412" && changesTicket))
                 Header(concrete, "ETag", "The ticket's current version as a strong ETag, e.g. `\"3\"`: send it in `If-Match` to change the ticket.", JsonSchemaType.String);
+            if (status == "200" && concrete.Content?.Values.Any(m => m.Schema is OpenApiSchemaReference r && r.Reference.Id?.EndsWith("Page", StringComparison.Ordinal) == true) == true)
+                Header(concrete, "Link", "On every page but the last, `<…?cursor=…>; rel=\"next\"` (RFC 8288): this request for the next page, other query parameters kept.", JsonSchemaType.String);
             if (changesTicket && status is "409" or "412")
                 foreach (var (_, media) in concrete.Content ?? new Dictionary<string, OpenApiMediaType>())
                     media.Schema = new OpenApiSchemaReference(status == "409" ? ActionNotAllowedProblem : StaleETagProblem, document);

@@ -43,4 +43,4 @@ public sealed record PriorityMatrixBody([property: Required] IReadOnlyList<Prior
 public sealed record NotificationView(long Id, long? TicketId, long? InspectionRunId, string? Subject, string Type, Itsm.Infrastructure.Sla.RecipientKind RecipientKind, string Recipient, DateTimeOffset CreatedAt,
     System.Text.Json.JsonElement Details);
 
-public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor);
+public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? NextCursor) : Browser.ICursorPage;

@@ -86,7 +86,7 @@ public sealed record TicketResponse(
 public sealed record InspectionLink(long RunId, string Item);
 
 /// <summary>A page of tickets, newest first. Pass <c>nextCursor</c> as <c>cursor</c> for the next page; null means no more.</summary>
-public sealed record TicketPage(IReadOnlyList<TicketResponse> Items, string? NextCursor);
+public sealed record TicketPage(IReadOnlyList<TicketResponse> Items, string? NextCursor) : Browser.ICursorPage;
 
 public sealed record HistoryEntryResponse(
     long Id, DateTimeOffset At, string Actor, string Action, TicketStatus? From, TicketStatus? To,
@@ -100,7 +100,7 @@ public sealed record CommentRequest(
 public sealed record CommentResponse(long Id, DateTimeOffset At, string Author, CommentVisibility Visibility, string Body);
 
 /// <summary>A page of a ticket's history, oldest first; pass <c>nextCursor</c> as <c>cursor</c> for the next one.</summary>
-public sealed record HistoryPage(IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor);
+public sealed record HistoryPage(IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor) : Browser.ICursorPage;
 
 /// <summary>A page of a ticket's comments, oldest first; pass <c>nextCursor</c> as <c>cursor</c> for the next one.</summary>
-public sealed record CommentPage(IReadOnlyList<CommentResponse> Items, string? NextCursor);
+public sealed record CommentPage(IReadOnlyList<CommentResponse> Items, string? NextCursor) : Browser.ICursorPage;

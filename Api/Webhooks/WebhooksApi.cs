@@ -35,7 +35,7 @@ public sealed record WebhookView(string Id, string Unit, string Url, IReadOnlyLi
 /// <summary>The subscription and its signing secret: the secret is shown here only.</summary>
 public sealed record WebhookWithSecret(WebhookView Webhook, string Secret);
 
-public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Items, string? NextCursor);
+public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Items, string? NextCursor) : Browser.ICursorPage;
 
 /// <summary>Webhook subscriptions of a unit's helpdesk tools, maintained by the unit's IT manager.</summary>
 public static class WebhooksApi

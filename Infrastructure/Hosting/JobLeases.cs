@@ -27,6 +27,7 @@ public sealed class JobLeases(Database database, TimeProvider clock, IOptions<Le
     public const string Outbox = "outbox";
     public const string Retention = "retention";
     public const string Inspections = "inspections";
+    public const string Email = "email";
 
     public LeaseOptions Options => options.Value;
 

@@ -19,6 +19,7 @@ public sealed class ItsmMetrics
     private readonly Counter<long> _slaBreaches;
     private readonly Counter<long> _webhookDeliveries;
     private readonly Counter<long> _hqEscalations;
+    private readonly Counter<long> _emailsSent;
     private readonly Histogram<double> _commitDuration;
 
     public ItsmMetrics(IMeterFactory meters)
@@ -29,6 +30,7 @@ public sealed class ItsmMetrics
         _slaBreaches = Meter.CreateCounter<long>("itsm.sla.breaches", "{breach}", "Service-level targets breached, by clock.");
         _webhookDeliveries = Meter.CreateCounter<long>("itsm.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by outcome.");
         _hqEscalations = Meter.CreateCounter<long>("itsm.hq.escalations", "{attempt}", "Attempts to send an escalation to HQ, by outcome.");
+        _emailsSent = Meter.CreateCounter<long>("itsm.email.sent", "{attempt}", "Attempts to send a notification by e-mail, by outcome (sent, retry, failed).");
         _commitDuration = Meter.CreateHistogram<double>("itsm.db.commit.duration", "s", "How long the database took to commit a transaction.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -63,6 +65,8 @@ public sealed class ItsmMetrics
     /// <summary>An attempt to send an escalation: sent, failed for good (refused or out of attempts), or to be retried.</summary>
     public void HqEscalation(HqOutcome outcome, bool failed) =>
         _hqEscalations.Add(1, new KeyValuePair<string, object?>("outcome", outcome == HqOutcome.Sent ? "sent" : failed ? "failed" : "retry"));
+
+    public void EmailSent(string outcome) => _emailsSent.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Committed(TimeSpan took, string provider) =>
         _commitDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("provider", provider));

@@ -2,6 +2,8 @@
 #pragma warning disable CS0618
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.ApiKeys;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Department;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.EmailSettings;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Emails;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -25,6 +27,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Department.DepartmentRequestBuilder Department
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Department.DepartmentRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The emails property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Emails.EmailsRequestBuilder Emails
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.Emails.EmailsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The emailSettings property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.EmailSettings.EmailSettingsRequestBuilder EmailSettings
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.EmailSettings.EmailSettingsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.Users.Item.WithUserItemRequestBuilder"/> and sets the default values.
