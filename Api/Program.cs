@@ -66,6 +66,7 @@ app.MapItsmTelemetry();
 var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().ProducesProblem(StatusCodes.Status401Unauthorized);
 api.MapTickets();
 api.MapTicketActions();
+api.MapTicketEdits().MapWatchers().MapTicketLinks();
 api.MapServiceLevels();
 api.MapWorkflow();
 api.MapOrganisation();
