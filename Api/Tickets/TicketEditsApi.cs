@@ -49,9 +49,10 @@ public static class TicketEditsApi
 
     public static async Task<IResult> Edit(long id, HttpRequest request, ActionContext context)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals(MergePatch, StringComparison.OrdinalIgnoreCase))
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals(MergePatch, StringComparison.OrdinalIgnoreCase)
+            || (type.Charset.HasValue && !type.Charset.Value!.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
             return ProblemResults.Problem(415, "unsupported-media-type", "Unsupported media type",
-                $"Send the changes as a JSON Merge Patch ({MergePatch}).");
+                $"Send the changes as a JSON Merge Patch ({MergePatch}) in UTF-8.");
         JsonElement body;
         try
         {
