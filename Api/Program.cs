@@ -74,6 +74,7 @@ var api = app.MapGroup("/api/v1").RequireAuthorization().RequireItemsInLists().L
 api.MapTickets();
 api.MapTicketActions();
 api.MapAttachments();
+api.MapTicketEdits().MapWatchers().MapTicketLinks();
 api.MapServiceLevels();
 api.MapWorkflow();
 api.MapOrganisation();

@@ -36,6 +36,7 @@ public static class InfrastructureSetup
         services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
         services.AddSingleton<TicketChanges>();
+        services.AddSingleton<WatcherStore>().AddSingleton<LinkStore>();
         services.AddSingleton<SlaStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<SlaEngine>();

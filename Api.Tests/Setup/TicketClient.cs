@@ -36,15 +36,25 @@ public sealed class TicketClient(HttpClient http) : IDisposable
         return (await response.Content.ReadFromJsonAsync<TicketResponse>(Json))!;
     }
 
-    /// <summary>POSTs an action with the given If-Match (the ticket's current version when <paramref name="version"/> is null).</summary>
+    /// <summary>
+    /// Takes an action with the given If-Match (the ticket's current version when <paramref name="version"/> is null): a POST to the
+    /// action's endpoint; <c>edit</c> is a merge patch of the ticket, and <c>mark-duplicate</c> a <c>DuplicateOf</c> link (body
+    /// <c>{type, ticket}</c>), answered once made with the ticket as it is then, like the other actions.
+    /// </summary>
     public async Task<HttpResponseMessage> ActAsync(long id, string action, object? body = null, int? version = null, string? ifMatch = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tickets/{id}/{action}")
+        var request = action switch
         {
-            Content = body is null ? null : JsonContent.Create(body),
+            "edit" => new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{id}")
+            {
+                Content = JsonContent.Create(body, new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json")),
+            },
+            "mark-duplicate" => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tickets/{id}/links") { Content = JsonContent.Create(body) },
+            _ => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tickets/{id}/{action}") { Content = body is null ? null : JsonContent.Create(body) },
         };
         request.Headers.TryAddWithoutValidation("If-Match", ifMatch ?? $"\"{version ?? (await GetTicketAsync(id)).Version}\"");
-        return await http.SendAsync(request);
+        var response = await http.SendAsync(request);
+        return action == "mark-duplicate" && response.StatusCode == HttpStatusCode.Created ? await GetAsync(id) : response;
     }
 
     public async Task<TicketResponse> ActOkAsync(long id, string action, object? body = null, int? version = null)

@@ -145,7 +145,7 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         Assert.That(response.Headers.ETag?.Tag, Is.EqualTo("\"1\""));
         Assert.That(ticket.Number, Does.Match(@"^JS-2026-\d{6}$"));
         Assert.That((ticket.Status, ticket.Priority), Is.EqualTo((TicketStatus.New, Priority.P1)));
-        Assert.That(ticket.AllowedActions, Is.EquivalentTo(new[] { "cancel", "comment" }));
+        Assert.That(ticket.AllowedActions, Is.EquivalentTo(new[] { "cancel", "comment", "edit" }));
     }
 
     [Test]

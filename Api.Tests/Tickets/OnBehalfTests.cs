@@ -35,7 +35,7 @@ public sealed class OnBehalfTests : ApiFixture
         var mine = (await _given.Requester.GetJsonAsync("/api/v1/tickets"))["items"]!.AsArray();
         Assert.That(mine.Select(t => t!["id"]!.GetValue<long>()), Does.Contain(raised.Id), "the requester's own list holds it");
         var seen = await _given.Requester.GetTicketAsync(raised.Id);
-        Assert.That(seen.AllowedActions, Is.EquivalentTo(new[] { "cancel", "comment" }));
+        Assert.That(seen.AllowedActions, Is.EquivalentTo(new[] { "cancel", "comment", "edit" }));
         await TicketClient.ExpectAsync(await _given.Requester.Http.PostAsJsonAsync($"/api/v1/tickets/{raised.Id}/comments",
             new { body = "It fails on every invoice since this morning." }), HttpStatusCode.Created);
 

@@ -64,6 +64,11 @@ public sealed class RoleActionMatrixTests
         // Reassigning between groups is not a status change; line 1 and the assigned group may do it while work is open.
         new("reassign", [Triaged, InProgress, OnHold], ServiceDesk, null),
         new("reassign", [Triaged, InProgress, OnHold], Engineer, null, Relation.OfTheAssignedGroup),
+        // The requester corrects the text of their ticket while it is New; line 1 corrects any field while it is open.
+        new("edit", [New], Requester, null, Relation.RaisedIt),
+        new("edit", [New, Triaged, InProgress, OnHold, PendingApproval, EscalatedToHq, Resolved], ServiceDesk, null),
+        // Line 1 cancels a repeat of another ticket before work on it has started (or while it waits).
+        new("mark-duplicate", [New, Triaged, OnHold], ServiceDesk, Cancelled),
     ];
 
     private sealed record Caller(string Name, string Key, Role[] Roles, bool InAssignedGroup = false, bool RaisedIt = false,
@@ -123,7 +128,8 @@ public sealed class RoleActionMatrixTests
     ];
 
     private static readonly string[] Actions =
-        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
+        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign",
+         "edit", "mark-duplicate"];
 
     public enum Outcome { Done, Forbidden, NotInThisStatus, NotReady, SomethingElse }
 
@@ -149,7 +155,11 @@ public sealed class RoleActionMatrixTests
         var outsiderKey = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
         foreach (var caller in Callers)
             _clients[caller.Name] = _app.As(caller.Key == OutsiderKeyPlaceholder ? outsiderKey : caller.Key);
+        _original = (await _js.TicketIn(New, Category.ApplicationProblem, false)).Id;
     }
+
+    /// <summary>The JS ticket every duplicate repeats: visible to every caller.</summary>
+    private long _original;
 
     [OneTimeTearDown]
     public void StopApp()
@@ -283,6 +293,8 @@ public sealed class RoleActionMatrixTests
         "reopen" => new { reason = "Still failing" },
         "cancel" => new { reason = "No longer needed" },
         "reassign" => new { group = _js.OtherGroup, reason = "Business O&M topic" },
+        "edit" => new { title = "ERP posting fails at month end" },
+        "mark-duplicate" => new { type = "DuplicateOf", ticket = _original },
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 }

@@ -43,10 +43,24 @@ public sealed class StateActionMatrixTests : ApiFixture
         [(EscalatedToHq, "resolve")] = Resolved,
         [(Resolved, "confirm")] = Closed,
         [(Resolved, "reopen")] = InProgress,
+        [(New, "edit")] = New,
+        [(Triaged, "edit")] = Triaged,
+        [(InProgress, "edit")] = InProgress,
+        [(OnHold, "edit")] = OnHold,
+        [(PendingApproval, "edit")] = PendingApproval,
+        [(EscalatedToHq, "edit")] = EscalatedToHq,
+        [(Resolved, "edit")] = Resolved,
+        [(New, "mark-duplicate")] = Cancelled,
+        [(Triaged, "mark-duplicate")] = Cancelled,
+        [(OnHold, "mark-duplicate")] = Cancelled,
     };
 
+    /// <summary>The ticket a duplicate repeats (raised once, when first needed).</summary>
+    private long? _original;
+
     private static readonly string[] Actions =
-        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign"];
+        ["triage", "start", "plan", "request-approval", "approve", "reject", "hold", "resume", "escalate", "hq-return", "resolve", "confirm", "reopen", "cancel", "reassign",
+         "edit", "mark-duplicate"];
 
     public static IEnumerable<TestCaseData> Pairs() =>
         from status in Enum.GetValues<TicketStatus>()
@@ -58,6 +72,7 @@ public sealed class StateActionMatrixTests : ApiFixture
     {
         // The plan belongs to a change; every other action is tried on an application problem.
         var ticket = await _given.TicketIn(status, action == "plan" ? Category.DataChange : Category.ApplicationProblem);
+        _original ??= (await _given.Requester.CreateAsync()).Id;
         var (caller, body) = Performer(status, action);
 
         var response = await caller.ActAsync(ticket.Id, action, body, ticket.Version);
@@ -93,8 +108,8 @@ public sealed class StateActionMatrixTests : ApiFixture
 
     public static IEnumerable<TestCaseData> StatusesWithActions()
     {
-        yield return new TestCaseData(New, Keys.JsServiceDesk, new[] { "triage", "resolve", "cancel", "comment" });
-        yield return new TestCaseData(New, Keys.JsRequester, new[] { "cancel", "comment" });
+        yield return new TestCaseData(New, Keys.JsServiceDesk, new[] { "triage", "resolve", "cancel", "comment", "edit", "mark-duplicate" });
+        yield return new TestCaseData(New, Keys.JsRequester, new[] { "cancel", "comment", "edit" });
         yield return new TestCaseData(New, Keys.JsEngineer, new[] { "comment" });
         yield return new TestCaseData(Triaged, Keys.JsEngineer, new[] { "start", "request-approval", "escalate", "resolve", "reassign", "comment" });
         yield return new TestCaseData(InProgress, Keys.JsItManager, new[] { "escalate", "comment" });
@@ -128,6 +143,9 @@ public sealed class StateActionMatrixTests : ApiFixture
         "reopen" => (_given.Requester, new { reason = "Still failing" }),
         "cancel" => (_given.Requester, new { reason = "No longer needed" }),
         "reassign" => (_given.ServiceDesk, new { group = "JS-L2BIZ", reason = "Business O&M topic" }),
+        // The requester corrects the text while the ticket is New; line 1 while it is open.
+        "edit" => (status == New ? _given.Requester : _given.ServiceDesk, new { title = "ERP posting fails at month end" }),
+        "mark-duplicate" => (_given.ServiceDesk, new { type = "DuplicateOf", ticket = _original }),
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 }

@@ -99,9 +99,9 @@ public static class TicketActionsApi
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
-    public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
-        context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation()));
+    public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, LinkStore links, ClaimsPrincipal user) =>
+        await MajorIncidents.ResolveChildrenAsync(await context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())), links, user.Actor(), context.Cancellation);
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Itsm.Api.Validation;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
@@ -67,6 +68,10 @@ public sealed record TicketResponse(
     DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
     ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions, InspectionLink? Inspection = null)
 {
+    /// <summary>Resolving a major incident only: its children left as they were (not New, Triaged or InProgress, or a change), with the reason.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Itsm.Infrastructure.Tickets.ChildNotResolved>? ChildrenNotResolved { get; init; }
+
     public static TicketResponse From(Ticket t, Actor caller, DateTimeOffset now) => new(
         t.Id, t.Number, t.UnitId, t.SystemId, t.OwningDepartment, t.Category, t.Title, t.Description, t.Impact, t.Urgency, t.Priority, t.Status,
         t.Outcome, t.GroupId, t.AssigneeId, t.RequesterId, t.RaisedBy, t.CreatedAt, t.UpdatedAt, t.TriagedAt, t.EscalatedAt, t.HqGroup, t.ClosedAt,

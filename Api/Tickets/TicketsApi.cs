@@ -116,10 +116,10 @@ public static class TicketsApi
         }
     }
 
-    public static async Task<IResult> Get(long id, ClaimsPrincipal user, HttpResponse response, TicketStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(long id, ClaimsPrincipal user, HttpResponse response, WatcherStore watchers, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        var ticket = await store.GetAsync(id, actor, ct);
+        var ticket = await watchers.GetVisibleAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
         response.SetETag(ticket);
         return TypedResults.Ok(TicketResponse.From(ticket, actor, clock.GetUtcNow()));
@@ -184,12 +184,12 @@ public static class TicketsApi
 
     /// <param name="limit">Page size, 1–200 (default 100).</param>
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
-    public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, int? limit, string? cursor, CancellationToken ct)
+    public static async Task<IResult> History(long id, ClaimsPrincipal user, TicketStore store, WatcherStore watchers, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
         var (size, after, problem) = Paging.ParseOldestFirst(limit, cursor);
         if (problem is not null) return problem;
-        if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
+        if (await watchers.GetVisibleAsync(id, actor, ct) is null) return NotFound(id);
         var entries = await store.HistoryAsync(id, includeInternal: actor.SeesInternalNotes, ct, after, size + 1);
         var page = entries.Take(size).Select(e => new HistoryEntryResponse(e.Id, e.At, e.ActorId, e.Action, e.FromStatus, e.ToStatus,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.Details)!)).ToList();
@@ -198,12 +198,12 @@ public static class TicketsApi
 
     /// <param name="limit">Page size, 1–200 (default 100).</param>
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
-    public static async Task<IResult> Comments(long id, ClaimsPrincipal user, TicketStore store, int? limit, string? cursor, CancellationToken ct)
+    public static async Task<IResult> Comments(long id, ClaimsPrincipal user, TicketStore store, WatcherStore watchers, int? limit, string? cursor, CancellationToken ct)
     {
         var actor = user.Actor();
         var (size, after, problem) = Paging.ParseOldestFirst(limit, cursor);
         if (problem is not null) return problem;
-        if (await store.GetAsync(id, actor, ct) is null) return NotFound(id);
+        if (await watchers.GetVisibleAsync(id, actor, ct) is null) return NotFound(id);
         var comments = await store.CommentsAsync(id, includeInternal: actor.SeesInternalNotes, ct, after, size + 1);
         var page = comments.Take(size).Select(ToResponse).ToList();
         return TypedResults.Ok(new CommentPage(page, comments.Count > size ? Cursor.EncodeAfter(page[^1].Id) : null));

@@ -32,12 +32,15 @@ public static class TicketSla
         var hq = clocks.LastOrDefault(c => c.Kind == ClockKind.HqResolution && c.StoppedAt is null);
         var ended = to is TicketStatus.Cancelled || (to is TicketStatus.Closed && ticket.Outcome == ClosureOutcome.Rejected);
 
+        // An edit of the classification re-targets the clocks still running as triage does (the time used counts against the new target).
+        if (response is not null && action == TicketAction.Edit)
+            response.Retarget(rule.Calendar, rule.ResponseMinutes, at, calendars(response.Calendar), calendars(rule.Calendar));
         if (response is not null && (action == TicketAction.Triage || to is TicketStatus.Resolved || ended))
             Add(response.Stop(at, calendars(response.Calendar), resolved: !ended));
 
         if (resolution is not null)
         {
-            if (action == TicketAction.Triage)
+            if (action is TicketAction.Triage or TicketAction.Edit)
                 resolution.Retarget(rule.Calendar, rule.ResolutionMinutes, at, calendars(resolution.Calendar), calendars(rule.Calendar));
             // Back to work after resolution (a reopen, or a change evaluated not effective): the clock continues.
             if (from is TicketStatus.Resolved && to is TicketStatus.InProgress) resolution.Reopen(at, calendars(resolution.Calendar));

@@ -342,6 +342,70 @@ public sealed class Ticket
         Perform(TicketAction.Reassign, by, now, () => AssignmentError(group, assignee), () => (GroupId, AssigneeId) = (group.Id, assignee?.UserId),
             Details(("fromGroup", GroupId), ("group", group.Id), ("fromAssignee", AssigneeId), ("assignee", assignee?.UserId), ("reason", reason)));
 
+    /// <summary>
+    /// Corrects what the ticket says. Who may correct which fields, and when, is the <see cref="TicketAction.Edit"/> rows of
+    /// <see cref="TicketWorkflow"/>. A new impact, urgency or category derives the priority again (the store then re-targets the
+    /// clocks as triage does); a change moved to another system or category loses its approval, as another department may own it.
+    /// The history records each changed field's old and new value.
+    /// </summary>
+    public TicketError? Edit(Actor by, DateTimeOffset now, TicketEdit edit, PriorityMatrix matrix)
+    {
+        var (category, impact, urgency) = (edit.Category ?? Category, edit.Impact ?? Impact, edit.Urgency ?? Urgency);
+        var priority = matrix.PriorityOf(impact, urgency);
+        var changes = new Dictionary<string, object?>();
+        Note("title", Title, edit.Title);
+        Note("description", Description, edit.Description);
+        Note("system", SystemId, edit.System?.Id);
+        Note("category", Category, edit.Category);
+        Note("impact", Impact, edit.Impact);
+        Note("urgency", Urgency, edit.Urgency);
+        Note("priority", Priority, priority);
+        var reclassified = changes.ContainsKey("system") || changes.ContainsKey("category");
+        var clearsApproval = reclassified && Category.NeedsApproval() && ApprovalStatus is not null;
+        var error = Perform(TicketAction.Edit, by, now, () => EditError(edit, reclassified, by, now), () =>
+        {
+            (Title, Description, SystemId) = (edit.Title ?? Title, edit.Description ?? Description, edit.System?.Id ?? SystemId);
+            (Category, Impact, Urgency, Priority) = (category, impact, urgency, priority);
+            if (clearsApproval) ClearApproval();
+        }, Details(("changes", changes), ("approvalCleared", clearsApproval ? true : null)), edit: edit);
+        // The requester's row refuses an edit of the classification: name the fields that are not theirs to change.
+        return error is { Kind: TicketErrorKind.InvalidField } && edit.ClassificationFields.Count > 0
+            ? TicketError.InvalidFields(edit.ClassificationFields,
+                $"Only line 1 corrects the classification; you may change the title and the description. Not yours to change: {string.Join(", ", edit.ClassificationFields)}.")
+            : error;
+
+        void Note(string field, object old, object? value)
+        {
+            var (before, after) = (old is Enum e ? e.ToString() : old, value is Enum v ? v.ToString() : value);
+            if (after is not null && !Equals(before, after)) changes[field] = new Dictionary<string, object?> { ["old"] = before, ["new"] = after };
+        }
+    }
+
+    private TicketError? EditError(TicketEdit edit, bool reclassified, Actor by, DateTimeOffset now)
+    {
+        if (edit.System is { } system && !UnitPaths.IsWithin(UnitPath, system.UnitPath))
+            return TicketError.Invalid($"System '{system.Id}' is not used by unit '{UnitId}': it belongs to unit '{system.UnitId}'.");
+        // The approver would be asked about one system and approve another: decide the approval first.
+        if (reclassified && Status == TicketStatus.PendingApproval)
+            return TicketError.Conflict("The change awaits its department's approval: its system and category stay until it is approved or rejected.",
+                TicketWorkflow.AllowedActions(this, by, now));
+        return null;
+    }
+
+    /// <summary>Line 1 finds this ticket repeats <paramref name="original"/>: it is cancelled with the outcome Duplicate.</summary>
+    public TicketError? MarkDuplicateOf(Actor by, DateTimeOffset now, Ticket original) =>
+        Perform(TicketAction.MarkDuplicate, by, now, null, null, Details(("original", original.Id), ("originalNumber", original.Number)));
+
+    /// <summary>
+    /// A child of a major incident resolved with its parent, by the service itself (which children may be is the table's
+    /// <see cref="TicketAction.Resolve"/> row for <see cref="Role.System"/>); its requester still confirms it.
+    /// </summary>
+    public TicketError? ResolveWithParent(MajorIncident parent, string resolvedBy, DateTimeOffset now, DateTimeOffset confirmationDue) =>
+        Perform(TicketAction.Resolve, Actor.System, now, null, () =>
+            (ResolutionCode, Resolution, ResolvedAt, ConfirmationDue, EvaluationOverdueNotifiedAt) = (parent.Code, parent.Resolution, now, confirmationDue, null),
+            Details(("code", parent.Code), ("resolution", parent.Resolution), ("confirmationDue", confirmationDue),
+                ("parent", parent.Id), ("note", $"Resolved with its major incident {parent.Number}"), ("resolvedBy", resolvedBy)));
+
     /// <summary>Records a comment in the history; internal work notes are for operations and maintenance staff only.</summary>
     public TicketError? Comment(Actor by, DateTimeOffset now, CommentVisibility visibility, string body)
     {
@@ -425,9 +489,9 @@ public sealed class Ticket
     }
 
     private TicketError? Perform(TicketAction action, Actor by, DateTimeOffset now, Func<TicketError?>? validate, Action? apply,
-        IReadOnlyDictionary<string, object?> details, bool @internal = false, Confirmation? confirmation = null)
+        IReadOnlyDictionary<string, object?> details, bool @internal = false, Confirmation? confirmation = null, TicketEdit? edit = null)
     {
-        var (transition, error) = TicketWorkflow.Decide(this, action, by, now, confirmation);
+        var (transition, error) = TicketWorkflow.Decide(this, action, by, now, confirmation, edit);
         if (error is not null) return error;
         if (validate?.Invoke() is { } invalid) return invalid;
 

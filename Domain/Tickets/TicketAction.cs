@@ -22,6 +22,10 @@ public enum TicketAction
     Cancel,
     Reassign,
     Comment,
+    /// <summary>Corrects what the ticket says (<c>PATCH /tickets/{id}</c>): title and description, and for line 1 its classification.</summary>
+    Edit,
+    /// <summary>Line 1 finds the ticket repeats another (a <c>DuplicateOf</c> link): it is cancelled with the outcome Duplicate.</summary>
+    MarkDuplicate,
 }
 
 public static class TicketActionNames

@@ -19,6 +19,8 @@ public enum ClosureOutcome
     Resolved,
     Rejected,
     AutoClosed,
+    /// <summary>Cancelled as a repeat of another ticket, whose requester now watches the original.</summary>
+    Duplicate,
 }
 
 /// <summary>Work types (docs/domain.md (Work types)).</summary>

@@ -6,7 +6,7 @@ using static Itsm.Domain.Tickets.TicketStatus;
 namespace Itsm.Domain.Tickets;
 
 /// <summary>What a guard needs to decide; <paramref name="Confirmation"/> is what a <c>confirm</c> says (null for other actions).</summary>
-public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now, Confirmation? Confirmation = null);
+public sealed record GuardContext(Ticket Ticket, Actor Actor, DateTimeOffset Now, Confirmation? Confirmation = null, TicketEdit? Edit = null);
 
 /// <summary>
 /// A named condition on a transition. An <see cref="GuardKind.Actor"/> guard that fails means this caller may not
@@ -103,6 +103,10 @@ public static class TicketWorkflow
         "the confirmation window after resolution has passed",
         c => c.Ticket.ConfirmationDue is { } due && c.Now > due);
 
+    public static readonly Guard TextOnly = new("textOnly", GuardKind.Input,
+        "the edit changes only the title and the description (the classification is line 1's)",
+        c => c.Edit is not { } edit || edit.ClassificationFields.Count == 0);
+
     private static readonly TicketStatus?[] Creation = [null];
     private static readonly TicketStatus?[] Open = [New, Triaged, InProgress, OnHold, PendingApproval, EscalatedToHq, Resolved];
     private static readonly Role[] Everyone = [Requester, ServiceDesk, Engineer, BusinessApprover, ItManager, HqEngineer, Integration];
@@ -140,6 +144,11 @@ public static class TicketWorkflow
         ..Rows([Triaged, InProgress, OnHold],    Reassign,        null,             null,                      [ServiceDesk]),
         ..Rows([Triaged, InProgress, OnHold],    Reassign,        null,             null,                      [Engineer],                                GroupMember),
         ..Rows(Open,                             Comment,         null,             null,                      Everyone),
+        ..Rows([New],                            Edit,            null,             null,                      [Requester],                               OwnTicket, TextOnly),
+        ..Rows(Open,                             Edit,            null,             null,                      [ServiceDesk]),
+        ..Rows([New, Triaged, OnHold],           MarkDuplicate,   Cancelled,        ClosureOutcome.Duplicate,  [ServiceDesk]),
+        // A major incident's children are resolved with it, by the service itself; a change waits for its own approval and test.
+        ..Rows([New, Triaged, InProgress],       Resolve,         Resolved,         null,                      [Role.System],                             NotAChange),
     ];
 
     private static readonly IReadOnlyDictionary<TicketStatus, Transition[]> FromStatus =
@@ -158,15 +167,15 @@ public static class TicketWorkflow
 
     /// <summary>Finds the row that lets this caller take this action now, or says precisely why none does.</summary>
     public static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketAction action, Actor actor, DateTimeOffset now,
-        Confirmation? confirmation = null) =>
-        Decide(ticket, ticket.Status, action, actor, now, confirmation);
+        Confirmation? confirmation = null, TicketEdit? edit = null) =>
+        Decide(ticket, ticket.Status, action, actor, now, confirmation, edit);
 
     /// <summary>Whether this caller may raise the ticket drafted (the creation rows, from no status): for whom is part of it.</summary>
     public static (Transition? Transition, TicketError? Error) DecideRaise(Ticket draft, Actor actor, DateTimeOffset now) =>
-        Decide(draft, null, TicketAction.Request, actor, now, null);
+        Decide(draft, null, TicketAction.Request, actor, now, null, null);
 
     private static (Transition? Transition, TicketError? Error) Decide(Ticket ticket, TicketStatus? from, TicketAction action, Actor actor,
-        DateTimeOffset now, Confirmation? confirmation)
+        DateTimeOffset now, Confirmation? confirmation, TicketEdit? edit)
     {
         var rows = Table.Where(t => t.Action == action).ToList();
         if (!rows.Any(t => actor.Has(t.By)))
@@ -181,7 +190,7 @@ public static class TicketWorkflow
             return (null, TicketError.Forbidden(
                 $"In {ticket.Status}, only {string.Join(" or ", fromHere.Select(t => t.By).Distinct())} may {action.Name()} a ticket."));
 
-        var context = new GuardContext(ticket, actor, now, confirmation);
+        var context = new GuardContext(ticket, actor, now, confirmation, edit);
         // The caller and the ticket decide whether the action may be taken; what the caller sent then picks the row.
         var permitted = mine.Where(t => t.Guards.Where(g => g.Kind != GuardKind.Input).All(g => g.Holds(context))).ToList();
         if (permitted.Count > 0)

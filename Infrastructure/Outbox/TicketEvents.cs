@@ -22,6 +22,7 @@ public static class TicketEvents
         [TicketAction.Escalate] = "ticket.escalated", [TicketAction.HqReturn] = "ticket.hq_returned", [TicketAction.Resolve] = "ticket.resolved",
         [TicketAction.Reopen] = "ticket.reopened", [TicketAction.Confirm] = "ticket.closed", [TicketAction.Reject] = "ticket.closed",
         [TicketAction.AutoClose] = "ticket.closed", [TicketAction.Cancel] = "ticket.cancelled", [TicketAction.Comment] = "ticket.commented",
+        [TicketAction.Edit] = "ticket.updated", [TicketAction.MarkDuplicate] = "ticket.cancelled",
     };
 
     /// <summary>Actions others do not hear about: work within the unit, visible on the ticket and in its history.</summary>

@@ -121,7 +121,8 @@ public sealed class SlaStore(Database database)
 
     public async Task AddNotificationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Notification> notifications, CancellationToken ct)
     {
-        foreach (var n in notifications)
+        // A ticket's watchers get its notifications too.
+        foreach (var n in await Tickets.WatcherStore.AlsoToWatchersAsync(connection, transaction, notifications.ToList(), ct))
             await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, new
             {
                 n.TicketId, n.InspectionRunId, n.Subject, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,

@@ -63,7 +63,7 @@ public sealed class TicketSql
 
     public string Update { get; } = """
         UPDATE Tickets SET
-            Category = @Category, Impact = @Impact, Urgency = @Urgency, Priority = @Priority, Status = @Status, Outcome = @Outcome,
+            Title = @Title, Description = @Description, SystemId = @SystemId, Category = @Category, Impact = @Impact, Urgency = @Urgency, Priority = @Priority, Status = @Status, Outcome = @Outcome,
             GroupId = @GroupId, AssigneeId = @AssigneeId, UpdatedAt = @UpdatedAt, TriagedAt = @TriagedAt, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, ConfirmationDue = @ConfirmationDue, ResolutionCode = @ResolutionCode, Resolution = @Resolution,
             Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,

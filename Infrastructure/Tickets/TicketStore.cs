@@ -140,7 +140,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
     }
 
     /// <summary>Tickets by id without a caller's scope: for the service's own background work.</summary>
-    internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
+    internal async Task<IReadOnlyList<Ticket>> GetManyAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
         await OwnAsync(connection, transaction, await TicketRows.QueryAsync(connection, new CommandDefinition(_sql.GetMany, new { ids }, transaction, cancellationToken: ct)), ct);
 
     /// <summary>Adds a comment and its history entry; comments do not change the ticket's version.</summary>

@@ -20,5 +20,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         AutoClosed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "Duplicate")]
+        #pragma warning disable CS1591
+        Duplicate,
+        #pragma warning restore CS1591
     }
 }

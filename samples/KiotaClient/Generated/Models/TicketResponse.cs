@@ -51,6 +51,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public global::Itsm.Samples.KiotaClient.Generated.Models.Category? Category { get; set; }
         /// <summary>The changeSequence property</summary>
         public long? ChangeSequence { get; set; }
+        /// <summary>Resolving a major incident only: its children left as they were (not New, Triaged or InProgress, or a change), with the reason.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.ChildNotResolved>? ChildrenNotResolved { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.ChildNotResolved> ChildrenNotResolved { get; set; }
+#endif
         /// <summary>The closedAt property</summary>
         public DateTimeOffset? ClosedAt { get; set; }
         /// <summary>The createdAt property</summary>
@@ -234,6 +242,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "assignee", n => { Assignee = n.GetStringValue(); } },
                 { "category", n => { Category = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>(); } },
                 { "changeSequence", n => { ChangeSequence = n.GetLongValue(); } },
+                { "childrenNotResolved", n => { ChildrenNotResolved = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.ChildNotResolved>(global::Itsm.Samples.KiotaClient.Generated.Models.ChildNotResolved.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "closedAt", n => { ClosedAt = n.GetDateTimeOffsetValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
@@ -280,6 +289,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteStringValue("assignee", Assignee);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Category>("category", Category);
             writer.WriteLongValue("changeSequence", ChangeSequence);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.ChildNotResolved>("childrenNotResolved", ChildrenNotResolved);
             writer.WriteDateTimeOffsetValue("closedAt", ClosedAt);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("description", Description);

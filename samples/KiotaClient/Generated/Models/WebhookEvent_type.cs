@@ -48,6 +48,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         TicketCommented,
         #pragma warning restore CS1591
+        [EnumMember(Value = "ticket.updated")]
+        #pragma warning disable CS1591
+        TicketUpdated,
+        #pragma warning restore CS1591
         [EnumMember(Value = "sla.warning")]
         #pragma warning disable CS1591
         SlaWarning,

@@ -10,6 +10,7 @@ using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Escalation;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.History;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Hold;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.HqReturn;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Links;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Plan;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reassign;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Reject;
@@ -20,6 +21,7 @@ using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Resume;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Sla;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Start;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Triage;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Watchers;
 using Itsm.Samples.KiotaClient.Generated.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -87,6 +89,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.HqReturn.HqReturnRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The links property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Links.LinksRequestBuilder Links
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Links.LinksRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The plan property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Plan.PlanRequestBuilder Plan
         {
@@ -137,6 +144,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Triage.TriageRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The watchers property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Watchers.WatchersRequestBuilder Watchers
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.Watchers.WatchersRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item.TicketsItemRequestBuilder"/> and sets the default values.
         /// </summary>
@@ -183,6 +195,51 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item
             return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// A JSON Merge Patch (`application/merge-patch+json`, RFC 7396) of the fields to change, with the ticket&apos;s ETag in `If-Match`. The requester may correct the title and the description while the ticket is New; the service desk may correct every field while it is open. A new impact, urgency or category derives the priority again and re-targets the service-level clocks as triage does; a change moved to another system or category loses its approval. The history records each field&apos;s old and new value; event `ticket.updated`. Unknown or read-only fields, and null values, are refused (400) naming them; a closed or cancelled ticket is not edited (409).
+        /// </summary>
+        /// <returns>A <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse"/></returns>
+        /// <param name="body">The fields of a ticket an edit may set (JSON Merge Patch, RFC 7396): a field left out stays as it is.</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ActionNotAllowedProblem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.StaleETagProblem">When receiving a 412 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 428 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse?> PatchAsync(global::Itsm.Samples.KiotaClient.Generated.Models.TicketPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse> PatchAsync(global::Itsm.Samples.KiotaClient.Generated.Models.TicketPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPatchRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::Itsm.Samples.KiotaClient.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::Itsm.Samples.KiotaClient.Generated.Models.ActionNotAllowedProblem.CreateFromDiscriminatorValue },
+                { "412", global::Itsm.Samples.KiotaClient.Generated.Models.StaleETagProblem.CreateFromDiscriminatorValue },
+                { "415", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "422", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "428", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "503", global::Itsm.Samples.KiotaClient.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse>(requestInfo, global::Itsm.Samples.KiotaClient.Generated.Models.TicketResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// Get a ticket with the actions the caller may take now
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
@@ -199,6 +256,28 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets.Item
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// A JSON Merge Patch (`application/merge-patch+json`, RFC 7396) of the fields to change, with the ticket&apos;s ETag in `If-Match`. The requester may correct the title and the description while the ticket is New; the service desk may correct every field while it is open. A new impact, urgency or category derives the priority again and re-targets the service-level clocks as triage does; a change moved to another system or category loses its approval. The history records each field&apos;s old and new value; event `ticket.updated`. Unknown or read-only fields, and null values, are refused (400) naming them; a closed or cancelled ticket is not edited (409).
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The fields of a ticket an edit may set (JSON Merge Patch, RFC 7396): a field left out stays as it is.</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPatchRequestInformation(global::Itsm.Samples.KiotaClient.Generated.Models.TicketPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPatchRequestInformation(global::Itsm.Samples.KiotaClient.Generated.Models.TicketPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.PATCH, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/merge-patch+json", body);
             return requestInfo;
         }
         /// <summary>

@@ -1,0 +1,37 @@
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Tickets;
+
+/// <summary>Every statement of watchers and links, for one dialect. The T-SQL parse test reads them all from here.</summary>
+public sealed class TicketWorkSql(SqlDialect dialect)
+{
+    public const string IsWatching = "SELECT COUNT(*) FROM TicketWatchers WHERE TicketId = @TicketId AND UserId = @UserId";
+
+    public const string Watchers = "SELECT TicketId, UserId, AddedBy, AddedAt FROM TicketWatchers WHERE TicketId = @TicketId ORDER BY AddedAt, UserId";
+
+    public const string WatchersOfTickets = "SELECT TicketId, UserId FROM TicketWatchers WHERE TicketId IN @ids";
+
+    public const string AddWatcher = "INSERT INTO TicketWatchers (TicketId, UserId, AddedBy, AddedAt) VALUES (@TicketId, @UserId, @AddedBy, @AddedAt)";
+
+    public const string RemoveWatcher = "DELETE FROM TicketWatchers WHERE TicketId = @TicketId AND UserId = @UserId";
+
+    public string AddLink { get; } = dialect.InsertReturningId("TicketLinks", "Type, FromTicketId, ToTicketId, CreatedBy, CreatedAt",
+        "@Type, @FromTicketId, @ToTicketId, @CreatedBy, @CreatedAt");
+
+    public const string RemoveLink = "DELETE FROM TicketLinks WHERE Id = @Id AND (FromTicketId = @TicketId OR ToTicketId = @TicketId)";
+
+    /// <summary>A ticket's links in both directions, oldest first.</summary>
+    public const string LinksOf = """
+        SELECT Id, Type, FromTicketId AS "From", ToTicketId AS "To", CreatedBy, CreatedAt FROM TicketLinks
+        WHERE FromTicketId = @TicketId OR ToTicketId = @TicketId ORDER BY Id
+        """;
+
+    /// <summary>One step along links of a type: where the tickets @ids lead.</summary>
+    public const string LinkedFrom = "SELECT ToTicketId FROM TicketLinks WHERE FromTicketId IN @ids AND Type = @Type";
+
+    /// <summary>A major incident's children.</summary>
+    public const string Children = "SELECT FromTicketId FROM TicketLinks WHERE ToTicketId = @TicketId AND Type = 'ChildOf' ORDER BY FromTicketId";
+
+    public IEnumerable<string> All() =>
+        [IsWatching, Watchers, WatchersOfTickets, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children];
+}
