@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
+using Itsm.Api.Accounts;
 using Itsm.Api.Admin;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
@@ -38,6 +39,7 @@ builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
+builder.Services.AddAccounts();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -73,6 +75,8 @@ api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
+api.MapAccounts();
+api.MapAccessReviews();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);
