@@ -148,3 +148,28 @@ public sealed class AccessReviewTests
         Assert.That(account["history"]!.AsArray()[^1]!["ticket"]!.GetValue<long>(), Is.EqualTo(ticketId));
     }
 }
+
+/// <summary>With Accounts:ReviewEvery = Quarter the scheduler opens each quarter's reviews itself, once per system and owner unit.</summary>
+[TestFixture]
+public sealed class QuarterlyReviewTests
+{
+    [Test]
+    public async Task Scheduler_QuarterlyReviews_OpensOnePerSystemAndOwnerUnitEachQuarterAndNoneTwice()
+    {
+        using var app = new ItsmApp(new Dictionary<string, string?> { ["Accounts:ReviewEvery"] = "Quarter", ["Accounts:ReviewDays"] = "30" });
+        using var manager = app.As(Keys.JsItManager);
+
+        var first = await Register.PassAsync(app);
+        var again = await Register.PassAsync(app);
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 1, 0, 0, 1, TimeSpan.Zero));
+        var nextQuarter = await Register.PassAsync(app);
+        var erpAtJs = (await manager.GetJsonAsync("/api/v1/access-reviews?system=ERP"))["items"]!.AsArray();
+
+        Assert.That(first.ReviewsOpened, Is.GreaterThan(0));
+        Assert.That(again.ReviewsOpened, Is.Zero);
+        Assert.That(nextQuarter.ReviewsOpened, Is.EqualTo(first.ReviewsOpened));
+        Assert.That(erpAtJs.Select(r => r!["period"]!.GetValue<string>()), Is.EqualTo(new[] { "2027-Q1", "2026-Q4" }));
+        Assert.That(erpAtJs[1]!["total"]!.GetValue<int>(), Is.EqualTo(30));
+        Assert.That(erpAtJs[1]!["dueBy"]!.GetValue<DateTimeOffset>(), Is.EqualTo(new DateTimeOffset(2026, 12, 31, 1, 0, 0, TimeSpan.Zero)));
+    }
+}

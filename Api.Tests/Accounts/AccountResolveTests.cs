@@ -1,5 +1,8 @@
 using System.Net;
+using Dapper;
 using Itsm.Api.Tests.Setup;
+using Itsm.Infrastructure.Sql;
+using Microsoft.Extensions.DependencyInjection;
 using Itsm.Domain.Tickets;
 
 namespace Itsm.Api.Tests.Accounts;
@@ -62,6 +65,10 @@ public sealed class AccountResolveTests
         Assert.That((last["change"]!.GetValue<string>(), last["role"]!.GetValue<string>(), last["ticket"]!.GetValue<long>()),
             Is.EqualTo(("GrantRole", "AP-CLERK", id)));
         Assert.That(created["history"]!.AsArray().Select(h => h!["change"]!.GetValue<string>()), Is.EqualTo(new[] { "Create", "GrantRole" }));
+        var events = await _app.Services.GetRequiredService<Database>().ReadAsync(async (connection, token) => (await connection.QueryAsync<string>(
+            new CommandDefinition("SELECT Type FROM OutboxEvents WHERE TicketId = @id AND Type = 'account.changed'", new { id }, cancellationToken: token))).ToList(),
+            CancellationToken.None);
+        Assert.That(events, Has.Count.EqualTo(5), "one account.changed event per change, for webhooks");
     }
 
     [TestCase("js001", "GrantRole", "GL-CLERK", TestName = "Resolve_GrantingARoleTheAccountHas_Returns422AndAppliesNothing")]

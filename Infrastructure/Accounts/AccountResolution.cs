@@ -16,7 +16,7 @@ namespace Itsm.Infrastructure.Accounts;
 /// </summary>
 public sealed class AccountResolution(AccountStore store, IReadOnlyList<AccountChange>? changes)
 {
-    public const string ChangedEvent = "account.changed";
+    public static readonly string ChangedEvent = TicketEvents.AccountEvents[0];
     private Ticket? _ticket;
     private Actor? _actor;
     private DateTimeOffset _now;
