@@ -21,6 +21,20 @@ public sealed class AccountSql(SqlDialect dialect)
         "SystemId, Login, Holder, UserId, UnitId, UnitPath, Department, Roles, Status, LastUsedAt, IdleSince, CreatedAt, UpdatedAt",
         "@SystemId, @Login, @Holder, @UserId, @UnitId, @UnitPath, @Department, @Roles, @Status, @LastUsedAt, @IdleSince, @CreatedAt, @UpdatedAt");
 
+    /// <summary>The import's insert, prepared once and run per account.</summary>
+    public const string InsertImported = """
+        INSERT INTO Accounts (SystemId, Login, Holder, UserId, UnitId, UnitPath, Department, Roles, Status, LastUsedAt, IdleSince, CreatedAt, UpdatedAt)
+        VALUES (@SystemId, @Login, @Holder, @UserId, @UnitId, @UnitPath, @Department, @Roles, @Status, @LastUsedAt, @IdleSince, @CreatedAt, @UpdatedAt)
+        """;
+
+    public const string LastAccountId = "SELECT COALESCE(MAX(Id), 0) FROM Accounts";
+
+    /// <summary>One Import entry per account the import stored (those after the last id before it).</summary>
+    public const string InsertImportHistory = """
+        INSERT INTO AccountHistory (AccountId, At, ActorId, Change, Role, Details, TicketId)
+        SELECT Id, @At, @ActorId, 'Import', NULL, '{}', NULL FROM Accounts WHERE SystemId = @SystemId AND Id > @After
+        """;
+
     public const string Update =
         "UPDATE Accounts SET Holder = @Holder, Department = @Department, Roles = @Roles, Status = @Status, UpdatedAt = @UpdatedAt WHERE Id = @Id";
 
@@ -121,6 +135,9 @@ public sealed class AccountSql(SqlDialect dialect)
     public IEnumerable<string> All()
     {
         yield return Insert;
+        yield return InsertImported;
+        yield return LastAccountId;
+        yield return InsertImportHistory;
         yield return Update;
         yield return ByLogins;
         yield return Get;
