@@ -38,42 +38,19 @@ public sealed class AccountStore(Database database)
 
     /// <summary>
     /// Stores the imported accounts and an Import history entry for each in one transaction: all of them, or (a login taken
-    /// meanwhile) none. One prepared insert serves every account: an initial load has a hundred thousand.
+    /// meanwhile) none.
     /// </summary>
     public Task ImportAsync(IReadOnlyList<Account> accounts, string actorId, DateTimeOffset now, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
             if (accounts.Count == 0) return 0;
             var after = await connection.ExecuteScalarAsync<long>(new CommandDefinition(AccountSql.LastAccountId, null, transaction, cancellationToken: token));
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = AccountSql.InsertImported;
-            var names = new[] { "SystemId", "Login", "Holder", "UserId", "UnitId", "UnitPath", "Department", "Roles", "Status", "LastUsedAt", "IdleSince", "CreatedAt", "UpdatedAt" };
-            var parameters = names.Select(name =>
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = "@" + name;
-                insert.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-            var sqlite = database.Dialect.Provider == DatabaseProvider.Sqlite;
-            foreach (var a in accounts)
-            {
-                object?[] values = [a.SystemId, a.Login, a.Holder, a.UserId, a.UnitId, a.UnitPath, a.Department, string.Join(';', a.Roles), a.Status.ToString(),
-                    Instant(a.LastUsedAt, sqlite), Instant(a.IdleSince, sqlite), Instant(a.CreatedAt, sqlite), Instant(a.UpdatedAt, sqlite)];
-                for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
-                await insert.ExecuteNonQueryAsync(token);
-            }
+            // A list of parameter objects runs the one command once per account (instants written as everywhere else).
+            await connection.ExecuteAsync(new CommandDefinition(AccountSql.InsertImported, accounts.Select(Args).ToList(), transaction, cancellationToken: token));
             await connection.ExecuteAsync(new CommandDefinition(AccountSql.InsertImportHistory,
                 new { At = now, ActorId = actorId, accounts[0].SystemId, After = after }, transaction, cancellationToken: token));
             return accounts.Count;
         }, ct);
-
-    /// <summary>Instants as the rest of the schema stores them: fixed-width UTC text on SQLite, datetimeoffset on SQL Server.</summary>
-    private static object? Instant(DateTimeOffset? at, bool sqlite) =>
-        at is not { } value ? null
-        : sqlite ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)
-        : value.ToUniversalTime();
 
     /// <summary>Which of these logins the system's register already holds.</summary>
     public Task<IReadOnlyList<string>> ExistingAsync(string systemId, IReadOnlyCollection<string> logins, CancellationToken ct) =>
