@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
+using Itsm.Api.Accounts;
 using Itsm.Api.Admin;
 using Itsm.Api.Attachments;
 using Itsm.Api.Browser;
@@ -43,6 +44,7 @@ builder.Services.AddRetention();
 builder.Services.AddOutbox();
 builder.Services.AddEmail();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
+builder.Services.AddAccounts();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -83,6 +85,8 @@ api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
 api.MapEmail();
+api.MapAccounts();
+api.MapAccessReviews();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

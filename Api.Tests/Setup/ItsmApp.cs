@@ -37,6 +37,7 @@ public sealed class ItsmApp(IReadOnlyDictionary<string, string?>? settings = nul
             // Tests run scheduler passes themselves, at the fake clock's time; one test switches the timer on.
             ["Sla:SchedulerEnabled"] = "false",
             ["Inspections:SchedulerEnabled"] = "false",
+            ["Accounts:SchedulerEnabled"] = "false",
             ["Outbox:Enabled"] = "false",
             ["Retention:Enabled"] = "false",
             ["Webhooks:AllowInsecureTargets"] = "true",

@@ -61,6 +61,7 @@ internal static class WebhooksDocument
         ["inspection.completed"] = "An inspection run completed and every item passed",
         ["inspection.failed"] = "An inspection run completed with failed items (each opened a finding ticket)",
         ["inspection.missed"] = "An inspection run was not completed within its window",
+        ["account.changed"] = "An AccountPermission resolve changed an account of the register (`account`, `change`, `ticket`)",
     };
 
     private static OpenApiParameter Header(string name, string description) => new()
@@ -120,6 +121,16 @@ internal static class WebhooksDocument
                     ["state"] = new OpenApiSchemaReference(nameof(Domain.Inspections.RunState), document),
                     ["failedItems"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
                 },
+            },
+            ["account"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "`account.changed`: the account as the change left it (system, login, holder, unit, department, roles, status).",
+            },
+            ["change"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "`account.changed`: the change applied (op, role).",
             },
             ["details"] = new OpenApiSchema
             {

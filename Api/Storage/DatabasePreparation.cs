@@ -1,3 +1,4 @@
+using Itsm.Infrastructure.Accounts;
 using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
@@ -11,7 +12,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, AccountDemo accountDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -56,7 +57,11 @@ public sealed class DatabasePreparation(
             // Tickets from before the search index: indexed once, before anyone can search (later ones are indexed as written).
             if (await tickets.IndexUnindexedAsync(ct) is > 0 and var indexed) logger.LogInformation("Indexed {Count} tickets for search", indexed);
             await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
-            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct) && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct))
+            {
+                if (inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+                await accountDemo.SeedAsync(ct);
+            }
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);
             return true;

@@ -85,7 +85,8 @@ public sealed record ResolveRequest(
     [property: Required] ResolutionCode? Code,
     [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution,
     DateTimeOffset? ImplementedAt = null,
-    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null)
+    [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null,
+    [property: MaxLength(Itsm.Api.Accounts.AccountChangeLimit.PerResolve)] IReadOnlyList<Itsm.Api.Accounts.AccountChangeRequest>? AccountChanges = null)
 {
     public Implementation ToImplementation() => new(ImplementedAt, TestResult);
 }

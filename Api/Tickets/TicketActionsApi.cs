@@ -5,6 +5,7 @@ using Itsm.Api.Problems;
 using Itsm.Domain.Escalations;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Accounts;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Tickets;
 using Itsm.Infrastructure.Sla;
@@ -99,9 +100,14 @@ public static class TicketActionsApi
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
-    public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, LinkStore links, ClaimsPrincipal user) =>
-        await MajorIncidents.ResolveChildrenAsync(await context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())), links, user.Actor(), context.Cancellation);
+    public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, LinkStore links, AccountStore accountStore, ClaimsPrincipal user)
+    {
+        var accounts = new AccountResolution(accountStore, body.AccountChanges?.Select(c => c.ToChange()).ToList());
+        var resolved = await context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => Task.FromResult<object?>(
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())
+            ?? accounts.Decide(ticket, actor, now)), accounts.ApplyAsync);
+        return await MajorIncidents.ResolveChildrenAsync(resolved, links, user.Actor(), context.Cancellation);
+    }
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) =>
@@ -141,13 +147,14 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
         Apply(id, action, (t, a, n, _) => act(t, a, n));
 
     /// <summary>If-Match, then the one path every ticket change takes (<see cref="TicketChanges"/>), then the ticket with its new ETag.</summary>
-    public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act)
+    public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act,
+        AlongsideChange? alongside = null)
     {
         var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
         if (badPrecondition is not null) return badPrecondition;
         var actor = http.User.Actor();
         var change = await changes.ApplyAsync(id, actor, action, ticket => expected!.Matches(ticket.Version),
-            (ticket, sla, now) => act(ticket, actor, now, sla), null, Cancellation);
+            (ticket, sla, now) => act(ticket, actor, now, sla), alongside, Cancellation);
         switch (change)
         {
             case { Result: ChangeResult.NotFound }: return TicketsApi.NotFound(id);

@@ -173,6 +173,26 @@ public sealed class Ticket
         return ticket;
     }
 
+    /// <summary>
+    /// An AccountPermission change the service raises itself (requester <c>system</c>), e.g. for an access review's Revoke:
+    /// its plan is written whole, so it goes through the normal triage and approval.
+    /// </summary>
+    public static Ticket RaiseServiceChange(string title, string description, Unit unit, BusinessSystem system, ChangePlan plan,
+        PriorityMatrix matrix, DateTimeOffset now, params (string Key, object? Value)[] links)
+    {
+        var service = Actor.System;
+        var ticket = new Ticket
+        {
+            UnitId = unit.Id, UnitPath = unit.Path, SystemId = system.Id, Category = Category.AccountPermission,
+            Title = title, Description = description, Impact = Impact.Unit, Urgency = Urgency.Medium,
+            Priority = matrix.PriorityOf(Impact.Unit, Urgency.Medium), Status = TicketStatus.New,
+            RequesterId = service.UserId, RaisedBy = service.UserId, CreatedAt = now, UpdatedAt = now, Version = 1,
+        };
+        ticket.Requested(service.UserId, now, links);
+        ticket.WritePlan(service, now, plan, TicketAction.Plan, ticket.Status);
+        return ticket;
+    }
+
     /// <summary>The service levels the ticket runs under, and what its clocks say now.</summary>
     public void UnderSlaPolicy(int version) => SlaPolicyVersion = version;
 

@@ -49,7 +49,11 @@ public static class TicketEvents
     };
 
     /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
-    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Concat(ByRunEnd.Values).Distinct().ToList();
+    /// <summary>Events about the account register: an AccountPermission resolve changed an account (one event per change).</summary>
+    public static readonly IReadOnlyList<string> AccountEvents = ["account.changed"];
+
+    public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Concat(ByRunEnd.Values)
+        .Concat(AccountEvents).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -13,6 +13,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ResolveRequest : IAdditionalDataHolder, IParsable
     {
+        /// <summary>The accountChanges property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest>? AccountChanges { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest> AccountChanges { get; set; }
+#endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The code property</summary>
@@ -60,6 +68,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "accountChanges", n => { AccountChanges = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "code", n => { Code = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>(); } },
                 { "implementedAt", n => { ImplementedAt = n.GetDateTimeOffsetValue(); } },
                 { "resolution", n => { Resolution = n.GetStringValue(); } },
@@ -73,6 +82,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest>("accountChanges", AccountChanges);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>("code", Code);
             writer.WriteDateTimeOffsetValue("implementedAt", ImplementedAt);
             writer.WriteStringValue("resolution", Resolution);

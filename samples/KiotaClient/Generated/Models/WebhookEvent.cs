@@ -13,6 +13,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent : IAdditionalDataHolder, IParsable
     {
+        /// <summary>`account.changed`: the account as the change left it (system, login, holder, unit, department, roles, status).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account? Account { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account Account { get; set; }
+#endif
         /// <summary>Who did it (`system` for the service itself).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -23,6 +31,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>`account.changed`: the change applied (op, role).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change? Change { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change Change { get; set; }
+#endif
         /// <summary>What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), code and resolution (resolved; for a change also implementedAt and testResult), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,7 +100,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "account", n => { Account = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account.CreateFromDiscriminatorValue); } },
                 { "actor", n => { Actor = n.GetStringValue(); } },
+                { "change", n => { Change = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change.CreateFromDiscriminatorValue); } },
                 { "details", n => { Details = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "inspectionRun", n => { InspectionRun = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun.CreateFromDiscriminatorValue); } },
@@ -100,7 +118,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>("account", Account);
             writer.WriteStringValue("actor", Actor);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>("change", Change);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>("details", Details);
             writer.WriteStringValue("id", Id);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>("inspectionRun", InspectionRun);

@@ -80,5 +80,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         InspectionMissed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "account.changed")]
+        #pragma warning disable CS1591
+        AccountChanged,
+        #pragma warning restore CS1591
     }
 }
