@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Itsm.Api.Access;
 using Itsm.Api.Admin;
+using Itsm.Api.Configuration;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -38,6 +39,7 @@ builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
+builder.Services.AddConfigurationInventory();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -73,6 +75,7 @@ api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
+api.MapConfiguration();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

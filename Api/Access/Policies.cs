@@ -16,6 +16,7 @@ public static class Policies
     public const string HqItManager = "HqItManager";
     public const string EscalationOperator = "EscalationOperator";
     public const string HqSystem = "HqSystem";
+    public const string InventoryKeeper = "InventoryKeeper";
 
     /// <summary>What each policy means, in the words the 403 problem and the OpenAPI document use.</summary>
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
@@ -24,6 +25,7 @@ public static class Policies
         [HqItManager] = "Headquarters' IT managers (company-wide settings).",
         [EscalationOperator] = "Engineers, IT managers and HQ engineers.",
         [HqSystem] = "The HQ system's integration key (an Integration user of headquarters).",
+        [InventoryKeeper] = "IT managers, and engineers of a line 2 group serving the item's unit.",
     };
 
     public static IServiceCollection AddItsmPolicies(this IServiceCollection services)
@@ -36,6 +38,8 @@ public static class Policies
             o.AddPolicy(EscalationOperator, p => p.RequireAssertion(c => Caller(c) is { } a
                 && (a.Has(Role.Engineer) || a.Has(Role.ItManager) || a.Has(Role.HqEngineer))));
             o.AddPolicy(HqSystem, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration) && a.IsAtHq));
+            // The line 2 group that serves the item's unit is checked with the unit (InventoryKeepers).
+            o.AddPolicy(InventoryKeeper, p => p.RequireAssertion(c => Caller(c) is { } a && (a.Has(Role.ItManager) || a.Has(Role.Engineer))));
         });
     }
 

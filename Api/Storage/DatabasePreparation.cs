@@ -1,3 +1,4 @@
+using Itsm.Infrastructure.Configuration;
 using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
@@ -11,7 +12,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, ConfigurationDemo configurationDemo, InspectionOptions inspections, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -54,7 +55,11 @@ public sealed class DatabasePreparation(
         {
             await migrator.MigrateAsync(ct);
             await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
-            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct) && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct))
+            {
+                if (inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+                await configurationDemo.SeedAsync(ct);
+            }
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);
             return true;

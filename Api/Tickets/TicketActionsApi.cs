@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Itsm.Api.Access;
+using Itsm.Api.Configuration;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Problems;
 using Itsm.Domain.Escalations;
@@ -99,9 +100,12 @@ public static class TicketActionsApi
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
-    public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context) =>
-        context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) =>
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation()));
+    public static Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context)
+    {
+        var inventory = new InventoryResolution(body.InventoryReport(), context.Services);
+        return context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => inventory.Refusal(ticket, actor, now) ??
+            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation()), inventory.Alongside);
+    }
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.Confirm, (ticket, actor, now) =>
@@ -125,6 +129,7 @@ public static class TicketActionsApi
 public sealed class ActionContext(HttpContext http, TicketChanges changes, OrganisationStore organisation, TimeProvider clock)
 {
     public OrganisationStore Organisation => organisation;
+    public IServiceProvider Services => http.RequestServices;
     public CancellationToken Cancellation => http.RequestAborted;
 
     public static ValueTask<ActionContext?> BindAsync(HttpContext http) => ValueTask.FromResult<ActionContext?>(new(
@@ -134,20 +139,22 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
         Apply(id, action, (t, a, n, _) => Task.FromResult<object?>(act(t, a, n)));
 
-    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, TicketError?> act) =>
-        Apply(id, action, (t, a, n, s) => Task.FromResult<object?>(act(t, a, n, s)));
+    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, TicketError?> act,
+        AlongsideChange? alongside = null) =>
+        Apply(id, action, (t, a, n, s) => Task.FromResult<object?>(act(t, a, n, s)), alongside);
 
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act) =>
         Apply(id, action, (t, a, n, _) => act(t, a, n));
 
     /// <summary>If-Match, then the one path every ticket change takes (<see cref="TicketChanges"/>), then the ticket with its new ETag.</summary>
-    public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act)
+    public async Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, Task<object?>> act,
+        AlongsideChange? alongside = null)
     {
         var (expected, badPrecondition) = Concurrency.ExpectedVersion(http.Request);
         if (badPrecondition is not null) return badPrecondition;
         var actor = http.User.Actor();
         var change = await changes.ApplyAsync(id, actor, action, ticket => expected!.Matches(ticket.Version),
-            (ticket, sla, now) => act(ticket, actor, now, sla), null, Cancellation);
+            (ticket, sla, now) => act(ticket, actor, now, sla), alongside, Cancellation);
         switch (change)
         {
             case { Result: ChangeResult.NotFound }: return TicketsApi.NotFound(id);
@@ -156,7 +163,7 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
             case { Refusal: IResult problem }: return problem;
         }
         http.Response.SetETag(change.Ticket!);
-        return TypedResults.Ok(TicketResponse.From(change.Ticket!, actor, clock.GetUtcNow()));
+        return TypedResults.Ok(await TicketInventory.ListedAsync(TicketResponse.From(change.Ticket!, actor, clock.GetUtcNow()), Services, Cancellation));
     }
 
     /// <summary>Finds the group and the optional assignee a request names; 422 naming the field when one does not exist.</summary>
