@@ -72,5 +72,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         InspectionMissed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "configuration.changed")]
+        #pragma warning disable CS1591
+        ConfigurationChanged,
+        #pragma warning restore CS1591
     }
 }
