@@ -85,7 +85,7 @@ public sealed class RetentionTests
             Itsm.Infrastructure.Sla.SlaSql.InsertNotification,
             Enumerable.Range(0, RetentionSql.Batch * 2 + 1).Select(_ => new
             {
-                TicketId = ticket.Id, InspectionRunId = (long?)null, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
+                TicketId = ticket.Id, InspectionRunId = (long?)null, Subject = (string?)null, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
             }), transaction, cancellationToken: ct)), CancellationToken.None);
         var asked = 0;
 
@@ -106,7 +106,7 @@ public sealed class RetentionTests
             Itsm.Infrastructure.Sla.SlaSql.InsertNotification,
             Enumerable.Range(0, RetentionSql.Batch + 10).Select(_ => new
             {
-                TicketId = ticket.Id, InspectionRunId = (long?)null, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
+                TicketId = ticket.Id, InspectionRunId = (long?)null, Subject = (string?)null, Type = "sla.warning", RecipientKind = "Group", Recipient = "JS-L2SYS", CreatedAt = old, Details = "{}",
             }), transaction, cancellationToken: ct)), CancellationToken.None);
 
         var purged = await _app.Services.GetRequiredService<RetentionPurge>().PurgeAsync(_app.Clock.GetUtcNow(), CancellationToken.None,
