@@ -18,9 +18,26 @@ public sealed class ConfigurationSql(SqlDialect dialect)
         $"SELECT {ItemColumns} FROM ConfigurationItems WHERE SystemId = @System AND UnitPath >= @From AND UnitPath < @To" +
         (environment ? " AND Environment = @Environment" : "") +
         (keyPrefix ? @" AND ItemKey LIKE @KeyPattern ESCAPE '\'" : "") +
-        // The first condition alone bounds an index range; the second drops what of it the cursor has passed.
-        (after ? " AND Environment >= @AfterEnvironment AND (Environment > @AfterEnvironment OR ItemKey > @AfterKey)" : "") +
+        (after ? After(environment) : "") +
         " ORDER BY Environment, ItemKey", "@Limit");
+
+    /// <summary>
+    /// The rows after the cursor, as an index range: within one environment the key alone; across environments a row value
+    /// on SQLite, and on SQL Server (which has none) a bound on the environment with the rest of the condition checked.
+    /// </summary>
+    private string After(bool oneEnvironment) =>
+        oneEnvironment ? " AND ItemKey > @AfterKey"
+        : dialect.Provider == DatabaseProvider.Sqlite ? " AND (Environment, ItemKey) > (@AfterEnvironment, @AfterKey)"
+        : " AND Environment >= @AfterEnvironment AND (Environment > @AfterEnvironment OR ItemKey > @AfterKey)";
+
+    /// <summary>Rows of an import per statement: 12 parameters each stay under SQL Server's 2,100.</summary>
+    public const int ImportBatch = 100;
+
+    /// <summary>Up to <see cref="ImportBatch"/> imported rows in one statement (parameters suffixed with the row's index).</summary>
+    public static string ImportItems(int rows) =>
+        "INSERT INTO ConfigurationItems (SystemId, Environment, ItemKey, UnitId, UnitPath, Value, Description, OwnerGroup, CreatedBy, CreatedAt, UpdatedAt, Version) VALUES " +
+        string.Join(", ", Enumerable.Range(0, rows).Select(i =>
+            $"(@SystemId, @Environment{i}, @Key{i}, @UnitId, @UnitPath, @Value{i}, @Description{i}, @Owner, 'Inventory', @At, @At, 1)"));
 
     public const string Item = $"SELECT {ItemColumns} FROM ConfigurationItems WHERE SystemId = @System AND Environment = @Environment AND ItemKey = @Key";
 
@@ -35,11 +52,6 @@ public sealed class ConfigurationSql(SqlDialect dialect)
         "SystemId, Environment, ItemKey, UnitId, UnitPath, Value, Description, OwnerGroup, CreatedBy, CreatedAt, UpdatedAt, Version",
         "@SystemId, @Environment, @Key, @UnitId, @UnitPath, @Value, @Description, @Owner, @CreatedBy, @CreatedAt, @UpdatedAt, 1");
 
-    /// <summary>Imported rows in one statement per row, without reading back their ids (the versions follow in one statement).</summary>
-    public const string ImportItem = """
-        INSERT INTO ConfigurationItems (SystemId, Environment, ItemKey, UnitId, UnitPath, Value, Description, OwnerGroup, CreatedBy, CreatedAt, UpdatedAt, Version)
-        VALUES (@SystemId, @Environment, @Key, @UnitId, @UnitPath, @Value, @Description, @Owner, 'Inventory', @At, @At, 1)
-        """;
 
     /// <summary>The first version of every item of the system that has none yet (the rows an import just entered).</summary>
     public const string FirstVersionsOfImport = """
@@ -70,7 +82,7 @@ public sealed class ConfigurationSql(SqlDialect dialect)
 
     public IEnumerable<string> All() =>
     [
-        Page(false, false, false), Page(true, true, true), Item, Versions, KeysOfSystem, InsertItem, ImportItem, FirstVersionsOfImport,
+        Page(false, false, false), Page(true, true, true), Page(false, false, true), ImportItems(3), Item, Versions, KeysOfSystem, InsertItem, FirstVersionsOfImport,
         InsertVersion, UpdateValue, SetVersion, VersionsOfTicket,
     ];
 }

@@ -109,12 +109,19 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
                 .Select(k => Identity(k.Environment, k.Key)).ToHashSet();
             var taken = lines.Where(l => existing.Contains(Identity(l.Item.Environment, l.Item.Key))).Select(l => l.Line).ToList();
             if (taken.Count > 0) return taken;
-            foreach (var (_, item) in lines)
-                await connection.ExecuteAsync(new CommandDefinition(ConfigurationSql.ImportItem, new
+            foreach (var chunk in lines.Chunk(ConfigurationSql.ImportBatch))
+            {
+                var args = new DynamicParameters(new { SystemId = system.Id, UnitId = unit.Id, UnitPath = unit.Path, Owner = owner, At = now });
+                for (var i = 0; i < chunk.Length; i++)
                 {
-                    SystemId = system.Id, item.Environment, item.Key, UnitId = unit.Id, UnitPath = unit.Path, item.Value, item.Description,
-                    Owner = owner, At = now,
-                }, transaction, cancellationToken: token));
+                    var item = chunk[i].Item;
+                    args.Add("Environment" + i, item.Environment);
+                    args.Add("Key" + i, item.Key);
+                    args.Add("Value" + i, item.Value);
+                    args.Add("Description" + i, item.Description);
+                }
+                await connection.ExecuteAsync(new CommandDefinition(ConfigurationSql.ImportItems(chunk.Length), args, transaction, cancellationToken: token));
+            }
             await connection.ExecuteAsync(new CommandDefinition(ConfigurationSql.FirstVersionsOfImport,
                 new { System = system.Id, By = actor.UserId }, transaction, cancellationToken: token));
             return [];
