@@ -5,6 +5,7 @@ using Itsm.Api.Admin;
 using Itsm.Api.Attachments;
 using Itsm.Api.Browser;
 using Itsm.Api.Email;
+using Itsm.Api.Configuration;
 using Itsm.Api.Health;
 using Itsm.Api.Hosting;
 using Itsm.Api.Idempotency;
@@ -45,6 +46,7 @@ builder.Services.AddOutbox();
 builder.Services.AddEmail();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
 builder.Services.AddAccounts();
+builder.Services.AddConfigurationInventory();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -87,6 +89,7 @@ api.MapInspections();
 api.MapEmail();
 api.MapAccounts();
 api.MapAccessReviews();
+api.MapConfiguration();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

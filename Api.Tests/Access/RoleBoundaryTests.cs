@@ -80,7 +80,7 @@ public sealed class RoleBoundaryTests : ApiFixture
     public async Task Resolve_AChangeWithoutApproval_Is409AndAfterApprovalSucceeds()
     {
         var ticket = await _given.TicketIn(TicketStatus.InProgress, Category.ConfigurationChange);
-        var resolve = Given.ChangeResolved();
+        var resolve = Given.ConfigurationChangeResolved();
 
         var refused = await TicketClient.ExpectProblemAsync(await _given.Engineer.ActAsync(ticket.Id, "resolve", resolve, ticket.Version), HttpStatusCode.Conflict);
         Assert.That(refused["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:precondition-not-met"));

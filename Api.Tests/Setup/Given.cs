@@ -28,6 +28,18 @@ public sealed class Given(ItsmApp app) : IDisposable
     public static object ChangeResolved(string resolution = "Changed") =>
         new { code = "ChangeImplemented", resolution, testResult = "Posted a test invoice: accepted" };
 
+    /// <summary>A resolve body for a configuration change, which also says what happened to the inventory and the manuals.</summary>
+    public static object ConfigurationChangeResolved(string resolution = "Changed") =>
+        new
+        {
+            code = "ChangeImplemented", resolution, testResult = "Posted a test invoice: accepted",
+            inventoryUnchanged = "A runtime switch outside the inventory", manualsUpdated = false, manualsNote = "No manual describes it",
+        };
+
+    /// <summary>The resolve body of a change of this category.</summary>
+    public static object ChangeResolved(Category category, string resolution = "Changed") =>
+        category == Category.ConfigurationChange ? ConfigurationChangeResolved(resolution) : ChangeResolved(resolution);
+
     public async Task<TicketResponse> TicketIn(TicketStatus status, Category category = Category.ApplicationProblem, string title = "ERP posting fails")
     {
         var ticket = await Requester.CreateAsync(TicketClient.NewTicket(title, category));
@@ -62,7 +74,7 @@ public sealed class Given(ItsmApp app) : IDisposable
         if (!category.NeedsApproval()) return await Engineer.ActOkAsync(id, "resolve", new { code = "Fixed", resolution = "Cleared the posting lock" });
         await Engineer.ActOkAsync(id, "request-approval", Plan);
         await Approver.ActOkAsync(id, "approve", new { comment = "Go ahead" });
-        return await Engineer.ActOkAsync(id, "resolve", ChangeResolved());
+        return await Engineer.ActOkAsync(id, "resolve", ChangeResolved(category));
     }
 
     private static async Task<TicketResponse> Then(Task<TicketResponse> first, Func<Task<TicketResponse>> next)

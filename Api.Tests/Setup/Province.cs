@@ -30,7 +30,7 @@ public sealed class Province : IDisposable
     public TicketClient ItManager { get; }
 
     public static object ResolveBody(Category category) =>
-        category.NeedsApproval() ? Given.ChangeResolved("Done and tested") : new { code = "Fixed", resolution = "Done and tested" };
+        category.NeedsApproval() ? Given.ChangeResolved(category, "Done and tested") : new { code = "Fixed", resolution = "Done and tested" };
 
     /// <summary>
     /// A ticket raised by <paramref name="raisedBy"/> (the requester when null) and brought to <paramref name="status"/>.

@@ -81,11 +81,11 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
         await _given.Engineer.ActOkAsync(id, "escalate", new { reason = "Transport fails", whatWasTried = "Retried the transport" });
         await _given.HqEngineer.ActOkAsync(id, "hq-return", new { guidance = "Use transport route B" });
         await _given.Engineer.ActOkAsync(id, "reassign", new { group = "JS-L2SYS", reason = "Transport is system O&M" });
-        await _given.Engineer.ActOkAsync(id, "resolve", Given.ChangeResolved("Configured"));
+        await _given.Engineer.ActOkAsync(id, "resolve", Given.ConfigurationChangeResolved("Configured"));
         await _given.Requester.ActOkAsync(id, "reopen", new { reason = "Still empty" });
         await _given.Engineer.ActOkAsync(id, "request-approval", Given.Plan);
         await _given.Approver.ActOkAsync(id, "approve", new { comment = "again" });
-        await _given.Engineer.ActOkAsync(id, "resolve", Given.ChangeResolved("Configured again"));
+        await _given.Engineer.ActOkAsync(id, "resolve", Given.ConfigurationChangeResolved("Configured again"));
         var closed = await _given.Approver.ActOkAsync(id, "confirm", new { effective = true, satisfaction = 5 });
 
         var history = (await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{id}/history"))["items"]!.AsArray();

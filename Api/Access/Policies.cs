@@ -17,6 +17,7 @@ public static class Policies
     public const string EscalationOperator = "EscalationOperator";
     public const string HqSystem = "HqSystem";
     public const string Integration = "Integration";
+    public const string InventoryKeeper = "InventoryKeeper";
 
     /// <summary>What each policy means, in the words the 403 problem and the OpenAPI document use.</summary>
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
@@ -26,6 +27,7 @@ public static class Policies
         [EscalationOperator] = "Engineers, IT managers and HQ engineers.",
         [HqSystem] = "The HQ system's integration key (an Integration user of headquarters).",
         [Integration] = "Integration keys (another system reporting to this one), within their unit's scope.",
+        [InventoryKeeper] = "IT managers, and engineers of a line 2 group serving the item's unit.",
     };
 
     public static IServiceCollection AddItsmPolicies(this IServiceCollection services)
@@ -39,6 +41,8 @@ public static class Policies
                 && (a.Has(Role.Engineer) || a.Has(Role.ItManager) || a.Has(Role.HqEngineer))));
             o.AddPolicy(HqSystem, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration) && a.IsAtHq));
             o.AddPolicy(Integration, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration)));
+            // The line 2 group that serves the item's unit is checked with the unit (InventoryKeepers).
+            o.AddPolicy(InventoryKeeper, p => p.RequireAssertion(c => Caller(c) is { } a && (a.Has(Role.ItManager) || a.Has(Role.Engineer))));
         });
     }
 

@@ -62,6 +62,7 @@ internal static class WebhooksDocument
         ["inspection.failed"] = "An inspection run completed with failed items (each opened a finding ticket)",
         ["inspection.missed"] = "An inspection run was not completed within its window",
         ["account.changed"] = "An AccountPermission resolve changed an account of the register (`account`, `change`, `ticket`)",
+        [TicketEvents.ConfigurationChanged] = "A ticket wrote to a system's configuration inventory: the new values of a configuration change as it was resolved",
     };
 
     private static OpenApiParameter Header(string name, string description) => new()
@@ -73,7 +74,7 @@ internal static class WebhooksDocument
     private static OpenApiSchema EventSchema(OpenApiDocument document) => new()
     {
         Type = JsonSchemaType.Object,
-        Description = "One event about a ticket (`ticket`) or, for `inspection.*`, an inspection run (`inspectionRun`).",
+        Description = "One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system's configuration inventory (`configuration`).",
         Required = new HashSet<string> { "id", "type", "occurredAt" },
         Properties = new Dictionary<string, IOpenApiSchema>
         {
@@ -132,6 +133,7 @@ internal static class WebhooksDocument
                 Type = JsonSchemaType.Object,
                 Description = "`account.changed`: the change applied (op, role).",
             },
+            ["configuration"] = ConfigurationSchema(),
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
@@ -142,8 +144,42 @@ internal static class WebhooksDocument
         },
     };
 
+    /// <summary><c>configuration.changed</c>: the system, the ticket, and the items it wrote.</summary>
+    private static OpenApiSchema ConfigurationSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["ticket"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The ticket that wrote the items (a configuration change's resolve)." },
+            ["items"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["key"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["environment"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["version"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                        ["createdBy"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Inventory")!, JsonValue.Create("Change")!] },
+                    },
+                },
+            },
+        },
+    };
+
     private static JsonNode Example(string type)
     {
+        if (type == TicketEvents.ConfigurationChanged)
+            return JsonNode.Parse("""
+                {"id": "evt_3c2b1a0f9e8d4c7b6a5f4e3d2c1b0a99", "type": "configuration.changed", "occurredAt": "2026-12-04T09:30:00Z", "actor": "js-engineer",
+                 "configuration": {"system": "ERP", "ticket": 42,
+                                   "items": [{"key": "posting.period.open", "environment": "Production", "unit": "JS", "version": 3, "createdBy": "Inventory"}]},
+                 "details": {}}
+                """)!;
         if (type.StartsWith("inspection.", StringComparison.Ordinal))
         {
             var run = JsonNode.Parse("""

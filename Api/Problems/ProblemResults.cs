@@ -37,6 +37,7 @@ public static class ProblemResults
         { Kind: TicketErrorKind.NotAllowedInState } => Problem(409, "action-not-allowed", "Action not allowed in this state", error.Detail, Allowed(error)),
         { Kind: TicketErrorKind.Conflict } => Problem(409, "precondition-not-met", "The ticket is not ready for this action", error.Detail, Allowed(error)),
         { Kind: TicketErrorKind.Forbidden } => Problem(403, error.Problem ?? "forbidden", "Forbidden", error.Detail),
+        { Kind: TicketErrorKind.Invalid, Problem: { } name } => Problem(422, name, "The request cannot be applied", error.Detail),
         _ => Problem(422, "unprocessable", "The request cannot be applied", error.Detail),
     };
 

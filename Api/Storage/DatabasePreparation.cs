@@ -1,4 +1,5 @@
 using Itsm.Infrastructure.Accounts;
+using Itsm.Infrastructure.Configuration;
 using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
 using Itsm.Infrastructure.Sla;
@@ -12,7 +13,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, AccountDemo accountDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, AccountDemo accountDemo, ConfigurationDemo configurationDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -61,6 +62,7 @@ public sealed class DatabasePreparation(
             {
                 if (inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
                 await accountDemo.SeedAsync(ct);
+                await configurationDemo.SeedAsync(ct);
             }
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);

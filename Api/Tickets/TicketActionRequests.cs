@@ -81,12 +81,21 @@ public sealed record HqReturnRequest([property: Required, StringLength(4000, Min
 /// <summary>Resolve with a code and text; a change also with its test result and, if not now, when it was implemented.</summary>
 /// <param name="ImplementedAt">Changes only: when the change was made (default now); not before its approval, not in the future (409).</param>
 /// <param name="TestResult">Changes only, and required for them: what was tested after the change, and the outcome.</param>
+/// <param name="Inventory">Configuration changes only: the settings the change left with new values, written as new versions of the
+/// system's configuration inventory with the resolve (a key the system lacks is created). This or <c>inventoryUnchanged</c> is required.</param>
+/// <param name="InventoryUnchanged">Configuration changes only: why no setting of the inventory changed.</param>
+/// <param name="ManualsUpdated">Configuration changes only, and required for them: whether the manuals were updated.</param>
+/// <param name="ManualsNote">Configuration changes only: which manuals, or why not.</param>
 public sealed record ResolveRequest(
     [property: Required] ResolutionCode? Code,
     [property: Required, StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string Resolution,
     DateTimeOffset? ImplementedAt = null,
     [property: StringLength(4000, MinimumLength = 1), PlainText(Multiline = true)] string? TestResult = null,
-    [property: MaxLength(Itsm.Api.Accounts.AccountChangeLimit.PerResolve)] IReadOnlyList<Itsm.Api.Accounts.AccountChangeRequest>? AccountChanges = null)
+    [property: MaxLength(Itsm.Api.Accounts.AccountChangeLimit.PerResolve)] IReadOnlyList<Itsm.Api.Accounts.AccountChangeRequest>? AccountChanges = null,
+    [property: MaxLength(1000)] IReadOnlyList<Itsm.Api.Configuration.InventoryItemRequest>? Inventory = null,
+    [property: StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string? InventoryUnchanged = null,
+    bool? ManualsUpdated = null,
+    [property: StringLength(2000, MinimumLength = 1), PlainText(Multiline = true)] string? ManualsNote = null)
 {
     public Implementation ToImplementation() => new(ImplementedAt, TestResult);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Itsm.Api.Access;
+using Itsm.Api.Configuration;
 using Itsm.Api.OpenApi;
 using Itsm.Api.Problems;
 using Itsm.Domain.Escalations;
@@ -102,10 +103,14 @@ public static class TicketActionsApi
 
     public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, LinkStore links, AccountStore accountStore, ClaimsPrincipal user)
     {
+        // What the resolve says about the system's inventory and accounts is written in the resolve's own transaction.
+        var inventory = new InventoryResolution(body.InventoryReport(), context.Services);
         var accounts = new AccountResolution(accountStore, body.AccountChanges?.Select(c => c.ToChange()).ToList());
-        var resolved = await context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => Task.FromResult<object?>(
-            ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())
-            ?? accounts.Decide(ticket, actor, now)), accounts.ApplyAsync);
+        var resolved = await context.Apply(id, TicketAction.Resolve, (ticket, actor, now, sla) => Task.FromResult(
+            (object?)inventory.Refusal(ticket, actor, now)
+            ?? ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())
+            ?? accounts.Decide(ticket, actor, now)),
+            async (connection, transaction, ct) => await inventory.Alongside(connection, transaction, ct) ?? await accounts.ApplyAsync(connection, transaction, ct));
         return await MajorIncidents.ResolveChildrenAsync(resolved, links, user.Actor(), context.Cancellation);
     }
 
@@ -131,6 +136,7 @@ public static class TicketActionsApi
 public sealed class ActionContext(HttpContext http, TicketChanges changes, OrganisationStore organisation, TimeProvider clock)
 {
     public OrganisationStore Organisation => organisation;
+    public IServiceProvider Services => http.RequestServices;
     public CancellationToken Cancellation => http.RequestAborted;
 
     public static ValueTask<ActionContext?> BindAsync(HttpContext http) => ValueTask.FromResult<ActionContext?>(new(
@@ -140,8 +146,9 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, TicketError?> act) =>
         Apply(id, action, (t, a, n, _) => Task.FromResult<object?>(act(t, a, n)));
 
-    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, TicketError?> act) =>
-        Apply(id, action, (t, a, n, s) => Task.FromResult<object?>(act(t, a, n, s)));
+    public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, SlaContext, TicketError?> act,
+        AlongsideChange? alongside = null) =>
+        Apply(id, action, (t, a, n, s) => Task.FromResult<object?>(act(t, a, n, s)), alongside);
 
     public Task<IResult> Apply(long id, TicketAction action, Func<Ticket, Actor, DateTimeOffset, Task<object?>> act) =>
         Apply(id, action, (t, a, n, _) => act(t, a, n));
@@ -163,7 +170,7 @@ public sealed class ActionContext(HttpContext http, TicketChanges changes, Organ
             case { Refusal: IResult problem }: return problem;
         }
         http.Response.SetETag(change.Ticket!);
-        return TypedResults.Ok(TicketResponse.From(change.Ticket!, actor, clock.GetUtcNow()));
+        return TypedResults.Ok(await TicketInventory.ListedAsync(TicketResponse.From(change.Ticket!, actor, clock.GetUtcNow()), Services, Cancellation));
     }
 
     /// <summary>Finds the group and the optional assignee a request names; 422 naming the field when one does not exist.</summary>

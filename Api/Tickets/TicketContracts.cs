@@ -58,6 +58,8 @@ public sealed record EvaluationView(bool? Effective, string? By, DateTimeOffset?
 /// HQ group its escalation names.</summary>
 /// <param name="OwningDepartment">The business department that owns the system at the ticket's unit (the owner entry of the
 /// nearest unit on its path); its business approvers approve the ticket's change. Null: no owner, so nobody may approve.</param>
+/// <param name="Inventory">A configuration change (when one ticket is read or acted on): the versions of the configuration inventory its
+/// resolve wrote (empty until then); null for other tickets and in lists.</param>
 public sealed record TicketResponse(
     long Id, string Number, string Unit, string System, string? OwningDepartment, Category Category, string Title, string Description,
     Impact Impact, Urgency Urgency, Priority Priority, TicketStatus Status, ClosureOutcome? Outcome,
@@ -66,7 +68,8 @@ public sealed record TicketResponse(
     ApprovalView? Approval,
     PlanView? Plan, RecordedAssessment? Assessment, EvaluationView? Evaluation,
     DateTimeOffset? ResponseDue, DateTimeOffset? ResolutionDue, SlaState SlaState,
-    ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions, InspectionLink? Inspection = null)
+    ExternalRef? ExternalRef, long ChangeSequence, int Version, IReadOnlyList<string> AllowedActions, InspectionLink? Inspection = null,
+    IReadOnlyList<Configuration.TicketInventoryVersion>? Inventory = null)
 {
     /// <summary>Resolving a major incident only: its children left as they were (not New, Triaged or InProgress, or a change), with the reason.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -122,7 +122,8 @@ public static class TicketsApi
         var ticket = await watchers.GetVisibleAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
         response.SetETag(ticket);
-        return TypedResults.Ok(TicketResponse.From(ticket, actor, clock.GetUtcNow()));
+        return TypedResults.Ok(await Configuration.TicketInventory.ListedAsync(TicketResponse.From(ticket, actor, clock.GetUtcNow()),
+            response.HttpContext.RequestServices, ct));
     }
 
     /// <param name="status">Statuses to include (repeat the parameter for several).</param>

@@ -129,6 +129,8 @@ public static class TicketWorkflow
         ..Rows([Triaged, InProgress, OnHold],    Escalate,        EscalatedToHq,    null,                      [Role.System],                             UnitBelowHq),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [HqEngineer],                              CallerAtHq, HqGroupMember),
         ..Rows([EscalatedToHq],                  HqReturn,        InProgress,       null,                      [Integration],                             CallerAtHq),
+        // A configuration change is also resolved saying what happened to the inventory and the manuals (Art. 14(1)): the
+        // rule reads what the caller sent, Configuration.InventoryReport.RefusalToResolve, decided with these rows.
         ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             NotApprover, ApprovedIfChange),
         ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, NotApprover, ApprovedIfChange),
         ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer],                              CallerAtHq, HqGroupMember, NotApprover, ApprovedIfChange),

@@ -48,12 +48,16 @@ public static class TicketEvents
         [RunState.Passed] = "inspection.completed", [RunState.Failed] = "inspection.failed", [RunState.Missed] = "inspection.missed",
     };
 
-    /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
+    /// <summary>A ticket wrote to a system's configuration inventory (a configuration change's new values, as it was resolved).</summary>
+    public const string ConfigurationChanged = "configuration.changed";
+
     /// <summary>Events about the account register: an AccountPermission resolve changed an account (one event per change).</summary>
     public static readonly IReadOnlyList<string> AccountEvents = ["account.changed"];
 
+    /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
+
     public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Concat(ByRunEnd.Values)
-        .Concat(AccountEvents).Distinct().ToList();
+        .Concat(AccountEvents).Append(ConfigurationChanged).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -105,5 +109,23 @@ public static class TicketEvents
             actor, details = new { },
         }, Json);
         return new OutboxEvent(id, type, null, run.UnitPath, payload, at, run.Id);
+    }
+
+    /// <summary>The event of a ticket's writes to a system's inventory: the items written (key, environment, new version).</summary>
+    public static OutboxEvent ConfigurationChange(string system, string unitPath, IReadOnlyList<Itsm.Domain.Configuration.ConfigurationItem> items,
+        long ticketId, string actor, DateTimeOffset at)
+    {
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var payload = JsonSerializer.Serialize(new
+        {
+            id, type = ConfigurationChanged, occurredAt = at,
+            configuration = new
+            {
+                system, ticket = ticketId,
+                items = items.Select(i => new { key = i.Key, environment = i.Environment, unit = i.UnitId, version = i.Version, createdBy = i.CreatedBy.ToString() }),
+            },
+            actor, details = new { },
+        }, Json);
+        return new OutboxEvent(id, ConfigurationChanged, ticketId, unitPath, payload, at);
     }
 }

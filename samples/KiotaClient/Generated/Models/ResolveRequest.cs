@@ -27,6 +27,32 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode? Code { get; set; }
         /// <summary>Changes only: when the change was made (default now); not before its approval, not in the future (409).</summary>
         public DateTimeOffset? ImplementedAt { get; set; }
+        /// <summary>Configuration changes only: the settings the change left with new values, written as new versions of the    system&apos;s configuration inventory with the resolve (a key the system lacks is created). This or `inventoryUnchanged` is required.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.InventoryItemRequest>? Inventory { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.InventoryItemRequest> Inventory { get; set; }
+#endif
+        /// <summary>Configuration changes only: why no setting of the inventory changed.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? InventoryUnchanged { get; set; }
+#nullable restore
+#else
+        public string InventoryUnchanged { get; set; }
+#endif
+        /// <summary>Configuration changes only: which manuals, or why not.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ManualsNote { get; set; }
+#nullable restore
+#else
+        public string ManualsNote { get; set; }
+#endif
+        /// <summary>Configuration changes only, and required for them: whether the manuals were updated.</summary>
+        public bool? ManualsUpdated { get; set; }
         /// <summary>The resolution property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -71,6 +97,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "accountChanges", n => { AccountChanges = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "code", n => { Code = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>(); } },
                 { "implementedAt", n => { ImplementedAt = n.GetDateTimeOffsetValue(); } },
+                { "inventory", n => { Inventory = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.InventoryItemRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.InventoryItemRequest.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "inventoryUnchanged", n => { InventoryUnchanged = n.GetStringValue(); } },
+                { "manualsNote", n => { ManualsNote = n.GetStringValue(); } },
+                { "manualsUpdated", n => { ManualsUpdated = n.GetBoolValue(); } },
                 { "resolution", n => { Resolution = n.GetStringValue(); } },
                 { "testResult", n => { TestResult = n.GetStringValue(); } },
             };
@@ -85,6 +115,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AccountChangeRequest>("accountChanges", AccountChanges);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ResolutionCode>("code", Code);
             writer.WriteDateTimeOffsetValue("implementedAt", ImplementedAt);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.InventoryItemRequest>("inventory", Inventory);
+            writer.WriteStringValue("inventoryUnchanged", InventoryUnchanged);
+            writer.WriteStringValue("manualsNote", ManualsNote);
+            writer.WriteBoolValue("manualsUpdated", ManualsUpdated);
             writer.WriteStringValue("resolution", Resolution);
             writer.WriteStringValue("testResult", TestResult);
             writer.WriteAdditionalData(AdditionalData);

@@ -117,6 +117,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink Inspection { get; set; }
 #endif
+        /// <summary>A configuration change (when one ticket is read or acted on): the versions of the configuration inventory its    resolve wrote (empty until then); null for other tickets and in lists.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketInventoryVersion>? Inventory { get; set; }
+#nullable restore
+#else
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.TicketInventoryVersion> Inventory { get; set; }
+#endif
         /// <summary>The number property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -254,6 +262,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "id", n => { Id = n.GetLongValue(); } },
                 { "impact", n => { Impact = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>(); } },
                 { "inspection", n => { Inspection = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink>(global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink.CreateFromDiscriminatorValue); } },
+                { "inventory", n => { Inventory = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketInventoryVersion>(global::Itsm.Samples.KiotaClient.Generated.Models.TicketInventoryVersion.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "number", n => { Number = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>(); } },
                 { "owningDepartment", n => { OwningDepartment = n.GetStringValue(); } },
@@ -301,6 +310,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteLongValue("id", Id);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.Impact>("impact", Impact);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.InspectionLink>("inspection", Inspection);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.TicketInventoryVersion>("inventory", Inventory);
             writer.WriteStringValue("number", Number);
             writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.ClosureOutcome>("outcome", Outcome);
             writer.WriteStringValue("owningDepartment", OwningDepartment);
