@@ -17,7 +17,7 @@ public sealed class MailServer : IDisposable
 
     public MailServer Start()
     {
-        _server ??= Configuration.Configure().WithAddress(IPAddress.Loopback).WithPort(Port).Build();
+        _server ??= netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithPort(Port).Build();
         return this;
     }
 
