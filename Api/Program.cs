@@ -10,6 +10,7 @@ using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
 using Itsm.Api.Problems;
 using Itsm.Api.RateLimits;
+using Itsm.Api.Reports;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
 using Itsm.Api.Telemetry;
@@ -38,6 +39,7 @@ builder.Services.AddServiceLevels();
 builder.Services.AddRetention();
 builder.Services.AddOutbox();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
+builder.Services.AddReports();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -73,6 +75,7 @@ api.MapAdmin();
 api.MapWebhooks();
 api.MapIntegrations();
 api.MapInspections();
+api.MapReports();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

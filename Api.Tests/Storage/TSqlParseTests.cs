@@ -31,6 +31,7 @@ public sealed partial class TSqlParseTests
             .Concat(Itsm.Infrastructure.Hosting.LeaseSql.Statements())
             .Concat(new Itsm.Infrastructure.Retention.RetentionSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Inspections.InspectionSql(dialect).All())
+            .Concat(new Itsm.Infrastructure.Reports.ReportSql(dialect).All())
             .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!, dialect.CreateDatabase!]);
         return statements.Distinct().Select((sql, i) => new TestCaseData(sql).SetName($"statement {i + 1:D3}: {OneLine(sql)}"));
     }

@@ -16,6 +16,7 @@ public static class Policies
     public const string HqItManager = "HqItManager";
     public const string EscalationOperator = "EscalationOperator";
     public const string HqSystem = "HqSystem";
+    public const string ReportReader = "ReportReader";
 
     /// <summary>What each policy means, in the words the 403 problem and the OpenAPI document use.</summary>
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
@@ -24,6 +25,7 @@ public static class Policies
         [HqItManager] = "Headquarters' IT managers (company-wide settings).",
         [EscalationOperator] = "Engineers, IT managers and HQ engineers.",
         [HqSystem] = "The HQ system's integration key (an Integration user of headquarters).",
+        [ReportReader] = "IT managers of the unit or above, and business approvers (their department's systems only).",
     };
 
     public static IServiceCollection AddItsmPolicies(this IServiceCollection services)
@@ -35,6 +37,7 @@ public static class Policies
             o.AddPolicy(HqItManager, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.ItManager) && a.IsAtHq));
             o.AddPolicy(EscalationOperator, p => p.RequireAssertion(c => Caller(c) is { } a
                 && (a.Has(Role.Engineer) || a.Has(Role.ItManager) || a.Has(Role.HqEngineer))));
+            o.AddPolicy(ReportReader, p => p.RequireAssertion(c => Caller(c) is { } a && (a.Has(Role.ItManager) || a.Has(Role.BusinessApprover))));
             o.AddPolicy(HqSystem, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration) && a.IsAtHq));
         });
     }
