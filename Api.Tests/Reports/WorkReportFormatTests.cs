@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Itsm.Api.Csv;
+using Itsm.Api.Tests.Setup;
+
+namespace Itsm.Api.Tests.Reports;
+
+/// <summary>The work report's CSV and HTML representations carry the same numbers as its JSON.</summary>
+[TestFixture]
+public sealed class WorkReportFormatTests
+{
+    private ItsmApp _app = null!;
+    private TicketClient _manager = null!;
+    private JsonNode _json = null!;
+
+    [OneTimeSetUp]
+    public async Task BuildHistory()
+    {
+        _app = new ItsmApp();
+        await ReportHistory.BuildAsync(_app);
+        _manager = _app.As(Keys.JsItManager);
+        _json = await _manager.GetJsonAsync("/api/v1/reports/work?" + ReportHistory.Period);
+    }
+
+    [OneTimeTearDown]
+    public void Dispose()
+    {
+        _manager.Dispose();
+        _app.Dispose();
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string accept, string query = "", string? language = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/work?" + ReportHistory.Period + query);
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.ParseAdd(accept);
+        if (language is not null) request.Headers.AcceptLanguage.ParseAdd(language);
+        return await _manager.Http.SendAsync(request);
+    }
+
+    [Test]
+    public async Task Csv_HasOneRowPerNumber_ThatParsesBackToTheJsonsNumbers()
+    {
+        var response = await GetAsync("text/csv");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var records = new List<CsvRecord>();
+        await foreach (var record in CsvDocument.ReadAsync(new StringReader(Encoding.UTF8.GetString(bytes)))) records.Add(record);
+
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
+        Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "UTF-8 with a byte order mark");
+        Assert.That(records[0].Fields, Is.EqualTo(new[] { "period", "figure", "value", "definition" }));
+        var rows = records.Skip(1).ToList();
+        foreach (var row in rows)
+        {
+            var node = Find(row.Fields[0] == "previous" ? _json["previous"]! : _json, row.Fields[1]);
+            var expected = node is null ? "" : node.GetValue<double>().ToString(CultureInfo.InvariantCulture);
+            var actual = row.Fields[2] == "" ? "" : double.Parse(row.Fields[2], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            Assert.That(actual, Is.EqualTo(expected), $"{row.Fields[0]} {row.Fields[1]}");
+        }
+        Assert.That(rows.Count(r => r.Fields[0] == "current"), Is.EqualTo(CountNumbers(_json, top: true)));
+        Assert.That(rows.Single(r => r.Fields[0] == "current" && r.Fields[1] == "timeToResolve.p90BusinessMinutes").Fields[2], Is.EqualTo("570"));
+        Assert.That(rows.Single(r => r.Fields[0] == "current" && r.Fields[1] == "volumes.raised.byCategory.ApplicationProblem").Fields[2], Is.EqualTo("3"));
+        Assert.That(rows.Single(r => r.Fields[0] == "current" && r.Fields[1] == "slaByPriority.P1.responseMet").Fields[2], Is.EqualTo("0"));
+        Assert.That(rows.Single(r => r.Fields[1] == "reopenRate" && r.Fields[0] == "current").Fields[3], Does.Contain("Reopens"));
+    }
+
+    /// <summary>The node a dotted CSV path names: object members by name, array items by their first text value.</summary>
+    private static JsonNode? Find(JsonNode root, string path)
+    {
+        var node = root;
+        foreach (var part in path.Split('.'))
+            node = node switch
+            {
+                JsonObject o => o[part],
+                JsonArray a => a.First(i => i!.AsObject().First(p => p.Value?.GetValueKind() == System.Text.Json.JsonValueKind.String).Value!.GetValue<string>() == part),
+                _ => throw new AssertionException($"{path}: no {part}"),
+            };
+        return node;
+    }
+
+    private static readonly HashSet<string> Header = ["unit", "unitName", "includeSubunits", "system", "from", "to", "timeZone", "generatedAt", "definitions", "previous"];
+
+    private static int CountNumbers(JsonNode? node, bool top = false) => node switch
+    {
+        JsonObject o => o.Where(p => !top || !Header.Contains(p.Key)).Sum(p => p.Value is null ? 1 : CountNumbers(p.Value)),
+        JsonArray a => a.Sum(i => i!.AsObject().Skip(0).Count(p => p.Value is null || p.Value.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+                                  + i.AsObject().Where(p => p.Value is JsonObject or JsonArray).Sum(p => CountNumbers(p.Value))),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => 1,
+        _ => 0,
+    };
+}
