@@ -1,5 +1,6 @@
 using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Reports;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -11,7 +12,7 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, InspectionOptions inspections, ReportDemo reportDemo, ReportOptions reports, SlaStore sla, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -54,7 +55,9 @@ public sealed class DatabasePreparation(
         {
             await migrator.MigrateAsync(ct);
             await sla.EnsureDefaultsAsync(clock.GetUtcNow(), ct);
-            if (options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct) && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+            var seeded = options.SeedsDemoData && await demoData.SeedIfEmptyAsync(ct);
+            if (seeded && inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
+            if (seeded && reports.DemoHistory) await reportDemo.SeedAsync(ct);
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);
             return true;
