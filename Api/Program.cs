@@ -15,6 +15,7 @@ using Itsm.Api.OpenApi;
 using Itsm.Api.Organisation;
 using Itsm.Api.Problems;
 using Itsm.Api.RateLimits;
+using Itsm.Api.Reports;
 using Itsm.Api.ServiceLevels;
 using Itsm.Api.Storage;
 using Itsm.Api.Telemetry;
@@ -47,6 +48,7 @@ builder.Services.AddEmail();
 builder.Services.AddInspections(builder.Configuration, builder.Environment);
 builder.Services.AddAccounts();
 builder.Services.AddConfigurationInventory();
+builder.Services.AddReports();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddSingleSignOn();
 builder.Services.AddAuthenticationThrottle(builder.Configuration);
@@ -90,6 +92,7 @@ api.MapEmail();
 api.MapAccounts();
 api.MapAccessReviews();
 api.MapConfiguration();
+api.MapReports();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

@@ -37,6 +37,7 @@ public sealed partial class TSqlParseTests
             .Concat(new TicketWorkSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Accounts.AccountSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Configuration.ConfigurationSql(dialect).All())
+            .Concat(new Itsm.Infrastructure.Reports.ReportSql(dialect).All())
             .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!, dialect.CreateDatabase!]);
         return statements.Distinct().Select((sql, i) => new TestCaseData(sql).SetName($"statement {i + 1:D3}: {OneLine(sql)}"));
     }

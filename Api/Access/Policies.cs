@@ -18,6 +18,7 @@ public static class Policies
     public const string HqSystem = "HqSystem";
     public const string Integration = "Integration";
     public const string InventoryKeeper = "InventoryKeeper";
+    public const string ReportReader = "ReportReader";
 
     /// <summary>What each policy means, in the words the 403 problem and the OpenAPI document use.</summary>
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
@@ -28,6 +29,7 @@ public static class Policies
         [HqSystem] = "The HQ system's integration key (an Integration user of headquarters).",
         [Integration] = "Integration keys (another system reporting to this one), within their unit's scope.",
         [InventoryKeeper] = "IT managers, and engineers of a line 2 group serving the item's unit.",
+        [ReportReader] = "IT managers of the unit or above, and business approvers (their department's systems only).",
     };
 
     public static IServiceCollection AddItsmPolicies(this IServiceCollection services)
@@ -39,6 +41,7 @@ public static class Policies
             o.AddPolicy(HqItManager, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.ItManager) && a.IsAtHq));
             o.AddPolicy(EscalationOperator, p => p.RequireAssertion(c => Caller(c) is { } a
                 && (a.Has(Role.Engineer) || a.Has(Role.ItManager) || a.Has(Role.HqEngineer))));
+            o.AddPolicy(ReportReader, p => p.RequireAssertion(c => Caller(c) is { } a && (a.Has(Role.ItManager) || a.Has(Role.BusinessApprover))));
             o.AddPolicy(HqSystem, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration) && a.IsAtHq));
             o.AddPolicy(Integration, p => p.RequireAssertion(c => Caller(c) is { } a && a.Has(Role.Integration)));
             // The line 2 group that serves the item's unit is checked with the unit (InventoryKeepers).

@@ -2,6 +2,7 @@ using Itsm.Infrastructure.Accounts;
 using Itsm.Infrastructure.Configuration;
 using Itsm.Infrastructure.Inspections;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Reports;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -13,7 +14,8 @@ namespace Itsm.Api.Storage;
 /// background. A migration that fails stops the service with the script's name and error.
 /// </summary>
 public sealed class DatabasePreparation(
-    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, AccountDemo accountDemo, ConfigurationDemo configurationDemo, InspectionOptions inspections, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
+    Migrator migrator, DemoData demoData, InspectionDemo inspectionDemo, AccountDemo accountDemo, ConfigurationDemo configurationDemo, InspectionOptions inspections,
+    ReportDemo reportDemo, ReportOptions reports, SlaStore sla, Itsm.Infrastructure.Tickets.TicketStore tickets, TimeProvider clock, DatabaseOptions options, DatabaseState state,
     IHostApplicationLifetime lifetime, ILogger<DatabasePreparation> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -63,6 +65,7 @@ public sealed class DatabasePreparation(
                 if (inspections.DemoPlan) await inspectionDemo.SeedAsync(ct);
                 await accountDemo.SeedAsync(ct);
                 await configurationDemo.SeedAsync(ct);
+                if (reports.DemoHistory) await reportDemo.SeedAsync(ct);
             }
             state.Prepared();
             logger.LogInformation("Database ready ({Provider})", options.Provider);

@@ -11,6 +11,7 @@ using Itsm.Samples.KiotaClient.Generated.Api.V1.Integrations;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Me;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Notifications;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.PriorityMatrix;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Reports;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Sla;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Tickets;
@@ -85,6 +86,11 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.PriorityMatrix.PriorityMatrixRequestBuilder PriorityMatrix
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.PriorityMatrix.PriorityMatrixRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The reports property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Reports.ReportsRequestBuilder Reports
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Reports.ReportsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The sla property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Sla.SlaRequestBuilder Sla

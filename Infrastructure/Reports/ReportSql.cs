@@ -1,0 +1,165 @@
+using Itsm.Infrastructure.Sql;
+
+namespace Itsm.Infrastructure.Reports;
+
+/// <summary>Which tickets a report covers: the unit alone or its subtree, all systems or some.</summary>
+public readonly record struct ReportScope(bool Subunits, bool Systems);
+
+/// <summary>
+/// Every statement of the work report, for one dialect and scope. Each returns aggregated rows (counts and sums grouped by
+/// a few small dimensions), never tickets; each reads the report indexes of V0031 over the scope and the half-open period
+/// [@From, @To).
+/// </summary>
+public sealed class ReportSql(SqlDialect dialect)
+{
+    /// <summary>The statuses of a ticket still being worked on.</summary>
+    public static readonly string[] OpenStatuses = ["New", "Triaged", "InProgress", "OnHold", "PendingApproval", "EscalatedToHq", "Resolved"];
+
+    private static string Where(ReportScope scope, string alias = "t") =>
+        (scope.Subunits ? $"{alias}.UnitPath >= @ScopeFrom AND {alias}.UnitPath < @ScopeTo" : $"{alias}.UnitPath = @ScopeFrom")
+        + (scope.Systems ? $" AND {alias}.SystemId IN @Systems" : "");
+
+    private const string Dimensions = "t.Category, t.Priority, t.SystemId, t.UnitPath, COALESCE(g.Line, 'None')";
+
+    /// <summary>Tickets raised in the period by category, priority, system, unit and the line of their group.</summary>
+    public static string Raised(ReportScope scope) => $"""
+        SELECT {Dimensions} AS Line, COUNT(*) AS N, 0 AS FirstContact, 0 AS Escalated
+        FROM Tickets t LEFT JOIN SupportGroups g ON g.Id = t.GroupId
+        WHERE {Where(scope)} AND t.CreatedAt >= @From AND t.CreatedAt < @To
+        GROUP BY {Dimensions}
+        """;
+
+    /// <summary>Tickets whose (last) resolution fell in the period; resolved by line 1 (no other line's group), escalated to HQ.</summary>
+    public static string Resolved(ReportScope scope) => $"""
+        SELECT {Dimensions} AS Line, COUNT(*) AS N,
+            SUM(CASE WHEN g.Line IS NULL OR g.Line = 'Line1' THEN 1 ELSE 0 END) AS FirstContact,
+            SUM(CASE WHEN t.EscalatedAt IS NOT NULL THEN 1 ELSE 0 END) AS Escalated
+        FROM Tickets t LEFT JOIN SupportGroups g ON g.Id = t.GroupId
+        WHERE {Where(scope)} AND t.ResolvedAt >= @From AND t.ResolvedAt < @To
+        GROUP BY {Dimensions}
+        """;
+
+    /// <summary>Tickets closed in the period (not cancelled), with the outcome and the satisfaction given.</summary>
+    public static string Closed(ReportScope scope) => $"""
+        SELECT {Dimensions} AS Line, t.Outcome, t.Satisfaction, COUNT(*) AS N
+        FROM Tickets t LEFT JOIN SupportGroups g ON g.Id = t.GroupId
+        WHERE {Where(scope)} AND t.ClosedAt >= @From AND t.ClosedAt < @To AND t.Status = 'Closed'
+        GROUP BY {Dimensions}, t.Outcome, t.Satisfaction
+        """;
+
+    /// <summary>Open at the period's end, part one: raised before it and still open now (the status index).</summary>
+    public static string OpenNow(ReportScope scope) => $"""
+        SELECT {Dimensions} AS Line, COUNT(*) AS N, 0 AS FirstContact, 0 AS Escalated
+        FROM Tickets t LEFT JOIN SupportGroups g ON g.Id = t.GroupId
+        WHERE t.Status IN @OpenStatuses AND {Where(scope)} AND t.CreatedAt < @To
+        GROUP BY {Dimensions}
+        """;
+
+    /// <summary>Open at the period's end, part two: raised before it and closed or cancelled after it.</summary>
+    public static string ClosedAfter(ReportScope scope) => $"""
+        SELECT {Dimensions} AS Line, COUNT(*) AS N, 0 AS FirstContact, 0 AS Escalated
+        FROM Tickets t LEFT JOIN SupportGroups g ON g.Id = t.GroupId
+        WHERE {Where(scope)} AND t.ClosedAt >= @To AND t.CreatedAt < @To
+        GROUP BY {Dimensions}
+        """;
+
+    /// <summary>Clocks that ended Met or Breached in the period: by kind, priority and state, with their business minutes.</summary>
+    public static string Clocks(ReportScope scope) => $"""
+        SELECT c.Kind, t.Priority, c.State, COUNT(*) AS N, SUM(c.ElapsedMinutes) AS Minutes
+        FROM SlaClocks c JOIN Tickets t ON t.Id = c.TicketId
+        WHERE c.StoppedAt >= @From AND c.StoppedAt < @To AND c.State IN ('Met', 'Breached') AND {Where(scope)}
+        GROUP BY c.Kind, t.Priority, c.State
+        """;
+
+    /// <summary>The business minutes of the clock of @Kind at rank @Offset (0-based, ascending) among those that ended in the period.</summary>
+    public string ClockMinutesAt(ReportScope scope) => $"""
+        SELECT c.ElapsedMinutes
+        FROM SlaClocks c JOIN Tickets t ON t.Id = c.TicketId
+        WHERE c.StoppedAt >= @From AND c.StoppedAt < @To AND c.State IN ('Met', 'Breached') AND c.Kind = @Kind AND {Where(scope)}
+        ORDER BY c.ElapsedMinutes
+        """ + (dialect.Provider == DatabaseProvider.SqlServer ? " OFFSET @Offset ROWS FETCH NEXT 1 ROWS ONLY" : " LIMIT 1 OFFSET @Offset");
+
+    /// <summary>Reopens recorded in the period.</summary>
+    public static string Reopens(ReportScope scope) => $"""
+        SELECT COUNT(*) FROM TicketHistory h JOIN Tickets t ON t.Id = h.TicketId
+        WHERE h.Action = 'reopen' AND h.At >= @From AND h.At < @To AND {Where(scope)}
+        """;
+
+    /// <summary>Changes approved in the period.</summary>
+    public static string Approved(ReportScope scope) => $"""
+        SELECT COUNT(*) FROM Tickets t WHERE t.ApprovedAt >= @From AND t.ApprovedAt < @To AND {Where(scope)}
+        """;
+
+    /// <summary>Changes evaluated in the period, and how many of them effective.</summary>
+    public static string Evaluated(ReportScope scope) => $"""
+        SELECT COUNT(*) AS Evaluated, COALESCE(SUM(CASE WHEN t.Effective = 1 THEN 1 ELSE 0 END), 0) AS Effective
+        FROM Tickets t WHERE t.EvaluatedAt >= @From AND t.EvaluatedAt < @To AND {Where(scope)}
+        """;
+
+    /// <summary>
+    /// Changes whose evaluation was overdue at the period's end: their confirmation window had ended and they were not evaluated
+    /// by then (still unevaluated now, or evaluated after the end).
+    /// </summary>
+    public static string EvaluationOverdue(ReportScope scope) => $"""
+        SELECT
+            (SELECT COUNT(*) FROM Tickets t WHERE t.Status = 'Resolved' AND t.ConfirmationDue < @To AND t.Category IN @Changes
+                AND t.EvaluatedAt IS NULL AND {Where(scope)})
+          + (SELECT COUNT(*) FROM Tickets t WHERE t.EvaluatedAt >= @To AND t.ConfirmationDue < @To AND {Where(scope)})
+        """;
+
+    /// <summary>Tickets raised per hour (UTC, as text <c>yyyy-MM-ddTHH</c>), for the daily chart in the unit's time zone.</summary>
+    public string RaisedPerHour(ReportScope scope) => PerHour(scope, "CreatedAt");
+
+    public string ResolvedPerHour(ReportScope scope) => PerHour(scope, "ResolvedAt");
+
+    private string PerHour(ReportScope scope, string column)
+    {
+        var hour = dialect.Provider == DatabaseProvider.SqlServer
+            ? $"CONVERT(char(13), SWITCHOFFSET(t.{column}, '+00:00'), 126)"
+            : $"substr(t.{column}, 1, 13)";
+        return $"""
+            SELECT {hour} AS Hour, COUNT(*) AS N FROM Tickets t
+            WHERE {Where(scope)} AND t.{column} >= @From AND t.{column} < @To
+            GROUP BY {hour}
+            """;
+    }
+
+    /// <summary>Inspection runs scheduled in the period, per system.</summary>
+    public static string Inspections(ReportScope scope) => $"""
+        SELECT t.SystemId, COUNT(*) AS Scheduled,
+            SUM(CASE WHEN t.State IN ('Passed', 'Failed') THEN 1 ELSE 0 END) AS Completed,
+            SUM(CASE WHEN t.State = 'Passed' THEN 1 ELSE 0 END) AS Passed,
+            SUM(CASE WHEN t.State = 'Failed' THEN 1 ELSE 0 END) AS Failed,
+            SUM(CASE WHEN t.State = 'Missed' THEN 1 ELSE 0 END) AS Missed
+        FROM InspectionRuns t
+        WHERE {Where(scope)} AND t.ScheduledAt >= @From AND t.ScheduledAt < @To
+        GROUP BY t.SystemId
+        """;
+
+    /// <summary>The systems a business department owns (anywhere): a business approver's report covers those.</summary>
+    public const string DepartmentSystems = "SELECT DISTINCT SystemId FROM SystemOwners WHERE DepartmentCode = @department";
+
+    public IEnumerable<string> All()
+    {
+        foreach (var subunits in new[] { false, true })
+        foreach (var systems in new[] { false, true })
+        {
+            var scope = new ReportScope(subunits, systems);
+            yield return Raised(scope);
+            yield return Resolved(scope);
+            yield return Closed(scope);
+            yield return OpenNow(scope);
+            yield return ClosedAfter(scope);
+            yield return Clocks(scope);
+            yield return ClockMinutesAt(scope);
+            yield return Reopens(scope);
+            yield return Approved(scope);
+            yield return Evaluated(scope);
+            yield return EvaluationOverdue(scope);
+            yield return RaisedPerHour(scope);
+            yield return ResolvedPerHour(scope);
+            yield return Inspections(scope);
+        }
+        yield return DepartmentSystems;
+    }
+}
