@@ -8,7 +8,7 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// One event about a ticket (`ticket`) or, for `inspection.*`, an inspection run (`inspectionRun`).
+    /// One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system&apos;s configuration inventory (`configuration`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent : IAdditionalDataHolder, IParsable
@@ -38,6 +38,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #nullable restore
 #else
         public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change Change { get; set; }
+#endif
+        /// <summary>The configuration property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration? Configuration { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration Configuration { get; set; }
 #endif
         /// <summary>What the change carried: e.g. requester and raisedBy (created), reason, whatWasTried and hqGroup when one is named (escalated), code and resolution (resolved; for a change also implementedAt and testResult), effective and comment (an evaluation), body (commented), clock and deadline (sla.*), confirmationDue (evaluation_overdue).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -103,6 +111,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
                 { "account", n => { Account = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account.CreateFromDiscriminatorValue); } },
                 { "actor", n => { Actor = n.GetStringValue(); } },
                 { "change", n => { Change = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change.CreateFromDiscriminatorValue); } },
+                { "configuration", n => { Configuration = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration.CreateFromDiscriminatorValue); } },
                 { "details", n => { Details = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "inspectionRun", n => { InspectionRun = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun.CreateFromDiscriminatorValue); } },
@@ -121,6 +130,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>("account", Account);
             writer.WriteStringValue("actor", Actor);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>("change", Change);
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration>("configuration", Configuration);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_details>("details", Details);
             writer.WriteStringValue("id", Id);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_inspectionRun>("inspectionRun", InspectionRun);

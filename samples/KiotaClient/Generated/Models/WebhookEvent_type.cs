@@ -84,5 +84,9 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         AccountChanged,
         #pragma warning restore CS1591
+        [EnumMember(Value = "configuration.changed")]
+        #pragma warning disable CS1591
+        ConfigurationChanged,
+        #pragma warning restore CS1591
     }
 }

@@ -3,6 +3,8 @@
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.Accounts;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.AccountsImport;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.AccountsLastUsed;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItems;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItemsImport;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -31,6 +33,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.AccountsLastUsed.AccountsLastUsedRequestBuilder AccountsLastUsed
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.AccountsLastUsed.AccountsLastUsedRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The configurationItems property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItems.ConfigurationItemsRequestBuilder ConfigurationItems
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItems.ConfigurationItemsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The configurationItemsImport property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItemsImport.ConfigurationItemsImportRequestBuilder ConfigurationItemsImport
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.ConfigurationItemsImport.ConfigurationItemsImportRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.WithSystemItemRequestBuilder"/> and sets the default values.
