@@ -41,7 +41,7 @@ public static class ReportHistory
         await engineer.ActOkAsync(t2, "escalate", escalate);
         app.Clock.SetUtcNow(Local(1, 11));
         await engineer.ActOkAsync(t1, "resolve", new { code = "Fixed", resolution = "Reposted" });
-        await engineer.ActOkAsync(t9, "resolve", Given.ChangeResolved());
+        await engineer.ActOkAsync(t9, "resolve", Given.ConfigurationChangeResolved());
         app.Clock.SetUtcNow(Local(1, 16));
         var t3 = (await requester.CreateAsync(TicketClient.NewTicket("T3 duplicate vendors", Category.DataQualityIssue))).Id;
 
@@ -67,7 +67,7 @@ public static class ReportHistory
         await engineer.ActOkAsync(t5, "start");
         await engineer.ActOkAsync(t5, "request-approval", Given.Plan);
         await approver.ActOkAsync(t5, "approve", new { comment = "Go ahead" });
-        await engineer.ActOkAsync(t5, "resolve", Given.ChangeResolved());
+        await engineer.ActOkAsync(t5, "resolve", Given.ConfigurationChangeResolved());
         await approver.ActOkAsync(t5, "confirm", new { effective = true, satisfaction = 5 });
         var t6 = (await requester.CreateAsync(TicketClient.NewTicket("T6 raised by mistake"))).Id;
         await desk.ActOkAsync(t6, "cancel", new { reason = "Raised by mistake" });
