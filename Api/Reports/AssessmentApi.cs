@@ -39,7 +39,7 @@ public static class AssessmentApi
             .Produces<AssessmentRules>().ProducesProblem(403);
         group.MapPut("/assessment-rules", PutRules).WithName("PutAssessmentRules").Allow(Policies.HqItManager)
             .WithSummary("Store a new version of the assessment rules (HQ ItManager); closed months keep theirs")
-            .WithDescription("Indicators: " + string.Join("; ", AssessmentIndicators.All.Select(i => $"`{i.Key}`: {i.Value}")))
+            .WithDescription("Indicators: " + string.Join(" ", AssessmentIndicators.All.Select(i => $"`{i.Key}`: {i.Value}")))
             .Produces<AssessmentRules>().ProducesValidationProblem().ProducesProblem(403);
         group.MapGet("/assessments", Get).WithName("GetAssessment").Allow(Policies.ItManager)
             .WithSummary("Monthly scores and ranks of the units under a unit (default: the caller's); JSON, CSV or HTML")

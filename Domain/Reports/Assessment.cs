@@ -17,13 +17,13 @@ public static class AssessmentIndicators
     /// <summary>The closed set of indicators, with what each counts.</summary>
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
-        [ResolutionSlaBreachesPer100] = "Resolution clocks that ended breached in the month, per 100 resolution clocks that ended.",
-        [ResponseSlaBreachesPer100] = "Response clocks that ended breached in the month, per 100 response clocks that ended.",
-        [MissedInspections] = "Inspection runs due in the month that were missed.",
-        [ReopenRatePercent] = "Reopens in the month per 100 tickets resolved in it.",
-        [LowSatisfaction] = "Tickets closed in the month with a satisfaction below 3.",
-        [EvaluationOverdue] = "Changes whose effect evaluation was overdue in the month.",
-        [AccessReviewsOverdue] = "Access reviews that became overdue in the month.",
+        [ResolutionSlaBreachesPer100] = "Resolution clocks that ended Breached in the month per 100 that ended Met or Breached (100 × (1 − resolutionSlaCompliance)).",
+        [ResponseSlaBreachesPer100] = "Response clocks that ended Breached in the month per 100 that ended Met or Breached (100 × (1 − responseSlaCompliance)).",
+        [MissedInspections] = "Inspection runs scheduled in the month and not completed by their deadline (inspections.missed).",
+        [ReopenRatePercent] = "Reopens recorded in the month per 100 tickets resolved in it (100 × reopenRate).",
+        [LowSatisfaction] = "Tickets closed in the month with a satisfaction rating of 1 or 2.",
+        [EvaluationOverdue] = "Resolved changes whose confirmation window ended before the month's end without an evaluation (changes.evaluationOverdue).",
+        [AccessReviewsOverdue] = "Access reviews of the unit or below that became overdue in the month.",
     };
 
     /// <summary>The indicator values of one unit's month, from its work report figures and its overdue access reviews.</summary>
