@@ -116,6 +116,25 @@ public sealed class AssessmentTests
     }
 
     [Test]
+    public async Task Assessment_CountsAccessReviewsThatBecameOverdueInTheMonth_InTheUnitsSubtree()
+    {
+        await PutRulesAsync(new { indicator = "accessReviewsOverdue", pointsPerUnit = 2, cap = 5 });
+        var opened = await _hq.Http.PostAsJsonAsync("/api/v1/access-reviews",
+            new { system = "ERP", unit = "JS-NJ", dueBy = _app.Clock.GetUtcNow().AddDays(1) });
+        await TicketClient.ExpectAsync(opened, HttpStatusCode.Created);
+        Assert.That(Unit(await _hq.GetJsonAsync(December), "JS")["score"]!.GetValue<double>(), Is.EqualTo(100), "open, not yet overdue");
+
+        _app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        await Itsm.Api.Tests.Accounts.Register.PassAsync(_app);
+
+        var js = Unit(await _hq.GetJsonAsync(December), "JS");
+        Assert.That((js["deductions"]![0]!["value"]!.GetValue<double>(), js["score"]!.GetValue<double>()), Is.EqualTo((1.0, 98.0)));
+        using var province = _app.As(Keys.JsItManager);
+        Assert.That((await province.GetJsonAsync(December))["units"]![0]!["score"]!.GetValue<double>(), Is.EqualTo(98), "JS-NJ itself");
+        Assert.That(Unit(await _hq.GetJsonAsync("/api/v1/assessments?period=2026-11"), "JS")["score"]!.GetValue<double>(), Is.EqualTo(100), "not November's");
+    }
+
+    [Test]
     public async Task Close_FreezesTheScores_AgainstLaterTicketsAndRules_AndCannotBeRepeated()
     {
         await PutRulesAsync(new { indicator = "lowSatisfaction", pointsPerUnit = 4, cap = 20 });
