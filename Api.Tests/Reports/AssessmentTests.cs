@@ -283,6 +283,8 @@ public sealed class AssessmentInputTests
     [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":-1,"cap":5}]""", "rules[0].pointsPerUnit")]
     [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":1,"cap":0}]""", "rules[0].cap")]
     [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":1,"cap":5},{"indicator":"missedInspections","pointsPerUnit":2,"cap":5}]""", "rules[1].indicator")]
+    [TestCase("""[null]""", "rules[0]")]
+    [TestCase("""[{"pointsPerUnit":1,"cap":5}]""", "rules[0].indicator")]
     public async Task PutRules_Invalid_Is400NamingTheField_AndChangesNothing(string rules, string field)
     {
         var before = (await _hq.GetJsonAsync("/api/v1/assessment-rules")).ToJsonString();

@@ -70,7 +70,12 @@ public sealed record AssessmentRules(int Version, IReadOnlyList<AssessmentRule> 
         var seen = new HashSet<string>();
         for (var i = 0; i < rules.Count; i++)
         {
-            var rule = rules[i];
+            // A JSON null in the list binds as a null rule.
+            if (rules[i] is not { } rule)
+            {
+                errors[$"rules[{i}]"] = ["A rule is an object with indicator, pointsPerUnit and cap."];
+                continue;
+            }
             if (rule.Indicator is null || !AssessmentIndicators.All.ContainsKey(rule.Indicator))
                 errors[$"rules[{i}].indicator"] = [$"indicator must be one of {string.Join(", ", AssessmentIndicators.All.Keys)}."];
             else if (!seen.Add(rule.Indicator))
