@@ -93,6 +93,7 @@ api.MapAccounts();
 api.MapAccessReviews();
 api.MapConfiguration();
 api.MapReports();
+api.MapAssessments();
 
 if (args.FirstOrDefault() == AdminBootstrap.Command)
     return await AdminBootstrap.RunAsync(app.Services, args);

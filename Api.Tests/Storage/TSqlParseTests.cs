@@ -38,6 +38,7 @@ public sealed partial class TSqlParseTests
             .Concat(new Itsm.Infrastructure.Accounts.AccountSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Configuration.ConfigurationSql(dialect).All())
             .Concat(new Itsm.Infrastructure.Reports.ReportSql(dialect).All())
+            .Concat(Itsm.Infrastructure.Reports.AssessmentSql.All())
             .Concat([Migrator.JournalSql, Migrator.JournalInsertSql, dialect.BeforeMigrations, dialect.CreateJournal, dialect.LockMigrations!, dialect.CreateDatabase!]);
         return statements.Distinct().Select((sql, i) => new TestCaseData(sql).SetName($"statement {i + 1:D3}: {OneLine(sql)}"));
     }

@@ -11,6 +11,7 @@ public static class ReportSetup
         services.AddOptions<ReportOptions>().BindConfiguration("Reports");
         services.AddSingleton(p => p.GetRequiredService<IOptions<ReportOptions>>().Value);
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<AssessmentStore>();
         services.AddSingleton<ReportDemo>();
         return services;
     }

@@ -2,6 +2,8 @@
 #pragma warning disable CS0618
 using Itsm.Samples.KiotaClient.Generated.Api.V1.AccessReviews;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Admin;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.AssessmentRules;
+using Itsm.Samples.KiotaClient.Generated.Api.V1.Assessments;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Departments;
 using Itsm.Samples.KiotaClient.Generated.Api.V1.Groups;
@@ -41,6 +43,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.AdminRequestBuilder Admin
         {
             get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Admin.AdminRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The assessmentRules property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.AssessmentRules.AssessmentRulesRequestBuilder AssessmentRules
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.AssessmentRules.AssessmentRulesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The assessments property</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Assessments.AssessmentsRequestBuilder Assessments
+        {
+            get => new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Assessments.AssessmentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The calendars property</summary>
         public global::Itsm.Samples.KiotaClient.Generated.Api.V1.Calendars.CalendarsRequestBuilder Calendars
