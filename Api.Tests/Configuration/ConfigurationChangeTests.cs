@@ -186,7 +186,7 @@ public sealed class ConfigurationChangeTests
         await _app.Services.GetRequiredService<OutboxDispatcher>().RunPassAsync(CancellationToken.None);
 
         var events = _receiver.LogEntries.Select(e => JsonNode.Parse(e.RequestMessage.Body!)!).ToList();
-        var configuration = events.Single(e => e["configuration"]!["ticket"]!.GetValue<long>() == change.Id)["configuration"]!;
+        var configuration = events.Single(e => e["configuration"]!["ticket"]?.GetValue<long>() == change.Id)["configuration"]!;
         Assert.That(configuration["system"]!.GetValue<string>(), Is.EqualTo("ERP"));
         Assert.That(configuration["items"]![0]!["key"]!.GetValue<string>(), Is.EqualTo("event.key"));
     }

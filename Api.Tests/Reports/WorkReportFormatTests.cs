@@ -168,7 +168,7 @@ public sealed class WorkReportPageTests
         Assert.That(lines, Is.EqualTo(2));
         Assert.That(title, Is.EqualTo("业务运维工作报告"));
         Assert.That(titleWidth, Is.GreaterThan(100));
-        Assert.That(shown, Has.Length.EqualTo(50));
+        Assert.That(shown, Has.Length.EqualTo(56));
         foreach (var pair in shown)
         {
             var (figure, text) = (pair[0], pair[1]);

@@ -62,7 +62,11 @@ internal static class WebhooksDocument
         ["inspection.failed"] = "An inspection run completed with failed items (each opened a finding ticket)",
         ["inspection.missed"] = "An inspection run was not completed within its window",
         ["account.changed"] = "An AccountPermission resolve changed an account of the register (`account`, `change`, `ticket`)",
-        [TicketEvents.ConfigurationChanged] = "A ticket wrote to a system's configuration inventory: the new values of a configuration change as it was resolved",
+        [TicketEvents.ConfigurationChanged] = "A system's configuration inventory changed: a ticket wrote new values (a configuration change as it was " +
+                                              "resolved; `source: Ticket`), an item was entered without a ticket (`source: Create`, one event per item) " +
+                                              "or a CSV import entered items (`source: Import`, one event per import with `count`, no `items`)",
+        [TicketEvents.AccessReviewCompleted] = "Every item of an access review was decided (`accessReview`; the Revoke tickets follow as `ticket.created`)",
+        [TicketEvents.AccessReviewOverdue] = "An access review passed its due time with items undecided (sent once; `accessReview`)",
     };
 
     private static OpenApiParameter Header(string name, string description) => new()
@@ -74,7 +78,7 @@ internal static class WebhooksDocument
     private static OpenApiSchema EventSchema(OpenApiDocument document) => new()
     {
         Type = JsonSchemaType.Object,
-        Description = "One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system's configuration inventory (`configuration`).",
+        Description = "One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system's configuration inventory (`configuration`), for `access-review.*` an access review (`accessReview`).",
         Required = new HashSet<string> { "id", "type", "occurredAt" },
         Properties = new Dictionary<string, IOpenApiSchema>
         {
@@ -134,6 +138,7 @@ internal static class WebhooksDocument
                 Description = "`account.changed`: the change applied (op, role).",
             },
             ["configuration"] = ConfigurationSchema(),
+            ["accessReview"] = AccessReviewSchema(),
             ["details"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
@@ -144,6 +149,23 @@ internal static class WebhooksDocument
         },
     };
 
+    /// <summary><c>access-review.completed</c> and <c>.overdue</c>: the review as it then stood.</summary>
+    private static OpenApiSchema AccessReviewSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["id"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+            ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The unit the review covers (with its sub-units)." },
+            ["department"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "The owning department that decides it." },
+            ["period"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "The quarter of a scheduled review (e.g. 2026-Q4)." },
+            ["state"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Completed")!, JsonValue.Create("Overdue")!] },
+            ["dueBy"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+            ["openedAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+        },
+    };
+
     /// <summary><c>configuration.changed</c>: the system, the ticket, and the items it wrote.</summary>
     private static OpenApiSchema ConfigurationSchema() => new()
     {
@@ -151,7 +173,14 @@ internal static class WebhooksDocument
         Properties = new Dictionary<string, IOpenApiSchema>
         {
             ["system"] = new OpenApiSchema { Type = JsonSchemaType.String },
-            ["ticket"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The ticket that wrote the items (a configuration change's resolve)." },
+            ["ticket"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64", Description = "The ticket that wrote the items (a configuration change's resolve); null without one." },
+            ["source"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Enum = [JsonValue.Create("Ticket")!, JsonValue.Create("Create")!, JsonValue.Create("Import")!],
+                Description = "What wrote: a ticket, an item entered without a ticket, or a CSV import without a ticket.",
+            },
+            ["unit"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "`Import`: the unit the items were entered for." },
+            ["count"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "How many items were written (for an import: entered; `items` is then empty)." },
             ["items"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Array,
@@ -176,10 +205,26 @@ internal static class WebhooksDocument
         if (type == TicketEvents.ConfigurationChanged)
             return JsonNode.Parse("""
                 {"id": "evt_3c2b1a0f9e8d4c7b6a5f4e3d2c1b0a99", "type": "configuration.changed", "occurredAt": "2026-12-04T09:30:00Z", "actor": "js-engineer",
-                 "configuration": {"system": "ERP", "ticket": 42,
+                 "configuration": {"system": "ERP", "ticket": 42, "source": "Ticket", "count": 1,
                                    "items": [{"key": "posting.period.open", "environment": "Production", "unit": "JS", "version": 3, "createdBy": "Inventory"}]},
                  "details": {}}
                 """)!;
+        if (type.StartsWith("access-review.", StringComparison.Ordinal))
+        {
+            var review = JsonNode.Parse("""
+                {"id": "evt_9a8b7c6d5e4f4a3b2c1d0e9f8a7b6c5d", "type": "", "occurredAt": "2026-12-20T09:00:00Z", "actor": "system",
+                 "accessReview": {"id": 7, "system": "ERP", "unit": "JS", "department": "DEPT-3", "period": "2026-Q4", "state": "Overdue",
+                                  "dueBy": "2026-12-20T09:00:00Z", "openedAt": "2026-10-01T00:00:00Z"},
+                 "details": {}}
+                """)!;
+            review["type"] = type;
+            if (type == TicketEvents.AccessReviewCompleted)
+            {
+                review["actor"] = "js-approver";
+                review["accessReview"]!["state"] = "Completed";
+            }
+            return review;
+        }
         if (type.StartsWith("inspection.", StringComparison.Ordinal))
         {
             var run = JsonNode.Parse("""

@@ -29,13 +29,14 @@ public sealed record WorkReport(
     DataQualityFigures DataQualityIssues,
     ChangeFigures Changes,
     IReadOnlyList<DayCount> Daily,
+    AccountFigures Accounts,
     IReadOnlyDictionary<string, string> Definitions,
     PreviousPeriod Previous)
 {
     public static WorkReport Of(ReportHeader header, WorkFigures f, PreviousPeriod previous) => new(
         header.Unit, header.UnitName, header.IncludeSubunits, header.System, header.From, header.To, header.TimeZone, header.GeneratedAt,
         f.Volumes, f.FirstContactResolutionRate, f.ResponseSlaCompliance, f.ResolutionSlaCompliance, f.SlaByPriority, f.TimeToResolve,
-        f.EscalationRate, f.HqTurnaround, f.ReopenRate, f.Satisfaction, f.Inspections, f.DataQualityIssues, f.Changes, f.Daily,
+        f.EscalationRate, f.HqTurnaround, f.ReopenRate, f.Satisfaction, f.Inspections, f.DataQualityIssues, f.Changes, f.Daily, f.Accounts,
         ReportDefinitions.Work, previous);
 }
 
@@ -59,9 +60,10 @@ public sealed record PreviousPeriod(
     InspectionFigures Inspections,
     DataQualityFigures DataQualityIssues,
     ChangeFigures Changes,
-    IReadOnlyList<DayCount> Daily)
+    IReadOnlyList<DayCount> Daily,
+    AccountFigures Accounts)
 {
     public static PreviousPeriod Of(ReportPeriod period, WorkFigures f) => new(period.From, period.To,
         f.Volumes, f.FirstContactResolutionRate, f.ResponseSlaCompliance, f.ResolutionSlaCompliance, f.SlaByPriority, f.TimeToResolve,
-        f.EscalationRate, f.HqTurnaround, f.ReopenRate, f.Satisfaction, f.Inspections, f.DataQualityIssues, f.Changes, f.Daily);
+        f.EscalationRate, f.HqTurnaround, f.ReopenRate, f.Satisfaction, f.Inspections, f.DataQualityIssues, f.Changes, f.Daily, f.Accounts);
 }

@@ -50,6 +50,9 @@ public static class ReportPage
         ["changes.evaluated"] = ("变更已评价", "Changes evaluated"),
         ["changes.evaluatedEffective"] = ("变更评价有效", "Changes evaluated effective"),
         ["changes.evaluationOverdue"] = ("变更评价逾期", "Change evaluations overdue"),
+        ["accounts.dormantAtEnd"] = ("期末休眠账号", "Dormant accounts at period end"),
+        ["accounts.reviewsCompleted"] = ("完成的权限复核", "Access reviews completed"),
+        ["accounts.reviewsOverdue"] = ("逾期的权限复核", "Access reviews overdue"),
         ["byCategory"] = ("各类工单受理量", "Tickets raised by category"),
         ["daily"] = ("每日受理与解决", "Raised and resolved per day"),
         ["raised"] = ("受理", "Raised"),
@@ -76,6 +79,7 @@ public static class ReportPage
     [
         "volumes.openAtEnd.total", "timeToResolve.meanBusinessMinutes", "timeToResolve.p90BusinessMinutes", "escalationRate",
         "hqTurnaround.meanBusinessMinutes", "reopenRate", "inspections.missed", "changes.evaluationOverdue", "changes.rejected",
+        "accounts.dormantAtEnd", "accounts.reviewsOverdue",
     ];
 
     public static string Render(WorkReport report, string language)
@@ -168,6 +172,9 @@ public static class ReportPage
         yield return ("changes.evaluated", r.Changes.Evaluated, p.Changes.Evaluated, false);
         yield return ("changes.evaluatedEffective", r.Changes.EvaluatedEffective, p.Changes.EvaluatedEffective, false);
         yield return ("changes.evaluationOverdue", r.Changes.EvaluationOverdue, p.Changes.EvaluationOverdue, false);
+        yield return ("accounts.dormantAtEnd", r.Accounts.DormantAtEnd, p.Accounts.DormantAtEnd, false);
+        yield return ("accounts.reviewsCompleted", r.Accounts.ReviewsCompleted, p.Accounts.ReviewsCompleted, false);
+        yield return ("accounts.reviewsOverdue", r.Accounts.ReviewsOverdue, p.Accounts.ReviewsOverdue, false);
     }
 
     /// <summary>Horizontal bars, one per item, scaled to the largest (or to <paramref name="max"/>), each labelled with its value.</summary>

@@ -25,6 +25,9 @@ public static class ReportDefinitions
         ["changes.rejected"] = "Changes closed as rejected in the period.",
         ["changes.evaluated"] = "Changes evaluated by their business department in the period; evaluatedEffective: of those, evaluated effective.",
         ["changes.evaluationOverdue"] = "Resolved changes whose confirmation window ended before the period's end without an evaluation by then.",
+        ["accounts.dormantAtEnd"] = "Active accounts idle (last used, or created when never used) since at least Accounts:DormantAfterDays (default 180) before the period's end.",
+        ["accounts.reviewsCompleted"] = "Access reviews whose last item was decided in the period.",
+        ["accounts.reviewsOverdue"] = "Access reviews that became overdue (passed their due time with items undecided) in the period.",
         ["previous"] = "The same figures for the preceding period: the previous month for a calendar month, the previous quarter for a quarter, otherwise the equally long range just before.",
     };
 }

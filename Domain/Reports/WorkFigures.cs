@@ -18,7 +18,8 @@ public sealed record WorkFigures(
     InspectionFigures Inspections,
     DataQualityFigures DataQualityIssues,
     ChangeFigures Changes,
-    IReadOnlyList<DayCount> Daily);
+    IReadOnlyList<DayCount> Daily,
+    AccountFigures Accounts);
 
 /// <summary>Ticket counts with their breakdowns.</summary>
 public sealed record Volumes(Breakdown Raised, Breakdown Resolved, Breakdown Closed, Breakdown OpenAtEnd);
@@ -48,6 +49,12 @@ public sealed record SystemInspections(string System, int Scheduled, int Complet
 public sealed record DataQualityFigures(int Raised, int Resolved);
 
 public sealed record ChangeFigures(int Requested, int Approved, int Rejected, int Evaluated, int EvaluatedEffective, int EvaluationOverdue);
+
+/// <summary>
+/// The account register at the period's end (Active accounts dormant by then) and access reviews completed in the period and
+/// those that became overdue in it.
+/// </summary>
+public sealed record AccountFigures(int DormantAtEnd, int ReviewsCompleted, int ReviewsOverdue);
 
 /// <summary>Tickets raised and resolved on one local date.</summary>
 public sealed record DayCount(DateOnly Date, int Raised, int Resolved);

@@ -2,6 +2,7 @@ using Dapper;
 using Itsm.Domain.Accounts;
 using Itsm.Domain.Organisation;
 using Itsm.Infrastructure.Organisation;
+using Itsm.Infrastructure.Outbox;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
@@ -60,16 +61,21 @@ public sealed class AccessReviewStore(Database database)
     }
 
     /// <summary>Records the decision unless the item was decided already (false), and completes the review when it was the last.</summary>
-    public Task<(bool Decided, bool Completed)> DecideAsync(long reviewId, long accountId, ReviewDecision decision, string? comment, string actorId,
+    /// <remarks>Completing publishes <c>access-review.completed</c> in the same transaction.</remarks>
+    public Task<(bool Decided, bool Completed)> DecideAsync(AccessReview review, long accountId, ReviewDecision decision, string? comment, string actorId,
         DateTimeOffset now, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
+            var reviewId = review.Id;
             if (await connection.ExecuteAsync(new CommandDefinition(AccountSql.Decide, new
                 {
                     ReviewId = reviewId, AccountId = accountId, Decision = decision.ToString(), Comment = comment, DecidedBy = actorId, DecidedAt = now,
                 }, transaction, cancellationToken: token)) == 0) return (false, false);
             var completed = await connection.ExecuteAsync(new CommandDefinition(AccountSql.Complete, new { Id = reviewId, Now = now }, transaction,
                 cancellationToken: token)) == 1;
+            if (completed)
+                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent,
+                    TicketEvents.AccessReview(TicketEvents.AccessReviewCompleted, review, actorId, now), transaction, cancellationToken: token));
             return (true, completed);
         }, ct);
 
@@ -81,13 +87,19 @@ public sealed class AccessReviewStore(Database database)
         database.ReadAsync<IReadOnlyList<AccessReview>>(async (connection, token) => (await connection.QueryAsync<ReviewRow>(new CommandDefinition(
             _sql.OverdueDue, new { Now = now, Limit = limit }, cancellationToken: token))).Select(r => r.ToReview()).ToList(), ct);
 
-    /// <summary>Marks the review Overdue and stores its notification, once: false when it was not Open any more.</summary>
-    public Task<bool> MarkOverdueAsync(long id, Notification notification, SlaStore notifications, CancellationToken ct) =>
+    /// <summary>
+    /// Marks the review Overdue and stores its notification and its <c>access-review.overdue</c> event, once: false when it was
+    /// not Open any more.
+    /// </summary>
+    public Task<bool> MarkOverdueAsync(AccessReview review, Notification notification, SlaStore notifications, CancellationToken ct) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
-            if (await connection.ExecuteAsync(new CommandDefinition(AccountSql.MarkOverdue, new { Id = id, Now = notification.CreatedAt }, transaction,
+            if (await connection.ExecuteAsync(new CommandDefinition(AccountSql.MarkOverdue, new { review.Id, Now = notification.CreatedAt }, transaction,
                     cancellationToken: token)) == 0) return false;
             await notifications.AddNotificationsAsync(connection, transaction, [notification], token);
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent,
+                TicketEvents.AccessReview(TicketEvents.AccessReviewOverdue, review, Actor.System.UserId, notification.CreatedAt), transaction,
+                cancellationToken: token));
             return true;
         }, ct);
 

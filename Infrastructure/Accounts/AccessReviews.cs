@@ -37,7 +37,7 @@ public sealed class AccessReviews(AccessReviewStore store, OrganisationStore org
         var item = (await store.ItemsAsync(review.Id, ct)).FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.OrdinalIgnoreCase));
         if (item is null) return DecisionRefusal.NotFound;
         if (!review.MayDecide(actor)) return DecisionRefusal.NotOwningDepartment;
-        var (decided, _) = await store.DecideAsync(review.Id, item.AccountId, decision, comment, actor.UserId, clock.GetUtcNow(), ct);
+        var (decided, _) = await store.DecideAsync(review, item.AccountId, decision, comment, actor.UserId, clock.GetUtcNow(), ct);
         if (!decided) return DecisionRefusal.AlreadyDecided;
         if (decision == ReviewDecision.Revoke) await RaiseRevocationAsync(review, item with { Comment = comment }, ct);
         return null;

@@ -37,7 +37,7 @@ public sealed class AccountScheduler(AccountStore accounts, AccessReviewStore re
             var dormant = await NotifyDormantAsync(now, ct);
             var overdue = 0;
             foreach (var review in await reviews.OverdueDueAsync(now, BatchSize, ct))
-                if (await reviews.MarkOverdueAsync(review.Id, Notify(review.Subject, OverdueNotification, review.Department, review.UnitPath, now,
+                if (await reviews.MarkOverdueAsync(review, Notify(review.Subject, OverdueNotification, review.Department, review.UnitPath, now,
                         new { review = review.Id, system = review.SystemId, unit = review.UnitId, dueBy = review.DueBy }), notifications, ct)) overdue++;
             foreach (var (reviewId, accountId) in await reviews.RevokesOwingTicketAsync(BatchSize, ct))
                 if (await reviews.GetAsync(reviewId, Actor.System, ct) is { } review

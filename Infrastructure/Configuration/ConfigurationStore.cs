@@ -84,7 +84,7 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
             return await database.WriteAsync(async (connection, transaction, token) =>
             {
                 var created = await InsertAsync(connection, transaction, system.Id, unit, owner, item, ConfigurationOrigin.Inventory, actor, ticketId, now, token);
-                if (ticketId is { } ticket) await PublishAsync(connection, transaction, system.Id, unit.Path, [created], ticket, actor, now, token);
+                await PublishAsync(connection, transaction, system.Id, unit.Path, [created], ticketId, actor, now, token);
                 return created;
             }, ct);
         }
@@ -124,6 +124,8 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
             }
             await connection.ExecuteAsync(new CommandDefinition(ConfigurationSql.FirstVersionsOfImport,
                 new { System = system.Id, By = actor.UserId }, transaction, cancellationToken: token));
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent,
+                TicketEvents.ConfigurationImport(system.Id, unit.Id, unit.Path, lines.Count, actor.UserId, now), transaction, cancellationToken: token));
             return [];
         }, ct);
     }
@@ -186,10 +188,10 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
 
     /// <summary>
     /// One <c>configuration.changed</c> event per ticket that wrote versions (a configuration change's resolve, or an item
-    /// entered with its ticket). The initial load without a ticket is not announced: the outbox keeps events of a ticket or a run.
+    /// entered with its ticket), per item entered without a ticket, and per import (<see cref="ImportAsync"/>).
     /// </summary>
     private static Task PublishAsync(DbConnection connection, DbTransaction transaction, string system, string unitPath,
-        IReadOnlyList<ConfigurationItem> items, long ticketId, Actor actor, DateTimeOffset now, CancellationToken ct) =>
+        IReadOnlyList<ConfigurationItem> items, long? ticketId, Actor actor, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent,
             TicketEvents.ConfigurationChange(system, unitPath, items, ticketId, actor.UserId, now), transaction, cancellationToken: ct));
 

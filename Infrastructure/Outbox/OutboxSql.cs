@@ -6,8 +6,8 @@ namespace Itsm.Infrastructure.Outbox;
 public sealed class OutboxSql(SqlDialect dialect)
 {
     public const string InsertEvent = """
-        INSERT INTO OutboxEvents (EventId, Type, TicketId, InspectionRunId, UnitPath, Payload, OccurredAt, Dispatched)
-        VALUES (@EventId, @Type, @TicketId, @InspectionRunId, @UnitPath, @Payload, @OccurredAt, 0)
+        INSERT INTO OutboxEvents (EventId, Type, TicketId, InspectionRunId, Subject, UnitPath, Payload, OccurredAt, Dispatched)
+        VALUES (@EventId, @Type, @TicketId, @InspectionRunId, @Subject, @UnitPath, @Payload, @OccurredAt, 0)
         """;
     public const string MarkDispatched = "UPDATE OutboxEvents SET Dispatched = 1 WHERE Id IN @ids";
     public const string Delivered = """

@@ -5,9 +5,16 @@ using Itsm.Domain.Tickets;
 
 namespace Itsm.Infrastructure.Outbox;
 
-/// <summary>An event others must hear about, written in the same transaction as the change.</summary>
+/// <summary>
+/// An event others must hear about, written in the same transaction as the change. It is about a ticket, an inspection run
+/// or another subject (<see cref="Subject"/>, e.g. <c>access-review:7</c>); subscriptions get it by its <see cref="UnitPath"/>.
+/// </summary>
 public sealed record OutboxEvent(string EventId, string Type, long? TicketId, string UnitPath, string Payload, DateTimeOffset OccurredAt,
-    long? InspectionRunId = null);
+    long? InspectionRunId = null, string? Subject = null)
+{
+    /// <summary>The size of the outbox's subject column on both databases.</summary>
+    public const int MaxSubjectLength = 200;
+}
 
 /// <summary>
 /// The event catalogue: which changes others hear about, and what they receive. Every <see cref="TicketAction"/> has an
@@ -54,10 +61,13 @@ public static class TicketEvents
     /// <summary>Events about the account register: an AccountPermission resolve changed an account (one event per change).</summary>
     public static readonly IReadOnlyList<string> AccountEvents = ["account.changed"];
 
-    /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
+    /// <summary>Events about access reviews: every item decided, or past its due time with items undecided (once).</summary>
+    public const string AccessReviewCompleted = "access-review.completed";
+    public const string AccessReviewOverdue = "access-review.overdue";
 
+    /// <summary>Every event type, in the catalogue's order (subscriptions name these).</summary>
     public static readonly IReadOnlyList<string> Types = ByAction.Values.Concat(BySlaEvent.Values).Concat(ByRecordedEvent.Values).Concat(ByRunEnd.Values)
-        .Concat(AccountEvents).Append(ConfigurationChanged).Distinct().ToList();
+        .Concat(AccountEvents).Append(ConfigurationChanged).Append(AccessReviewCompleted).Append(AccessReviewOverdue).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -111,9 +121,12 @@ public static class TicketEvents
         return new OutboxEvent(id, type, null, run.UnitPath, payload, at, run.Id);
     }
 
-    /// <summary>The event of a ticket's writes to a system's inventory: the items written (key, environment, new version).</summary>
+    /// <summary>
+    /// The event of writes to a system's inventory: a ticket's new versions (a configuration change's resolve, or an item
+    /// entered with its ticket: <paramref name="ticketId"/> set), or one item entered without a ticket (its subject names it).
+    /// </summary>
     public static OutboxEvent ConfigurationChange(string system, string unitPath, IReadOnlyList<Itsm.Domain.Configuration.ConfigurationItem> items,
-        long ticketId, string actor, DateTimeOffset at)
+        long? ticketId, string actor, DateTimeOffset at)
     {
         var id = "evt_" + Guid.NewGuid().ToString("N");
         var payload = JsonSerializer.Serialize(new
@@ -121,11 +134,48 @@ public static class TicketEvents
             id, type = ConfigurationChanged, occurredAt = at,
             configuration = new
             {
-                system, ticket = ticketId,
+                system, ticket = ticketId, source = ticketId is null ? "Create" : "Ticket", count = items.Count,
                 items = items.Select(i => new { key = i.Key, environment = i.Environment, unit = i.UnitId, version = i.Version, createdBy = i.CreatedBy.ToString() }),
             },
             actor, details = new { },
         }, Json);
-        return new OutboxEvent(id, ConfigurationChanged, ticketId, unitPath, payload, at);
+        var subject = ticketId is null && items is [var only] ? Fit($"configuration:{system}:{only.UnitId}:{only.Environment}:{only.Key}") : null;
+        return new OutboxEvent(id, ConfigurationChanged, ticketId, unitPath, payload, at, Subject: subject);
     }
+
+    /// <summary>
+    /// The event of an import into a system's inventory (without a ticket): one per import, with the number of items entered
+    /// (an initial load may hold thousands: receivers read the inventory for the items).
+    /// </summary>
+    public static OutboxEvent ConfigurationImport(string system, string unitId, string unitPath, int count, string actor, DateTimeOffset at)
+    {
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var payload = JsonSerializer.Serialize(new
+        {
+            id, type = ConfigurationChanged, occurredAt = at,
+            configuration = new { system, ticket = (long?)null, source = "Import", unit = unitId, count, items = Array.Empty<object>() },
+            actor, details = new { },
+        }, Json);
+        return new OutboxEvent(id, ConfigurationChanged, null, unitPath, payload, at, Subject: Fit($"configuration:{system}:{unitId}"));
+    }
+
+    /// <summary>The event of an access review that was completed or became overdue (<paramref name="type"/>).</summary>
+    public static OutboxEvent AccessReview(string type, Itsm.Domain.Accounts.AccessReview review, string actor, DateTimeOffset at)
+    {
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var payload = JsonSerializer.Serialize(new
+        {
+            id, type, occurredAt = at,
+            accessReview = new
+            {
+                id = review.Id, system = review.SystemId, unit = review.UnitId, department = review.Department, period = review.Period,
+                state = type == AccessReviewCompleted ? "Completed" : "Overdue", dueBy = review.DueBy, openedAt = review.OpenedAt,
+            },
+            actor, details = new { },
+        }, Json);
+        return new OutboxEvent(id, type, null, review.UnitPath, payload, at, Subject: review.Subject);
+    }
+
+    /// <summary>A subject names what an event is about; a longer one is cut to its column (the payload carries the whole names).</summary>
+    private static string Fit(string subject) => subject.Length <= OutboxEvent.MaxSubjectLength ? subject : subject[..OutboxEvent.MaxSubjectLength];
 }

@@ -136,6 +136,18 @@ public sealed class ReportSql(SqlDialect dialect)
         GROUP BY t.SystemId
         """;
 
+    /// <summary>
+    /// The account figures in one row: Active accounts dormant at the period's end (idle since at or before @DormantCutoff, the
+    /// end minus Accounts:DormantAfterDays: the register's own rule), access reviews completed in the period and those that
+    /// became overdue in it.
+    /// </summary>
+    public static string Accounts(ReportScope scope) => $"""
+        SELECT
+            (SELECT COUNT(*) FROM Accounts t WHERE {Where(scope)} AND t.Status = 'Active' AND t.IdleSince <= @DormantCutoff) AS DormantAtEnd,
+            (SELECT COUNT(*) FROM AccessReviews t WHERE {Where(scope)} AND t.CompletedAt >= @From AND t.CompletedAt < @To) AS ReviewsCompleted,
+            (SELECT COUNT(*) FROM AccessReviews t WHERE {Where(scope)} AND t.OverdueAt >= @From AND t.OverdueAt < @To) AS ReviewsOverdue
+        """;
+
     /// <summary>The systems a business department owns (anywhere): a business approver's report covers those.</summary>
     public const string DepartmentSystems = "SELECT DISTINCT SystemId FROM SystemOwners WHERE DepartmentCode = @department";
 
@@ -159,6 +171,7 @@ public sealed class ReportSql(SqlDialect dialect)
             yield return RaisedPerHour(scope);
             yield return ResolvedPerHour(scope);
             yield return Inspections(scope);
+            yield return Accounts(scope);
         }
         yield return DepartmentSystems;
     }

@@ -16,8 +16,10 @@ public sealed record ReportTarget(string UnitPath, bool IncludeSubunits, IReadOn
 /// Computes a work report's figures with SQL aggregates: each section is one statement of <see cref="ReportSql"/> returning a
 /// few grouped rows, folded here into the section's figures. Nothing reads tickets one by one.
 /// </summary>
-public sealed class ReportStore(Database database)
+public sealed class ReportStore(Database database, Itsm.Infrastructure.Accounts.AccountOptions? accountOptions = null)
 {
+    private readonly int _dormantAfterDays = accountOptions?.DormantAfterDays ?? Itsm.Domain.Accounts.Account.DefaultDormantAfterDays;
+
     private readonly ReportSql _sql = new(database.Dialect);
 
     private static readonly string[] Changes = CategoryRules.Changes.Select(c => c.ToString()).ToArray();
@@ -33,7 +35,7 @@ public sealed class ReportStore(Database database)
         var args = new DynamicParameters(new
         {
             ScopeFrom = scopeFrom, ScopeTo = scopeTo, Systems = target.Systems ?? [], From = period.Start, To = period.End,
-            OpenStatuses = ReportSql.OpenStatuses, Changes,
+            OpenStatuses = ReportSql.OpenStatuses, Changes, DormantCutoff = period.End.AddDays(-_dormantAfterDays),
         });
 
         var raised = await RowsAsync<VolumeRow>(ReportSql.Raised(scope), args, ct);
@@ -47,6 +49,7 @@ public sealed class ReportStore(Database database)
         var evaluated = (await RowsAsync<EvaluatedRow>(ReportSql.Evaluated(scope), args, ct)).Single();
         var overdue = await ScalarAsync(ReportSql.EvaluationOverdue(scope), args, ct);
         var inspections = await RowsAsync<InspectionRow>(ReportSql.Inspections(scope), args, ct);
+        var accounts = (await RowsAsync<AccountRow>(ReportSql.Accounts(scope), args, ct)).Single();
         var raisedHours = await RowsAsync<HourRow>(_sql.RaisedPerHour(scope), args, ct);
         var resolvedHours = await RowsAsync<HourRow>(_sql.ResolvedPerHour(scope), args, ct);
 
@@ -83,7 +86,8 @@ public sealed class ReportStore(Database database)
                 approved,
                 closed.Where(c => c.Outcome == nameof(ClosureOutcome.Rejected)).Sum(c => (int)c.N),
                 (int)evaluated.Evaluated, (int)evaluated.Effective, overdue),
-            Daily(period, raisedHours, resolvedHours));
+            Daily(period, raisedHours, resolvedHours),
+            accounts.ToFigures());
     }
 
     private async Task<BusinessDuration> DurationAsync(IReadOnlyList<ClockRow> clocks, string kind, ReportScope scope, DynamicParameters args,
@@ -156,6 +160,15 @@ public sealed class ReportStore(Database database)
 
     private Task<int> ScalarAsync(string sql, DynamicParameters args, CancellationToken ct) =>
         database.ReadAsync((connection, token) => connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, args, cancellationToken: token)), ct);
+
+    private sealed class AccountRow
+    {
+        public long DormantAtEnd { get; init; }
+        public long ReviewsCompleted { get; init; }
+        public long ReviewsOverdue { get; init; }
+
+        public AccountFigures ToFigures() => new((int)DormantAtEnd, (int)ReviewsCompleted, (int)ReviewsOverdue);
+    }
 
     private sealed class VolumeRow
     {

@@ -14,6 +14,14 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class PreviousPeriod : IAdditionalDataHolder, IParsable
     {
+        /// <summary>The accounts property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.AccountFigures? Accounts { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.AccountFigures Accounts { get; set; }
+#endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The changes property</summary>
@@ -127,6 +135,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "accounts", n => { Accounts = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.AccountFigures>(global::Itsm.Samples.KiotaClient.Generated.Models.AccountFigures.CreateFromDiscriminatorValue); } },
                 { "changes", n => { Changes = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangeFigures>(global::Itsm.Samples.KiotaClient.Generated.Models.ChangeFigures.CreateFromDiscriminatorValue); } },
                 { "daily", n => { Daily = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.DayCount>(global::Itsm.Samples.KiotaClient.Generated.Models.DayCount.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "dataQualityIssues", n => { DataQualityIssues = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.DataQualityFigures>(global::Itsm.Samples.KiotaClient.Generated.Models.DataQualityFigures.CreateFromDiscriminatorValue); } },
@@ -152,6 +161,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.AccountFigures>("accounts", Accounts);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.ChangeFigures>("changes", Changes);
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.DayCount>("daily", Daily);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.DataQualityFigures>("dataQualityIssues", DataQualityIssues);

@@ -8,11 +8,19 @@ using System;
 namespace Itsm.Samples.KiotaClient.Generated.Models
 {
     /// <summary>
-    /// One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system&apos;s configuration inventory (`configuration`).
+    /// One event about a ticket (`ticket`), for `inspection.*` an inspection run (`inspectionRun`), for `configuration.changed` a system&apos;s configuration inventory (`configuration`), for `access-review.*` an access review (`accessReview`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookEvent : IAdditionalDataHolder, IParsable
     {
+        /// <summary>The accessReview property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_accessReview? AccessReview { get; set; }
+#nullable restore
+#else
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_accessReview AccessReview { get; set; }
+#endif
         /// <summary>`account.changed`: the account as the change left it (system, login, holder, unit, department, roles, status).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -108,6 +116,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "accessReview", n => { AccessReview = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_accessReview>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_accessReview.CreateFromDiscriminatorValue); } },
                 { "account", n => { Account = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account.CreateFromDiscriminatorValue); } },
                 { "actor", n => { Actor = n.GetStringValue(); } },
                 { "change", n => { Change = n.GetObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change.CreateFromDiscriminatorValue); } },
@@ -127,6 +136,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_accessReview>("accessReview", AccessReview);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_account>("account", Account);
             writer.WriteStringValue("actor", Actor);
             writer.WriteObjectValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_change>("change", Change);

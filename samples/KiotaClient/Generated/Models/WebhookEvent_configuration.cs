@@ -14,6 +14,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>How many items were written (for an import: entered; `items` is then empty).</summary>
+        public int? Count { get; set; }
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -22,6 +24,8 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public List<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_items> Items { get; set; }
 #endif
+        /// <summary>What wrote: a ticket, an item entered without a ticket, or a CSV import without a ticket.</summary>
+        public global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_source? Source { get; set; }
         /// <summary>The system property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -30,8 +34,16 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
 #else
         public string System { get; set; }
 #endif
-        /// <summary>The ticket that wrote the items (a configuration change&apos;s resolve).</summary>
+        /// <summary>The ticket that wrote the items (a configuration change&apos;s resolve); null without one.</summary>
         public long? Ticket { get; set; }
+        /// <summary>`Import`: the unit the items were entered for.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Unit { get; set; }
+#nullable restore
+#else
+        public string Unit { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration"/> and sets the default values.
         /// </summary>
@@ -57,9 +69,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "count", n => { Count = n.GetIntValue(); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_items>(global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_items.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "source", n => { Source = n.GetEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_source>(); } },
                 { "system", n => { System = n.GetStringValue(); } },
                 { "ticket", n => { Ticket = n.GetLongValue(); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -69,9 +84,12 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteIntValue("count", Count);
             writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_items>("items", Items);
+            writer.WriteEnumValue<global::Itsm.Samples.KiotaClient.Generated.Models.WebhookEvent_configuration_source>("source", Source);
             writer.WriteStringValue("system", System);
             writer.WriteLongValue("ticket", Ticket);
+            writer.WriteStringValue("unit", Unit);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -88,5 +88,13 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         #pragma warning disable CS1591
         ConfigurationChanged,
         #pragma warning restore CS1591
+        [EnumMember(Value = "access-review.completed")]
+        #pragma warning disable CS1591
+        AccessReviewCompleted,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "access-review.overdue")]
+        #pragma warning disable CS1591
+        AccessReviewOverdue,
+        #pragma warning restore CS1591
     }
 }
