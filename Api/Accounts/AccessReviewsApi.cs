@@ -89,6 +89,7 @@ public static class AccessReviewsApi
     {
         var actor = user.Actor();
         if (await store.GetAsync(id, actor, ct) is not { } review) return NotFound(id);
+        if (!AccountNames.IsLogin(login)) return ProblemResults.NotFound($"Access review {id} has no item for login '{login}'.");
         if (body.Decision == ReviewDecision.Revoke && body.Comment is null)
             return ProblemResults.Invalid("comment", "a Revoke says why (it becomes part of the ticket's plan).");
         switch (await reviewing.DecideAsync(review, login, body.Decision!.Value, body.Comment, actor, ct))

@@ -67,6 +67,7 @@ public static class AccountImport
     {
         var login = field("login");
         if (Text(login, "login", Account.MaxLoginLength) is { } badLogin) return (null, badLogin);
+        if (!AccountNames.IsLogin(login)) return (null, $"login '{login}': {AccountNames.LoginRule}.");
         var holder = field("holder");
         if (Text(holder, "holder", Account.MaxHolderLength) is { } badHolder) return (null, badHolder);
         var department = field("department");
@@ -74,7 +75,7 @@ public static class AccountImport
         var roles = (field("roles") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (roles.Length > Account.MaxRoles) return (null, $"an account has at most {Account.MaxRoles} roles.");
         foreach (var role in roles)
-            if (Text(role, "role", Account.MaxRoleLength) is { } badRole) return (null, badRole);
+            if (!AccountNames.IsRole(role)) return (null, $"role '{role}': {AccountNames.RoleRule}.");
         if (roles.GroupBy(r => r, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return (null, $"role '{twice.Key}' is listed twice.");
         var status = AccountStatus.Active;

@@ -24,6 +24,7 @@ public static class AccountsApi
     public const long MaxImportBytes = 64L * 1024 * 1024;
     public const long MaxLastUsedBytes = 16L * 1024 * 1024;
     public const int MaxLastUsedEntries = 100_000;
+    public static readonly TimeSpan LastUsedSkew = TimeSpan.FromMinutes(5);
 
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
@@ -82,7 +83,7 @@ public static class AccountsApi
     public static async Task<IResult> Get(string system, string login, ClaimsPrincipal user, AccountStore store, AccountOptions options, TimeProvider clock,
         CancellationToken ct)
     {
-        if (login.Length > Account.MaxLoginLength || await store.GetAsync(system, login, user.Actor(), ct) is not { } account)
+        if (!AccountNames.IsLogin(login) || await store.GetAsync(system, login, user.Actor(), ct) is not { } account)
             return ProblemResults.NotFound($"Account '{login}' of system '{system}' does not exist or is outside your scope.");
         var history = await store.HistoryAsync(account.Id, ct);
         return TypedResults.Ok(new AccountDetail(AccountResponse.From(account, clock.GetUtcNow(), options.DormantAfterDays),
@@ -133,12 +134,21 @@ public static class AccountsApi
         return TypedResults.Ok(new ImportResult(accounts.Count));
     }
 
-    public static async Task<IResult> LastUsed(string system, List<LastUsedEntry> body, ClaimsPrincipal user, AccountStore store,
-        OrganisationStore organisation, CancellationToken ct)
+    public static async Task<IResult> LastUsed(string system, List<LastUsedEntry?> body, ClaimsPrincipal user, AccountStore store,
+        OrganisationStore organisation, TimeProvider clock, CancellationToken ct)
     {
         if (body.Count > MaxLastUsedEntries) return ProblemResults.Invalid("body", $"at most {MaxLastUsedEntries} entries per request.");
+        // An application's clock may run a little ahead of ours; a use further in the future is a mistake, as the import says.
+        var latest = clock.GetUtcNow() + LastUsedSkew;
+        for (var i = 0; i < body.Count; i++)
+        {
+            if (body[i] is not { } entry) return ProblemResults.Invalid($"body[{i}]", $"item {i} is null: each item is {{login, lastUsedAt}}.");
+            if (!AccountNames.IsLogin(entry.Login)) return ProblemResults.Invalid($"body[{i}].login", $"item {i}: {AccountNames.LoginRule}.");
+            if (entry.LastUsedAt is not { } at) return ProblemResults.Invalid($"body[{i}].lastUsedAt", $"item {i} has no lastUsedAt.");
+            if (at > latest) return ProblemResults.Invalid($"body[{i}].lastUsedAt", $"item {i}: lastUsedAt {at:O} is in the future.");
+        }
         if (await organisation.FindSystemAsync(system, ct) is null) return SystemNotFound(system);
-        var unknown = await store.LastUsedAsync(system, body.Select(e => (e.Login.Trim(), e.LastUsedAt!.Value.ToUniversalTime())).ToList(), user.Actor(), ct);
+        var unknown = await store.LastUsedAsync(system, body.Select(e => (e!.Login, e.LastUsedAt!.Value.ToUniversalTime())).ToList(), user.Actor(), ct);
         return TypedResults.Ok(new LastUsedResult(body.Count, unknown));
     }
 

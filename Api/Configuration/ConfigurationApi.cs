@@ -265,7 +265,8 @@ public static class ConfigurationApi
     private static IResult? BadName(string? text, string field, int max) =>
         text is not null && NameError(text, field, max) is { } reason ? ProblemResults.Invalid(field, reason) : null;
 
-    private static readonly Regex Name = new(ConfigurationItem.NamePattern, RegexOptions.CultureInvariant);
+    // \z, not $: "$" also matches before a final line break.
+    private static readonly Regex Name = new(ConfigurationItem.NamePattern.Replace("$", @"\z"), RegexOptions.CultureInvariant);
     private static readonly Regex KeyPrefix = new("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant);
 
     private const string CursorKind = "ci1:";

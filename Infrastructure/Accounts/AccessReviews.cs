@@ -34,7 +34,10 @@ public sealed class AccessReviews(AccessReviewStore store, OrganisationStore org
     public async Task<DecisionRefusal?> DecideAsync(AccessReview review, string login, ReviewDecision decision, string? comment, Actor actor,
         CancellationToken ct)
     {
-        var item = (await store.ItemsAsync(review.Id, ct)).FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.OrdinalIgnoreCase));
+        // The exact login first: a register written before logins were ASCII only may hold two that differ in a non-ASCII letter's case.
+        var items = await store.ItemsAsync(review.Id, ct);
+        var item = items.FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.Ordinal))
+                   ?? items.FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.OrdinalIgnoreCase));
         if (item is null) return DecisionRefusal.NotFound;
         if (!review.MayDecide(actor)) return DecisionRefusal.NotOwningDepartment;
         var (decided, _) = await store.DecideAsync(review.Id, item.AccountId, decision, comment, actor.UserId, clock.GetUtcNow(), ct);
