@@ -57,7 +57,7 @@ public static class AccountsApi
     {
         var media = Negotiation.Choose(request, "application/json", CsvResult.MediaType);
         if (media is null) return Negotiation.NotAcceptable("application/json", CsvResult.MediaType);
-        if (await organisation.FindSystemAsync(system, ct) is null) return SystemNotFound(system);
+        if (await SystemUsedAsync(system, user.Actor(), organisation, ct) is null) return SystemNotFound(system);
         if (department is { Length: > Account.MaxDepartmentLength }) return ProblemResults.Invalid("department", $"department is at most {Account.MaxDepartmentLength} characters.");
         if (limit is < 1 or > TicketsApi.MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}.");
         string? after = null;
@@ -98,14 +98,15 @@ public static class AccountsApi
         var actor = http.User.Actor();
         if (!IsCsv(http.Request.ContentType))
             return ProblemResults.Problem(415, "unsupported-media-type", "Unsupported media type", "The import is a text/csv body.");
-        if (await organisation.FindSystemAsync(system, ct) is not { } found) return SystemNotFound(system);
+        if (await SystemUsedAsync(system, actor, organisation, ct) is not { } found) return SystemNotFound(system);
         var target = await organisation.FindUnitAsync(unit ?? actor.UnitId, ct);
         if (target is null || !actor.CanSee(target.Path))
             return ProblemResults.Unprocessable("unit", $"Unit '{unit}' does not exist or is outside your scope.");
         if (!UnitPaths.IsWithin(target.Path, found.UnitPath))
             return ProblemResults.Unprocessable("unit", $"Unit '{target.Id}' does not use system '{found.Id}' (it belongs to unit '{found.UnitId}').");
         var now = clock.GetUtcNow();
-        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false);
+        // Bytes that are not UTF-8 become U+FFFD, which the CSV reader refuses naming their line.
+        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false);
         IReadOnlyList<Account> accounts;
         IReadOnlyList<ImportLineError> errors;
         try
@@ -161,7 +162,11 @@ public static class AccountsApi
             string.Join(" ", errors.Take(10).Select(e => e.Line > 0 ? $"line {e.Line}: {e.Reason}" : e.Reason)),
             new Dictionary<string, object?> { ["errors"] = errors });
 
-    public static IResult SystemNotFound(string system) => ProblemResults.NotFound($"System '{system}' does not exist.");
+    public static IResult SystemNotFound(string system) => ProblemResults.NotFound($"System '{system}' does not exist or is not used by your units.");
+
+    /// <summary>The system when one of the caller's units uses it: the register of another province's system is not theirs to know of.</summary>
+    private static async Task<BusinessSystem?> SystemUsedAsync(string system, Actor actor, OrganisationStore organisation, CancellationToken ct) =>
+        (await organisation.SystemsForAsync(actor, ct)).FirstOrDefault(s => s.Id == system);
 
     private static string EncodeCursor(string login) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("l1:" + login));
 

@@ -165,7 +165,8 @@ public static class ConfigurationApi
         var lines = new List<(int, NewItem)>();
         var errors = new List<LineError>();
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        // Bytes that are not UTF-8 become U+FFFD, which the CSV reader refuses naming their line.
+        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
         Dictionary<string, int>? columns = null;
         try
         {
