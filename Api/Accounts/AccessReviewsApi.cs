@@ -41,13 +41,16 @@ public static class AccessReviewsApi
     {
         var actor = user.Actor();
         if (body.DueBy!.Value <= clock.GetUtcNow()) return ProblemResults.Unprocessable("dueBy", "dueBy must be in the future.");
-        if (await organisation.FindSystemAsync(body.System, ct) is not { } system)
-            return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist.");
+        // A system none of the caller's units uses is answered as one that does not exist: its owner is not the caller's business.
+        if ((await organisation.SystemsForAsync(actor, ct)).FirstOrDefault(s => s.Id == body.System) is not { } system)
+            return ProblemResults.Unprocessable("system", $"System '{body.System}' does not exist or is not used by your units.");
         var unit = await organisation.FindUnitAsync(body.Unit ?? actor.UnitId, ct);
         if (unit is null || !actor.CanSee(unit.Path)) return ProblemResults.Unprocessable("unit", $"Unit '{body.Unit}' does not exist or is outside your scope.");
         if (!UnitPaths.IsWithin(unit.Path, system.UnitPath))
             return ProblemResults.Unprocessable("unit", $"Unit '{unit.Id}' does not use system '{system.Id}'.");
-        var id = (await reviewing.OpenAsync(system, unit, body.DueBy.Value.ToUniversalTime(), actor.UserId, null, ct))!.Value;
+        if (await reviewing.OpenAsync(system, unit, body.DueBy.Value.ToUniversalTime(), actor.UserId, null, ct) is not { } id)
+            return ProblemResults.Problem(422, "nothing-to-review", "Nothing to review",
+                $"System '{system.Id}' has no Active account in unit '{unit.Id}' and its sub-units: the review would have no item to decide.");
         var review = (await store.GetAsync(id, actor, ct))!;
         return TypedResults.Created($"/api/v1/access-reviews/{id}", ReviewResponse.From(review, await store.ItemsAsync(id, ct), true));
     }
@@ -89,6 +92,7 @@ public static class AccessReviewsApi
     {
         var actor = user.Actor();
         if (await store.GetAsync(id, actor, ct) is not { } review) return NotFound(id);
+        if (!AccountNames.IsLogin(login)) return ProblemResults.NotFound($"Access review {id} has no item for login '{login}'.");
         if (body.Decision == ReviewDecision.Revoke && body.Comment is null)
             return ProblemResults.Invalid("comment", "a Revoke says why (it becomes part of the ticket's plan).");
         switch (await reviewing.DecideAsync(review, login, body.Decision!.Value, body.Comment, actor, ct))

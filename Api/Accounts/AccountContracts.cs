@@ -31,7 +31,7 @@ public sealed record ImportLineError(int Line, string Reason);
 
 /// <summary>One reported use of a login.</summary>
 public sealed record LastUsedEntry(
-    [property: Required, StringLength(Account.MaxLoginLength, MinimumLength = 1), PlainText] string Login,
+    [property: Required, StringLength(Account.MaxLoginLength, MinimumLength = 1), RegularExpression(AccountNames.LoginPattern)] string Login,
     [property: Required] DateTimeOffset? LastUsedAt);
 
 /// <param name="Reported">How many uses the request reported.</param>
@@ -42,9 +42,9 @@ public sealed record LastUsedResult(int Reported, IReadOnlyList<string> Unknown)
 /// <param name="Role">The role to grant or revoke (Create: an optional first role).</param>
 /// <param name="Holder">Create: who holds the account.</param>
 public sealed record AccountChangeRequest(
-    [property: Required, StringLength(Account.MaxLoginLength, MinimumLength = 1), PlainText] string Login,
+    [property: Required, StringLength(Account.MaxLoginLength, MinimumLength = 1), RegularExpression(AccountNames.LoginPattern)] string Login,
     [property: Required] AccountOp? Op,
-    [property: StringLength(Account.MaxRoleLength, MinimumLength = 1), PlainText] string? Role = null,
+    [property: StringLength(Account.MaxRoleLength, MinimumLength = 1), RegularExpression(AccountNames.RolePattern)] string? Role = null,
     [property: StringLength(Account.MaxHolderLength, MinimumLength = 1), PlainText] string? Holder = null,
     [property: StringLength(Account.MaxDepartmentLength, MinimumLength = 1), PlainText] string? Department = null)
 {

@@ -59,6 +59,7 @@ public static class AccountImport
             errors.Add(new(e.Line, e.Reason));
         }
         if (columns is null) errors.Add(new(1, "the file is empty: a header line is expected."));
+        else if (errors.Count == 0 && accounts.Count == 0) errors.Add(new(1, "the file has no lines after the header."));
         return (accounts, errors);
     }
 
@@ -67,6 +68,7 @@ public static class AccountImport
     {
         var login = field("login");
         if (Text(login, "login", Account.MaxLoginLength) is { } badLogin) return (null, badLogin);
+        if (!AccountNames.IsLogin(login)) return (null, $"login '{login}': {AccountNames.LoginRule}.");
         var holder = field("holder");
         if (Text(holder, "holder", Account.MaxHolderLength) is { } badHolder) return (null, badHolder);
         var department = field("department");
@@ -74,16 +76,17 @@ public static class AccountImport
         var roles = (field("roles") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (roles.Length > Account.MaxRoles) return (null, $"an account has at most {Account.MaxRoles} roles.");
         foreach (var role in roles)
-            if (Text(role, "role", Account.MaxRoleLength) is { } badRole) return (null, badRole);
+            if (!AccountNames.IsRole(role)) return (null, $"role '{role}': {AccountNames.RoleRule}.");
         if (roles.GroupBy(r => r, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return (null, $"role '{twice.Key}' is listed twice.");
         var status = AccountStatus.Active;
-        if (field("status") is { } statusText && !(Enum.TryParse(statusText, ignoreCase: false, out status) && Enum.IsDefined(status)))
+        // By name only: Enum.TryParse would also take "1".
+        if (field("status") is { } statusText && !(Enum.GetNames<AccountStatus>().Contains(statusText, StringComparer.Ordinal) && Enum.TryParse(statusText, out status)))
             return (null, $"status '{statusText}' is neither Active nor Disabled.");
         DateTimeOffset? lastUsed = null;
         if (field("lastUsedAt") is { } usedText)
         {
-            if (!DateTimeOffset.TryParse(usedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var used) || used.Year < 1900)
+            if (!DateTimeOffset.TryParseExact(usedText, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var used) || used.Year < 1900)
                 return (null, $"lastUsedAt '{usedText}' is not an ISO 8601 date and time.");
             if (used > now) return (null, $"lastUsedAt '{usedText}' is in the future.");
             lastUsed = used.ToUniversalTime();
@@ -100,6 +103,13 @@ public static class AccountImport
         if (user is not null && Text(user, "user", 64) is { } badUser) return (null, badUser);
         return (new Account(0, system.Id, login!, holder!, user, unit.Id, unit.Path, department, roles, status, lastUsed, now, now), null);
     }
+
+    /// <summary>ISO 8601 only (a date, or a date and time with or without an offset): "01/02/2026" is January or February depending on who wrote it.</summary>
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+    ];
 
     private static string? Text(string? value, string name, int max) =>
         value is null ? $"{name} is empty."

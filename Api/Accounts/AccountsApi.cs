@@ -24,6 +24,7 @@ public static class AccountsApi
     public const long MaxImportBytes = 64L * 1024 * 1024;
     public const long MaxLastUsedBytes = 16L * 1024 * 1024;
     public const int MaxLastUsedEntries = 100_000;
+    public static readonly TimeSpan LastUsedSkew = TimeSpan.FromMinutes(5);
 
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
@@ -56,7 +57,7 @@ public static class AccountsApi
     {
         var media = Negotiation.Choose(request, "application/json", CsvResult.MediaType);
         if (media is null) return Negotiation.NotAcceptable("application/json", CsvResult.MediaType);
-        if (await organisation.FindSystemAsync(system, ct) is null) return SystemNotFound(system);
+        if (await SystemUsedAsync(system, user.Actor(), organisation, ct) is null) return SystemNotFound(system);
         if (department is { Length: > Account.MaxDepartmentLength }) return ProblemResults.Invalid("department", $"department is at most {Account.MaxDepartmentLength} characters.");
         if (limit is < 1 or > TicketsApi.MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}.");
         string? after = null;
@@ -82,7 +83,7 @@ public static class AccountsApi
     public static async Task<IResult> Get(string system, string login, ClaimsPrincipal user, AccountStore store, AccountOptions options, TimeProvider clock,
         CancellationToken ct)
     {
-        if (login.Length > Account.MaxLoginLength || await store.GetAsync(system, login, user.Actor(), ct) is not { } account)
+        if (!AccountNames.IsLogin(login) || await store.GetAsync(system, login, user.Actor(), ct) is not { } account)
             return ProblemResults.NotFound($"Account '{login}' of system '{system}' does not exist or is outside your scope.");
         var history = await store.HistoryAsync(account.Id, ct);
         return TypedResults.Ok(new AccountDetail(AccountResponse.From(account, clock.GetUtcNow(), options.DormantAfterDays),
@@ -97,14 +98,15 @@ public static class AccountsApi
         var actor = http.User.Actor();
         if (!IsCsv(http.Request.ContentType))
             return ProblemResults.Problem(415, "unsupported-media-type", "Unsupported media type", "The import is a text/csv body.");
-        if (await organisation.FindSystemAsync(system, ct) is not { } found) return SystemNotFound(system);
+        if (await SystemUsedAsync(system, actor, organisation, ct) is not { } found) return SystemNotFound(system);
         var target = await organisation.FindUnitAsync(unit ?? actor.UnitId, ct);
         if (target is null || !actor.CanSee(target.Path))
             return ProblemResults.Unprocessable("unit", $"Unit '{unit}' does not exist or is outside your scope.");
         if (!UnitPaths.IsWithin(target.Path, found.UnitPath))
             return ProblemResults.Unprocessable("unit", $"Unit '{target.Id}' does not use system '{found.Id}' (it belongs to unit '{found.UnitId}').");
         var now = clock.GetUtcNow();
-        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false);
+        // Bytes that are not UTF-8 become U+FFFD, which the CSV reader refuses naming their line.
+        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false);
         IReadOnlyList<Account> accounts;
         IReadOnlyList<ImportLineError> errors;
         try
@@ -133,12 +135,21 @@ public static class AccountsApi
         return TypedResults.Ok(new ImportResult(accounts.Count));
     }
 
-    public static async Task<IResult> LastUsed(string system, List<LastUsedEntry> body, ClaimsPrincipal user, AccountStore store,
-        OrganisationStore organisation, CancellationToken ct)
+    public static async Task<IResult> LastUsed(string system, List<LastUsedEntry?> body, ClaimsPrincipal user, AccountStore store,
+        OrganisationStore organisation, TimeProvider clock, CancellationToken ct)
     {
         if (body.Count > MaxLastUsedEntries) return ProblemResults.Invalid("body", $"at most {MaxLastUsedEntries} entries per request.");
+        // An application's clock may run a little ahead of ours; a use further in the future is a mistake, as the import says.
+        var latest = clock.GetUtcNow() + LastUsedSkew;
+        for (var i = 0; i < body.Count; i++)
+        {
+            if (body[i] is not { } entry) return ProblemResults.Invalid($"body[{i}]", $"item {i} is null: each item is {{login, lastUsedAt}}.");
+            if (!AccountNames.IsLogin(entry.Login)) return ProblemResults.Invalid($"body[{i}].login", $"item {i}: {AccountNames.LoginRule}.");
+            if (entry.LastUsedAt is not { } at) return ProblemResults.Invalid($"body[{i}].lastUsedAt", $"item {i} has no lastUsedAt.");
+            if (at > latest) return ProblemResults.Invalid($"body[{i}].lastUsedAt", $"item {i}: lastUsedAt {at:O} is in the future.");
+        }
         if (await organisation.FindSystemAsync(system, ct) is null) return SystemNotFound(system);
-        var unknown = await store.LastUsedAsync(system, body.Select(e => (e.Login.Trim(), e.LastUsedAt!.Value.ToUniversalTime())).ToList(), user.Actor(), ct);
+        var unknown = await store.LastUsedAsync(system, body.Select(e => (e!.Login, e.LastUsedAt!.Value.ToUniversalTime())).ToList(), user.Actor(), ct);
         return TypedResults.Ok(new LastUsedResult(body.Count, unknown));
     }
 
@@ -151,7 +162,11 @@ public static class AccountsApi
             string.Join(" ", errors.Take(10).Select(e => e.Line > 0 ? $"line {e.Line}: {e.Reason}" : e.Reason)),
             new Dictionary<string, object?> { ["errors"] = errors });
 
-    public static IResult SystemNotFound(string system) => ProblemResults.NotFound($"System '{system}' does not exist.");
+    public static IResult SystemNotFound(string system) => ProblemResults.NotFound($"System '{system}' does not exist or is not used by your units.");
+
+    /// <summary>The system when one of the caller's units uses it: the register of another province's system is not theirs to know of.</summary>
+    private static async Task<BusinessSystem?> SystemUsedAsync(string system, Actor actor, OrganisationStore organisation, CancellationToken ct) =>
+        (await organisation.SystemsForAsync(actor, ct)).FirstOrDefault(s => s.Id == system);
 
     private static string EncodeCursor(string login) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("l1:" + login));
 

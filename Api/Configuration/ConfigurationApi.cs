@@ -165,7 +165,8 @@ public static class ConfigurationApi
         var lines = new List<(int, NewItem)>();
         var errors = new List<LineError>();
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        // Bytes that are not UTF-8 become U+FFFD, which the CSV reader refuses naming their line.
+        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
         Dictionary<string, int>? columns = null;
         try
         {
@@ -265,7 +266,8 @@ public static class ConfigurationApi
     private static IResult? BadName(string? text, string field, int max) =>
         text is not null && NameError(text, field, max) is { } reason ? ProblemResults.Invalid(field, reason) : null;
 
-    private static readonly Regex Name = new(ConfigurationItem.NamePattern, RegexOptions.CultureInvariant);
+    // \z, not $: "$" also matches before a final line break.
+    private static readonly Regex Name = new(ConfigurationItem.NamePattern.Replace("$", @"\z"), RegexOptions.CultureInvariant);
     private static readonly Regex KeyPrefix = new("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant);
 
     private const string CursorKind = "ci1:";

@@ -48,7 +48,7 @@ public static class CsvDocument
                     if (any || field.Length > 0 || afterQuote)
                     {
                         fields.Add(field.ToString());
-                        yield return new CsvRecord(recordLine, fields.ToArray());
+                        yield return Record(recordLine, fields);
                     }
                     fields.Clear(); field.Clear(); any = afterQuote = false;
                     line++;
@@ -64,9 +64,30 @@ public static class CsvDocument
         if (any || field.Length > 0 || afterQuote)
         {
             fields.Add(field.ToString());
-            yield return new CsvRecord(recordLine, fields.ToArray());
+            yield return Record(recordLine, fields);
         }
     }
+
+    /// <summary>
+    /// A record's fields as the text they stand for (<see cref="Text"/>). Bytes that are not UTF-8 were read as U+FFFD
+    /// (the readers decode with replacement), so the line that holds them is named, not the first one.
+    /// </summary>
+    private static CsvRecord Record(int line, List<string> fields)
+    {
+        var texts = new string[fields.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (fields[i].Contains('\uFFFD')) throw new CsvFormatException(line, "the line is not UTF-8 text (save the file as CSV UTF-8)");
+            texts[i] = Text(fields[i]);
+        }
+        return new CsvRecord(line, texts);
+    }
+
+    /// <summary>
+    /// The text a field stands for: an export writes a cell that a spreadsheet would run as a formula with a leading
+    /// apostrophe (<see cref="Field"/>); reading drops that apostrophe again, so an export imports as it was.
+    /// </summary>
+    public static string Text(string field) => field.Length > 1 && field[0] == '\'' && NeedsDefusing(field.AsSpan(1)) ? field[1..] : field;
 
     /// <summary>One field as CSV: quoted when it holds a comma, quote or line break.</summary>
     public static string Field(string? value)
@@ -80,9 +101,13 @@ public static class CsvDocument
     /// A spreadsheet runs a cell that starts with =, +, - or @ as a formula (CSV injection): such text, unless it is a
     /// number, is written with a leading apostrophe, which spreadsheets show as text and do not display.
     /// </summary>
-    private static string Defused(string value) =>
-        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, System.Globalization.NumberStyles.Float,
-            System.Globalization.CultureInfo.InvariantCulture, out _)
-            ? "'" + value
-            : value;
+    private static string Defused(string value) => NeedsDefusing(value) ? "'" + value : value;
+
+    /// <summary>
+    /// Such text, or text that starts with an apostrophe before such text (so that <see cref="Text"/>, which drops one
+    /// apostrophe, gives it back unchanged).
+    /// </summary>
+    private static bool NeedsDefusing(ReadOnlySpan<char> value) =>
+        value.Length > 0 && (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out _) || value[0] == '\'' && NeedsDefusing(value[1..]));
 }

@@ -55,6 +55,9 @@ public static class ProblemResults
             { Status: 404 } => (TypeOf("not-found"), problem.Detail ?? "No such resource."),
             { Status: 405 } => (TypeOf("method-not-allowed"), problem.Detail ?? "The resource does not support this method."),
             { Status: 413 } => (TypeOf("body-too-large"), problem.Detail ?? "The request body is larger than the service accepts (1 MiB)."),
+            // Routing refuses an import's JSON body before the endpoint runs: say what the import takes.
+            { Status: 415 } when context.HttpContext.Request.Path.Value?.EndsWith(":import", StringComparison.Ordinal) == true =>
+                (TypeOf("unsupported-media-type"), problem.Detail ?? "An import is a text/csv body (UTF-8, with or without a byte order mark)."),
             { Status: 415 } => (TypeOf("unsupported-media-type"), problem.Detail ?? "Send the body as application/json."),
             _ => (problem.Type, problem.Detail),
         };

@@ -54,7 +54,9 @@ public static class AccountChanges
             var change = changes[i];
             accounts.TryGetValue(change.Login, out var account);
             string? refusal = null;
-            if (change.Op == AccountOp.Create)
+            if (!AccountNames.IsLogin(change.Login)) refusal = $"login '{change.Login}': {AccountNames.LoginRule}.";
+            else if (change.Role is not null && !AccountNames.IsRole(change.Role)) refusal = $"role '{change.Role}': {AccountNames.RoleRule}.";
+            else if (change.Op == AccountOp.Create)
             {
                 if (account is not null) refusal = $"account '{change.Login}' already exists.";
                 else if (change.Holder is null) refusal = "Create needs a holder.";

@@ -36,6 +36,14 @@ public sealed class AccessReviewStore(Database database)
         }
     }
 
+    /// <summary>How many Active accounts of the system a review at <paramref name="unitPath"/> would cover.</summary>
+    public Task<int> ActiveAccountsAsync(string systemId, string unitPath, CancellationToken ct)
+    {
+        var (from, to) = Scope.Range(unitPath);
+        return database.ReadAsync((connection, token) => connection.ExecuteScalarAsync<int>(new CommandDefinition(AccountSql.ActiveInSubtree,
+            new { SystemId = systemId, From = from, To = to }, cancellationToken: token)), ct);
+    }
+
     public Task<AccessReview?> GetAsync(long id, Actor actor, CancellationToken ct)
     {
         var (from, to) = Scope.Range(actor.UnitPath);

@@ -23,10 +23,12 @@ public sealed class AccessReviews(AccessReviewStore store, OrganisationStore org
     public async Task<string?> OwnerAsync(string systemId, string unitPath, CancellationToken ct) =>
         SystemOwnership.OwnerFor(await organisation.OwnersOfAsync(systemId, ct), unitPath);
 
+    /// <returns>The review's id; null when its quarter has one already or there is no Active account to review (it would never complete).</returns>
     public async Task<long?> OpenAsync(BusinessSystem system, Unit unit, DateTimeOffset dueBy, string openedBy, string? period, CancellationToken ct)
     {
+        if (await store.ActiveAccountsAsync(system.Id, unit.Path, ct) == 0) return null;
         var department = await OwnerAsync(system.Id, unit.Path, ct);
-        return await store.OpenAsync(new AccessReview(0, system.Id, unit.Id, unit.Path, department, ReviewState.Open, dueBy, period, clock.GetUtcNow(),
+        return await store.OpenAsync(new AccessReview(0, system.Id, unit.Id, unit.Path, department, ReviewState.Open, dueBy.ToUniversalTime(), period, clock.GetUtcNow(),
             openedBy, null, null), ct);
     }
 
@@ -34,7 +36,10 @@ public sealed class AccessReviews(AccessReviewStore store, OrganisationStore org
     public async Task<DecisionRefusal?> DecideAsync(AccessReview review, string login, ReviewDecision decision, string? comment, Actor actor,
         CancellationToken ct)
     {
-        var item = (await store.ItemsAsync(review.Id, ct)).FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.OrdinalIgnoreCase));
+        // The exact login first: a register written before logins were ASCII only may hold two that differ in a non-ASCII letter's case.
+        var items = await store.ItemsAsync(review.Id, ct);
+        var item = items.FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.Ordinal))
+                   ?? items.FirstOrDefault(i => string.Equals(i.Login, login, StringComparison.OrdinalIgnoreCase));
         if (item is null) return DecisionRefusal.NotFound;
         if (!review.MayDecide(actor)) return DecisionRefusal.NotOwningDepartment;
         var (decided, _) = await store.DecideAsync(review, item.AccountId, decision, comment, actor.UserId, clock.GetUtcNow(), ct);

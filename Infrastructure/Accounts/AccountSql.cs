@@ -64,7 +64,10 @@ public sealed class AccountSql(SqlDialect dialect)
     {
         var sql = $"SELECT {Columns} FROM Accounts WHERE SystemId = @SystemId AND {InScope}" +
                   (filters.HasFlag(AccountFilters.Status) ? " AND Status = @Status" : "") +
-                  (filters.HasFlag(AccountFilters.Department) ? " AND Department = @Department" : "") +
+                  (filters.HasFlag(AccountFilters.Department)
+                      // SQL Server's collation ignores case; SQLite compares exactly unless told.
+                      ? " AND Department = @Department" + (dialect.Provider == DatabaseProvider.Sqlite ? " COLLATE NOCASE" : "")
+                      : "") +
                   (filters.HasFlag(AccountFilters.Dormant) ? " AND Status = 'Active' AND IdleSince <= @Cutoff" : "") +
                   (filters.HasFlag(AccountFilters.After) ? " AND Login > @After" : "") +
                   " ORDER BY Login";
@@ -90,6 +93,9 @@ public sealed class AccountSql(SqlDialect dialect)
         SELECT @ReviewId, Id, Login, Holder, Roles FROM Accounts
         WHERE SystemId = @SystemId AND Status = 'Active' AND UnitPath >= @From AND UnitPath < @To
         """;
+
+    public const string ActiveInSubtree =
+        "SELECT COUNT(*) FROM Accounts WHERE SystemId = @SystemId AND Status = 'Active' AND UnitPath >= @From AND UnitPath < @To";
 
     public const string GetReview = $"SELECT {ReviewColumns} FROM AccessReviews WHERE Id = @Id AND {InScope}";
 

@@ -125,9 +125,19 @@ public sealed class AccountStore(Database database)
 
     /// <summary>The system's accounts with these logins, read inside a change's transaction.</summary>
     internal static async Task<IReadOnlyDictionary<string, Account>> ByLoginsAsync(DbConnection connection, DbTransaction transaction, string systemId,
-        IReadOnlyCollection<string> logins, CancellationToken ct) =>
-        (await connection.QueryAsync<AccountRow>(new CommandDefinition(AccountSql.ByLogins, new { SystemId = systemId, logins = logins.ToArray() },
-            transaction, cancellationToken: ct))).Select(r => r.ToAccount()).ToDictionary(a => a.Login, StringComparer.OrdinalIgnoreCase);
+        IReadOnlyCollection<string> logins, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(AccountSql.ByLogins, new { SystemId = systemId, logins = logins.ToArray() },
+            transaction, cancellationToken: ct));
+        // Logins are ASCII now, but a register written before may hold two that only a non-ASCII letter's case tells apart:
+        // the one spelled exactly as asked wins instead of the lookup failing.
+        var asked = new HashSet<string>(logins, StringComparer.Ordinal);
+        var accounts = new Dictionary<string, Account>(StringComparer.OrdinalIgnoreCase);
+        foreach (var account in rows.Select(r => r.ToAccount()))
+            if (!accounts.TryGetValue(account.Login, out var held) || !asked.Contains(held.Login) && asked.Contains(account.Login))
+                accounts[account.Login] = account;
+        return accounts;
+    }
 
     /// <summary>Inside a change's transaction: a new account (returns its id) or the changed fields of an existing one.</summary>
     internal async Task<long> SaveAsync(DbConnection connection, DbTransaction transaction, Account account, CancellationToken ct)
