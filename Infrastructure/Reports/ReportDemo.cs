@@ -51,7 +51,8 @@ public sealed class ReportDemo(Database database, TicketStore tickets, SlaStore 
             var zone = sla.TimeZoneOf(unit.Path);
             for (var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now - History, zone).Date); ; day = day.AddDays(1))
             {
-                var dayStart = new DateTimeOffset(day.ToDateTime(new TimeOnly(8, 30)), zone.GetUtcOffset(day.ToDateTime(new TimeOnly(8, 30))));
+                // Stored instants are UTC: on SQLite they are compared as text, which an offset would misorder.
+                var dayStart = new DateTimeOffset(day.ToDateTime(new TimeOnly(8, 30)), zone.GetUtcOffset(day.ToDateTime(new TimeOnly(8, 30)))).ToUniversalTime();
                 if (dayStart > now) break;
                 if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
                 for (int i = 0, n = random.Next(1, 4); i < n; i++)
