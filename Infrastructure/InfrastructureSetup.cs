@@ -36,7 +36,7 @@ public static class InfrastructureSetup
         services.AddSingleton<OrganisationAdmin>();
         services.AddSingleton<TicketStore>();
         services.AddSingleton<TicketChanges>();
-        services.AddSingleton<WatcherStore>().AddSingleton<LinkStore>();
+        services.AddSingleton<WatcherStore>().AddSingleton<LinkStore>().AddSingleton<MajorIncidentChildren>();
         services.AddSingleton<SlaStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<SlaEngine>();

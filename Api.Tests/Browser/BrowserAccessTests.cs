@@ -161,6 +161,35 @@ public sealed class BrowserAccessTests
 
         Assert.That(Header(response, "Link"), Does.StartWith($"</api/v1/tickets/{ticket.Id}/history?limit=1&cursor="));
     }
+
+    [Test]
+    public async Task Preflight_DownloadWithIfNoneMatch_IsAllowed()
+    {
+        using var client = _app.CreateClient();
+
+        using var response = await client.SendAsync(Preflight("/api/v1/tickets/1/attachments/1", FrontEnd, "GET", "if-none-match,x-api-key"));
+
+        Assert.That(Header(response, "Access-Control-Allow-Origin"), Is.EqualTo(FrontEnd));
+        Assert.That(Header(response, "Access-Control-Allow-Headers").ToLowerInvariant(), Does.Contain("if-none-match"));
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task Request_FromAnAllowedOrigin_ExposesContentDispositionAndVariesByOrigin(int origins)
+    {
+        var settings = new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = FrontEnd };
+        if (origins == 2) settings["Cors:AllowedOrigins:1"] = "http://localhost:5173";
+        using var app = new ItsmApp(settings);
+        using var manager = app.As(Keys.JsItManager);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tickets?limit=1");
+        request.Headers.Add("Origin", FrontEnd);
+
+        using var response = await manager.Http.SendAsync(request);
+
+        Assert.That(Header(response, "Access-Control-Allow-Origin"), Is.EqualTo(FrontEnd));
+        Assert.That(Header(response, "Access-Control-Expose-Headers").ToLowerInvariant(), Does.Contain("content-disposition"));
+        Assert.That(response.Headers.Vary.Select(v => v.ToLowerInvariant()), Does.Contain("origin"));
+    }
 }
 
 /// <summary>Without configured origins a cross-origin request gets no CORS headers at all.</summary>

@@ -218,6 +218,21 @@ public sealed class HqEscalationTests
     }
 
     [Test]
+    public async Task HqEvent_ResolvedOnAMajorIncident_ResolvesItsChildren()
+    {
+        var (ticketId, escalation) = await SentEscalationAsync();
+        var child = await _given.TicketIn(TicketStatus.InProgress);
+        await TicketClient.ExpectAsync(await _given.ServiceDesk.Http.PostAsJsonAsync($"/api/v1/tickets/{child.Id}/links",
+            new { type = "ChildOf", ticket = ticketId }), HttpStatusCode.Created);
+
+        var response = await HqSendsAsync(new { type = "resolved", escalationId = escalation, resolution = new { code = "Fixed", text = "Central patch deployed" } });
+
+        await TicketClient.ExpectAsync(response, HttpStatusCode.OK);
+        var after = await _given.ItManager.GetTicketAsync(child.Id);
+        Assert.That((after.Status, after.Resolution?.Text), Is.EqualTo((TicketStatus.Resolved, "Central patch deployed")));
+    }
+
+    [Test]
     public async Task DuplicateHqEvent_ChangesNothing()
     {
         var (ticketId, escalation) = await SentEscalationAsync();

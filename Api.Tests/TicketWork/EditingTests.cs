@@ -168,4 +168,57 @@ public sealed class EditingTests : TicketWorkFixture
 
         Assert.That(await ETagOf(ticket.Id), Is.EqualTo(etag));
     }
+
+    [TestCase("""{"title":"ok \ud800 title"}""")]
+    [TestCase("""{"impact":"\udc00"}""")]
+    [TestCase("""{"\ud800":"x"}""")]
+    public async Task Patch_WithALoneSurrogate_Is400MalformedJsonAndChangesNothing(string json)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+
+        var problem = await TicketClient.ExpectProblemAsync(await PatchAsync(_given.ServiceDesk, ticket.Id, json, "\"1\""), HttpStatusCode.BadRequest);
+
+        Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:malformed-json"));
+        Assert.That(await ETagOf(ticket.Id), Is.EqualTo("\"1\""));
+    }
+
+    [TestCase("""{"impact":" Enterprise"}""")]
+    [TestCase("""{"impact":"Enterprise "}""")]
+    [TestCase("""{"impact":"1"}""")]
+    [TestCase("""{"urgency":"High,Low"}""")]
+    [TestCase("""{"category":"DataChange, ApplicationProblem"}""")]
+    public async Task Patch_WithAnEnumThatIsNotExactlyAName_Is400AndChangesNothing(string json)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+
+        await TicketClient.ExpectProblemAsync(await PatchAsync(_given.ServiceDesk, ticket.Id, json, "\"1\""), HttpStatusCode.BadRequest);
+
+        Assert.That(await ETagOf(ticket.Id), Is.EqualTo("\"1\""));
+    }
+
+    [Test]
+    public async Task Patch_ThatChangesNothing_Is200WithTheSameETagAndNoHistory()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        var history = (await HistoryAsync(ticket.Id)).Count;
+
+        var response = await PatchAsync(_given.ServiceDesk, ticket.Id, $$"""{"system":"{{ticket.System}}","title":"{{ticket.Title}}"}""", "\"1\"");
+
+        await TicketClient.ExpectAsync(response, HttpStatusCode.OK);
+        Assert.That(response.Headers.ETag?.Tag, Is.EqualTo("\"1\""));
+        var body = (await response.Content.ReadFromJsonAsync<TicketResponse>(TicketClient.Json))!;
+        Assert.That((body.Version, body.System, body.Title), Is.EqualTo((1, ticket.System, ticket.Title)));
+        Assert.That(await ETagOf(ticket.Id), Is.EqualTo("\"1\""));
+        Assert.That((await HistoryAsync(ticket.Id)).Count, Is.EqualTo(history), "no empty edit in the history");
+    }
+
+    [Test]
+    public async Task Patch_ThatChangesNothing_ByACallerWhoMayNotEdit_IsStillRefused()
+    {
+        var ticket = await _given.TicketIn(TicketStatus.Triaged);
+
+        var response = await PatchAsync(_given.Requester, ticket.Id, $$"""{"title":"{{ticket.Title}}"}""", $"\"{ticket.Version}\"");
+
+        Assert.That((int)response.StatusCode, Is.InRange(400, 499));
+    }
 }

@@ -3,7 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Itsm.Api.Tests.Setup;
 using Itsm.Api.Tickets;
+using Dapper;
 using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Sla;
+using Itsm.Infrastructure.Sql;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Itsm.Api.Tests.TicketWork;
 
@@ -42,6 +46,21 @@ public sealed class LinkTests : TicketWorkFixture
         var link = (await LinksOf(original.Id)).Single()!;
         Assert.That((link["type"]!.GetValue<string>(), link["from"]!.GetValue<long>(), link["to"]!.GetValue<long>()),
             Is.EqualTo(("DuplicateOf", duplicate.Id, original.Id)));
+    }
+
+    [Test]
+    public async Task DuplicateOf_AnOriginalOfAUnitBelowTheRequesters_CancelsButDoesNotMakeThemAWatcher_AndSaysSo()
+    {
+        var original = await _given.ServiceDesk.CreateAsync(TicketClient.NewTicket(unit: "JS-NJ"));
+        var duplicate = await _given.TicketIn(TicketStatus.Triaged);
+
+        await TicketClient.ExpectAsync(await LinkAsync(_given.ServiceDesk, duplicate.Id, "DuplicateOf", original.Id, $"\"{duplicate.Version}\""),
+            HttpStatusCode.Created);
+
+        Assert.That((await _given.ItManager.GetTicketAsync(duplicate.Id)).Status, Is.EqualTo(TicketStatus.Cancelled));
+        Assert.That((await _given.ItManager.GetJsonAsync($"/api/v1/tickets/{original.Id}/watchers"))["items"]!.AsArray(), Is.Empty);
+        var said = (await HistoryAsync(duplicate.Id)).Single(h => h!["action"]!.GetValue<string>() == "watcher.not_added")!;
+        Assert.That(said["details"]!["watcher"]!.GetValue<string>(), Is.EqualTo("js-requester"));
     }
 
     [Test]
@@ -90,6 +109,47 @@ public sealed class LinkTests : TicketWorkFixture
         }
         Assert.That((await _given.ItManager.GetTicketAsync(waiting.Id)).Status, Is.EqualTo(TicketStatus.OnHold));
         Assert.That((await _given.ItManager.GetTicketAsync(change.Id)).Status, Is.EqualTo(TicketStatus.New));
+    }
+
+    [Test]
+    public async Task SchedulerPass_AfterAMajorIncidentsChildrenWereLeftOwed_ResolvesThemAndClearsTheMark()
+    {
+        var parent = await _given.TicketIn(TicketStatus.InProgress, title: "ERP down for everyone");
+        await _given.Engineer.ActOkAsync(parent.Id, "resolve", new { code = "Fixed", resolution = "Restarted the ERP application servers" });
+        var children = new[] { await _given.TicketIn(TicketStatus.New), await _given.TicketIn(TicketStatus.InProgress) };
+        foreach (var child in children) await LinkOkAsync(child.Id, "ChildOf", parent.Id);
+        // What a disconnect or a crash right after the parent's resolve committed leaves: the children owed, none resolved yet.
+        var database = _app.Services.GetRequiredService<Database>();
+        await database.WriteAsync((connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO MajorIncidentChildrenOwed (TicketId, ResolvedBy, MarkedAt) VALUES (@Id, 'js-engineer', @At)",
+            new { parent.Id, At = _app.Clock.GetUtcNow() }, transaction, cancellationToken: ct)), CancellationToken.None);
+        Assert.That((await _given.ItManager.GetTicketAsync(children[0].Id)).Status, Is.EqualTo(TicketStatus.New));
+
+        await _app.Services.GetRequiredService<SlaScheduler>().RunPassAsync(CancellationToken.None);
+
+        foreach (var child in children)
+        {
+            var after = await _given.ItManager.GetTicketAsync(child.Id);
+            Assert.That((after.Status, after.Resolution?.Text), Is.EqualTo((TicketStatus.Resolved, "Restarted the ERP application servers")));
+        }
+        var owed = await database.ReadAsync((connection, ct) => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM MajorIncidentChildrenOwed", cancellationToken: ct)), CancellationToken.None);
+        Assert.That(owed, Is.Zero, "the mark is cleared once the children were resolved");
+    }
+
+    [Test]
+    public async Task ResolvingAMajorIncident_LeavesNothingOwed()
+    {
+        var parent = await _given.TicketIn(TicketStatus.InProgress);
+        var child = await _given.TicketIn(TicketStatus.InProgress);
+        await LinkOkAsync(child.Id, "ChildOf", parent.Id);
+
+        await _given.Engineer.ActOkAsync(parent.Id, "resolve", new { code = "Fixed", resolution = "Restarted" });
+
+        Assert.That((await _given.ItManager.GetTicketAsync(child.Id)).Status, Is.EqualTo(TicketStatus.Resolved));
+        var owed = await _app.Services.GetRequiredService<Database>().ReadAsync((connection, ct) => connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM MajorIncidentChildrenOwed", cancellationToken: ct)), CancellationToken.None);
+        Assert.That(owed, Is.Zero);
     }
 
     [Test]

@@ -58,6 +58,35 @@ public sealed class WatcherTests : TicketWorkFixture
     }
 
     [Test]
+    public async Task Watcher_SeesAndDownloadsPublicAttachmentsButNotInternalOnes_AndIsOfferedNoActions()
+    {
+        var ticket = await _given.TicketIn(TicketStatus.InProgress);
+        var publicFile = await AttachAsync(ticket.Id, "Public", "screen.txt");
+        await AttachAsync(ticket.Id, "Internal", "trace.txt");
+        await TicketClient.ExpectAsync(await WatchAsync(_given.Engineer, ticket.Id, ColleagueId), HttpStatusCode.Created);
+
+        var listed = (await Colleague.GetJsonAsync($"/api/v1/tickets/{ticket.Id}/attachments"))["items"]!.AsArray();
+        Assert.That(listed.Select(a => a!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "screen.txt" }));
+        var download = await Colleague.Http.GetAsync($"/api/v1/tickets/{ticket.Id}/attachments/{publicFile}");
+        await TicketClient.ExpectAsync(download, HttpStatusCode.OK);
+
+        // Watching is reading: what the ticket offers the watcher agrees with what the service lets them do.
+        var seen = await Colleague.GetTicketAsync(ticket.Id);
+        Assert.That(seen.AllowedActions, Is.Empty);
+        await TicketClient.ExpectProblemAsync(await Colleague.Http.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/comments",
+            new { body = "Me too", visibility = "Public" }), HttpStatusCode.NotFound);
+    }
+
+    private async Task<long> AttachAsync(long ticket, string visibility, string name)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(visibility), "visibility" } };
+        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"{name} {Guid.NewGuid()}")), "files", name);
+        var response = await _given.Engineer.Http.PostAsync($"/api/v1/tickets/{ticket}/attachments", form);
+        await TicketClient.ExpectAsync(response, HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["items"]![0]!["id"]!.GetValue<long>();
+    }
+
+    [Test]
     public async Task Requester_AddsAndRemovesOnlyThemselves()
     {
         var ticket = await _given.Requester.CreateAsync();

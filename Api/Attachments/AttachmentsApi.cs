@@ -39,14 +39,18 @@ public static class AttachmentsApi
                              "text, CSV, Office documents, zip); executables, scripts, HTML, SVG and XML are refused (415, naming " +
                              $"the detected type). Limits: `Attachments:MaxFileBytes` per file (default 10 MiB), `Attachments:MaxTicketBytes` " +
                              $"per ticket (default 50 MiB), both 413; `Attachments:MaxFilesPerUpload` files per request (default 10), " +
-                             "400 beyond it, as for an empty file or no file part. A refused upload stores nothing.")
+                             "400 beyond it, as for an empty file or no file part, a file part under another field than `files`, or a " +
+                             "`visibility` that is not exactly `Public` or `Internal`. A name whose extension is not one of the detected " +
+                             "type's gets that type's extension added (`run.bat` holding text is kept as `run.bat.txt`). A refused upload " +
+                             "stores nothing; 503 when the service cannot write to its attachment storage (not the request's fault).")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = UploadBody();
                 return Task.CompletedTask;
             })
             .Produces<AttachmentList>(StatusCodes.Status201Created)
-            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
+            .ProducesProblem(503);
 
         attachments.MapGet("/", List).WithName("ListAttachments")
             .WithSummary("A ticket's attachments, oldest first (internal ones are hidden from requesters and approvers)")
@@ -72,7 +76,8 @@ public static class AttachmentsApi
     }
 
     public static async Task<IResult> Upload(long id, HttpRequest request, ClaimsPrincipal user, TicketStore tickets, TicketChanges changes,
-        AttachmentStore store, AttachmentBytes bytes, IOptions<AttachmentOptions> settings, TimeProvider clock, CancellationToken ct)
+        AttachmentStore store, AttachmentBytes bytes, IOptions<AttachmentOptions> settings, TimeProvider clock, ILogger<AttachmentStore> logger,
+        CancellationToken ct)
     {
         var options = settings.Value;
         var actor = user.Actor();
@@ -103,11 +108,18 @@ public static class AttachmentsApi
                     return ProblemResults.Problem(415, "attachment-type-refused", "This kind of file is not accepted",
                         $"'{file.Name}' is {content.MediaType} by its content, which is not accepted (images, PDF, plain text, CSV, " +
                         "Office documents and zip are).", new Dictionary<string, object?> { ["detectedType"] = content.MediaType, ["file"] = file.Name });
-                files.Add(new StoredFile(file.Name, file.Length, content.MediaType, file.Sha256!));
+                files.Add(new StoredFile(FileNames.ForType(file.Name, content.MediaType), file.Length, content.MediaType, file.Sha256!));
             }
             // The bytes are in place before their rows commit: a row never names bytes that are not there.
-            foreach (var file in received) file.MoveIntoPlace();
+            foreach (var file in received) Store(file.MoveIntoPlace);
             return await RecordAsync(id, actor, files, visibility, changes, store, options);
+        }
+        catch (StorageFailed failed)
+        {
+            // The service's disk, not the request: the client may send the same files again later.
+            logger.LogError(failed.InnerException, "Attachments for ticket {Ticket} could not be stored", id);
+            return ProblemResults.Problem(503, "attachment-storage-failed", "The files could not be stored",
+                "The service could not write the files to its attachment storage; nothing was stored. This is not a fault of the request: try again later.");
         }
         catch (Exception e) when (e is InvalidDataException or IOException and not BadHttpRequestException)
         {
@@ -133,18 +145,21 @@ public static class AttachmentsApi
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     return (visibility, ProblemResults.BadRequest("malformed-multipart", "The multipart body is not valid",
                         "Every part needs Content-Disposition: form-data with a name."));
+                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (disposition.IsFileDisposition())
                 {
+                    if (field != "files")
+                        return (visibility, ProblemResults.Invalid(field, "Unknown form field: send file parts as `files` and optionally `visibility`."));
                     if (received.Count == options.MaxFilesPerUpload)
                         return (visibility, ProblemResults.Invalid("files", $"At most {options.MaxFilesPerUpload} files per upload."));
                     var name = FileNames.Clean(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value
                         : HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
-                    var file = bytes.Begin(name);
+                    var file = Store(() => bytes.Begin(name));
                     received.Add(file);
                     int read;
                     while ((read = await section.Body.ReadAsync(buffer.AsMemory(0, ChunkBytes), ct)) > 0)
                     {
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                        await StoreAsync(() => file.WriteAsync(buffer.AsMemory(0, read), ct).AsTask());
                         if (file.Length > options.MaxFileBytes)
                             return (visibility, ProblemResults.Problem(413, "attachment-too-large", "File too large",
                                 $"'{name}' is larger than {options.MaxFileBytes} bytes (Attachments:MaxFileBytes); nothing was stored.",
@@ -152,15 +167,16 @@ public static class AttachmentsApi
                         if (ticketBytes + received.Sum(f => f.Length) > options.MaxTicketBytes)
                             return (visibility, TicketFull(options));
                     }
-                    await file.CompleteAsync(ct);
+                    await StoreAsync(() => file.CompleteAsync(ct));
                     if (file.Length == 0) return (visibility, ProblemResults.Invalid("files", $"'{name}' is empty."));
                 }
-                else if (HeaderUtilities.RemoveQuotes(disposition.Name).Equals("visibility", StringComparison.Ordinal))
+                else if (field == "visibility")
                 {
-                    var value = (await ReadFieldAsync(section.Body, ct))?.Trim();
-                    if (value is null) return (visibility, ProblemResults.Invalid("visibility", "visibility is Public or Internal."));
-                    if (value.Length > 0 && !(Enum.TryParse(value, ignoreCase: false, out visibility) && Enum.IsDefined(visibility)))
+                    // Exactly a name (an empty field keeps the default): no numbers, no comma-joined names, no spaces around it.
+                    var value = await ReadFieldAsync(section.Body, ct);
+                    if (value is not ("" or nameof(CommentVisibility.Public) or nameof(CommentVisibility.Internal)))
                         return (visibility, ProblemResults.Invalid("visibility", "visibility is Public or Internal."));
+                    if (value.Length > 0) visibility = Enum.Parse<CommentVisibility>(value);
                 }
                 else
                     return (visibility, ProblemResults.Invalid(HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "",
@@ -172,6 +188,23 @@ public static class AttachmentsApi
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writing to the attachment storage failed: the service's fault, told apart from a request that could not be read.</summary>
+    private sealed class StorageFailed(Exception inner) : Exception("The attachment storage failed.", inner);
+
+    private static T Store<T>(Func<T> write)
+    {
+        try { return write(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new StorageFailed(e); }
+    }
+
+    private static void Store(Action write) => Store(() => { write(); return 0; });
+
+    private static async Task StoreAsync(Func<Task> write)
+    {
+        try { await write(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new StorageFailed(e); }
     }
 
     /// <summary>A short form field's value; null when it is longer than a field of this API can be.</summary>
@@ -213,19 +246,20 @@ public static class AttachmentsApi
         };
     }
 
-    public static async Task<IResult> List(long id, ClaimsPrincipal user, TicketStore tickets, AttachmentStore store, CancellationToken ct)
+    public static async Task<IResult> List(long id, ClaimsPrincipal user, WatcherStore watchers, AttachmentStore store, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (await tickets.GetAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
+        // A watcher reads the ticket's attachments as its requester does (internal ones by role only).
+        if (await watchers.GetVisibleAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
         var items = await store.ListAsync(id, includeInternal: actor.SeesInternalNotes, ct);
         return TypedResults.Ok(new AttachmentList(items.Select(AttachmentResponse.From).ToList()));
     }
 
-    public static async Task<IResult> Download(long id, long attachmentId, ClaimsPrincipal user, HttpResponse response, TicketStore tickets,
+    public static async Task<IResult> Download(long id, long attachmentId, ClaimsPrincipal user, HttpResponse response, WatcherStore watchers,
         AttachmentStore store, AttachmentBytes bytes, ILogger<AttachmentBytes> logger, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (await tickets.GetAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
+        if (await watchers.GetVisibleAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
         if (await VisibleAsync(id, attachmentId, actor, store, ct) is not { } attachment) return NotFound(id, attachmentId);
         var stream = bytes.OpenRead(attachment.Sha256);
         if (stream is null)

@@ -101,7 +101,7 @@ public static class TicketActionsApi
     public static Task<IResult> HqReturn(long id, HqReturnRequest body, ActionContext context) =>
         context.Apply(id, TicketAction.HqReturn, (ticket, actor, now) => ticket.ReturnFromHq(actor, now, body.Guidance));
 
-    public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, LinkStore links, AccountStore accountStore, ClaimsPrincipal user)
+    public static async Task<IResult> Resolve(long id, ResolveRequest body, ActionContext context, MajorIncidentChildren children, AccountStore accountStore, ClaimsPrincipal user)
     {
         // What the resolve says about the system's inventory and accounts is written in the resolve's own transaction.
         var inventory = new InventoryResolution(body.InventoryReport(), context.Services);
@@ -111,7 +111,7 @@ public static class TicketActionsApi
             ?? ticket.Resolve(actor, now, body.Code!.Value, body.Resolution, sla.ConfirmationDue(now), body.ToImplementation())
             ?? accounts.Decide(ticket, actor, now)),
             async (connection, transaction, ct) => await inventory.Alongside(connection, transaction, ct) ?? await accounts.ApplyAsync(connection, transaction, ct));
-        return await MajorIncidents.ResolveChildrenAsync(resolved, links, user.Actor(), context.Cancellation);
+        return await MajorIncidents.ResolveChildrenAsync(resolved, children);
     }
 
     public static Task<IResult> Confirm(long id, ConfirmRequest body, ActionContext context) =>
@@ -135,6 +135,9 @@ public static class TicketActionsApi
 /// <summary>What every action endpoint needs, bound from the request and the services.</summary>
 public sealed class ActionContext(HttpContext http, TicketChanges changes, OrganisationStore organisation, TimeProvider clock)
 {
+    /// <summary>A decision's answer for a change that would change nothing: nothing is saved, and the ticket is sent back as it is.</summary>
+    public static readonly object NothingChanged = new();
+
     public OrganisationStore Organisation => organisation;
     public IServiceProvider Services => http.RequestServices;
     public CancellationToken Cancellation => http.RequestAborted;

@@ -63,7 +63,17 @@ public static class TicketEditsApi
         {
             return ProblemResults.BadRequest("bad-request", "The body is not JSON", $"The body is not valid JSON: {e.Message}");
         }
-        var (patch, problem) = Read(body);
+        TicketPatch? patch;
+        IResult? problem;
+        try
+        {
+            (patch, problem) = Read(body);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A lone surrogate (\ud800) is valid JSON syntax but no text: refused as the body of any other request is.
+            return ProblemResults.BadRequest("malformed-json", "The request body is not valid", e.Message);
+        }
         if (problem is not null) return problem;
 
         return await context.Apply(id, TicketAction.Edit, async (ticket, actor, now) =>
@@ -72,9 +82,17 @@ public static class TicketEditsApi
             if (patch!.System is { } systemId && (system = await context.Organisation.FindSystemAsync(systemId, context.Cancellation)) is null)
                 return ProblemResults.Unprocessable("system", $"System '{systemId}' does not exist.");
             var edit = new TicketEdit(patch.Title, patch.Description, system, patch.Category, patch.Impact, patch.Urgency);
-            return (object?)ticket.Edit(actor, now, edit, await context.Organisation.PriorityMatrixAsync(context.Cancellation));
+            var unchanged = Unchanged(ticket, patch);
+            // Whether the caller may edit is decided as for any edit; one that changes nothing is not saved (no version, history or event).
+            return (object?)ticket.Edit(actor, now, edit, await context.Organisation.PriorityMatrixAsync(context.Cancellation))
+                ?? (unchanged ? ActionContext.NothingChanged : null);
         });
     }
+
+    private static bool Unchanged(Ticket ticket, TicketPatch patch) =>
+        (patch.Title is null || patch.Title == ticket.Title) && (patch.Description is null || patch.Description == ticket.Description)
+        && (patch.System is null || patch.System == ticket.SystemId) && (patch.Category is null || patch.Category == ticket.Category)
+        && (patch.Impact is null || patch.Impact == ticket.Impact) && (patch.Urgency is null || patch.Urgency == ticket.Urgency);
 
     /// <summary>The patch's shape: an object of known, editable fields, each with a value of its kind (400 naming the fields otherwise).</summary>
     private static (TicketPatch? Patch, IResult? Problem) Read(JsonElement body)
@@ -115,10 +133,9 @@ public static class TicketEditsApi
         T? Choice<T>(string name) where T : struct, Enum
         {
             if (!body.TryGetProperty(name, out var value)) return null;
-            // Names only: a number, or names joined by commas, is not one of the values.
-            if (value.ValueKind == JsonValueKind.String && Enum.TryParse<T>(value.GetString(), out var parsed) && Enum.IsDefined(parsed)
-                && !char.IsDigit(value.GetString()![0]) && !value.GetString()!.Contains(','))
-                return parsed;
+            // Exactly a name, as everywhere in the API: no number, no names joined by commas, no spaces around it.
+            if (value.ValueKind == JsonValueKind.String && StrictEnums.TryParse(typeof(T), value.GetString(), out var parsed))
+                return (T)parsed!;
             Fail(name, $"must be one of {string.Join(", ", Enum.GetNames<T>())}.");
             return null;
         }

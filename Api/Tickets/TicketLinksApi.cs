@@ -55,7 +55,8 @@ public static class TicketLinksApi
         return TypedResults.Ok(new LinkList((await links.ListAsync(id, ct)).Select(LinkResponse.Of).ToList()));
     }
 
-    public static async Task<IResult> Add(long id, LinkRequest body, HttpContext http, TicketStore tickets, LinkStore links, CancellationToken ct)
+    public static async Task<IResult> Add(long id, LinkRequest body, HttpContext http, TicketStore tickets, LinkStore links,
+        Itsm.Infrastructure.Organisation.OrganisationStore organisation, CancellationToken ct)
     {
         var actor = http.User.Actor();
         var type = body.Type!.Value;
@@ -66,12 +67,15 @@ public static class TicketLinksApi
             if (badPrecondition is not null) return badPrecondition;
         }
         else if (TicketLinking.MayLink(actor) is { } forbidden) return ProblemResults.From(forbidden);
-        if (await tickets.GetAsync(id, actor, ct) is null) return TicketsApi.NotFound(id);
+        if (await tickets.GetAsync(id, actor, ct) is not { } ticket) return TicketsApi.NotFound(id);
         var other = await tickets.GetAsync(body.Ticket!.Value, actor, ct);
         if (other is null) return TicketsApi.NotFound(body.Ticket.Value);
+        // The duplicate's requester follows the original only if they may watch it (a person of its unit or one below).
+        var mayWatch = type == LinkType.DuplicateOf
+            && Watching.MayWatch(other, await organisation.FindUserAsync(ticket.RequesterId, ct), ticket.RequesterId) is null;
 
         var (change, link) = type == LinkType.DuplicateOf
-            ? await links.AddDuplicateAsync(id, other, actor, t => expected!.Matches(t.Version), ct)
+            ? await links.AddDuplicateAsync(id, other, actor, t => expected!.Matches(t.Version), mayWatch, ct)
             : await links.AddAsync(id, other.Id, type, actor, ct);
         switch (change)
         {

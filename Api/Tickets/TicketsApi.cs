@@ -119,11 +119,13 @@ public static class TicketsApi
     public static async Task<IResult> Get(long id, ClaimsPrincipal user, HttpResponse response, WatcherStore watchers, TimeProvider clock, CancellationToken ct)
     {
         var actor = user.Actor();
-        var ticket = await watchers.GetVisibleAsync(id, actor, ct);
+        var (ticket, onlyWatching) = await watchers.FindVisibleAsync(id, actor, ct);
         if (ticket is null) return NotFound(id);
         response.SetETag(ticket);
-        return TypedResults.Ok(await Configuration.TicketInventory.ListedAsync(TicketResponse.From(ticket, actor, clock.GetUtcNow()),
-            response.HttpContext.RequestServices, ct));
+        var view = TicketResponse.From(ticket, actor, clock.GetUtcNow());
+        // A watcher outside the ticket's scope reads it and gets its notifications; acting on it (commenting included) is for those in scope.
+        if (onlyWatching) view = view with { AllowedActions = [] };
+        return TypedResults.Ok(await Configuration.TicketInventory.ListedAsync(view, response.HttpContext.RequestServices, ct));
     }
 
     /// <param name="status">Statuses to include (repeat the parameter for several).</param>

@@ -95,13 +95,22 @@ public sealed class FileContent
         : head.IndexOf("ppt/"u8) >= 0 ? "application/vnd.openxmlformats-officedocument.presentationml.presentation"
         : "application/zip";
 
-    /// <summary>Text a browser would render as a page or an image with scripts: HTML, SVG, any XML.</summary>
+    /// <summary>Tags that make text a page or an image with scripts wherever they appear: a browser sniffing it would run them.</summary>
+    private static readonly string[] ActiveTags = ["<script", "<html", "<svg", "<iframe", "<object"];
+
+    /// <summary>
+    /// Text a browser would render as a page or an image with scripts: HTML, SVG, any XML (starting with <c>&lt;</c> after any
+    /// whitespace or control characters a browser skips), or text with an active tag anywhere in its first bytes.
+    /// </summary>
     private static string? Markup(ReadOnlySpan<byte> head)
     {
-        var text = Encoding.UTF8.GetString(head).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        var text = Encoding.UTF8.GetString(head);
+        var start = 0;
+        while (start < text.Length && (char.IsWhiteSpace(text[start]) || char.IsControl(text[start]) || text[start] == '\uFEFF')) start++;
+        text = text[start..];
+        if (text.Contains("<svg", StringComparison.OrdinalIgnoreCase)) return "image/svg+xml";
+        if (ActiveTags.Any(tag => text.Contains(tag, StringComparison.OrdinalIgnoreCase))) return "text/html";
         if (!text.StartsWith('<')) return null;
-        return text.Contains("<svg", StringComparison.OrdinalIgnoreCase) ? "image/svg+xml"
-            : text.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase) ? "application/xml"
-            : "text/html";
+        return text.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase) ? "application/xml" : "text/html";
     }
 }

@@ -35,7 +35,7 @@ public sealed record HqAnswerOutcome(HqAnswerResult Result, Ticket? Ticket, Esca
 /// Applies HQ's answers to the ticket's current escalation, through the one path of ticket changes: acknowledged is
 /// recorded, returned is the hq-return action, resolved the resolve action; each event id once, states only forward.
 /// </summary>
-public sealed class EscalationEvents(HqStore hq, TicketStore tickets, TicketChanges changes, TimeProvider clock)
+public sealed class EscalationEvents(HqStore hq, TicketStore tickets, TicketChanges changes, TimeProvider clock, MajorIncidentChildren majorIncidents)
 {
     private static readonly object Moved = new();
 
@@ -67,6 +67,9 @@ public sealed class EscalationEvents(HqStore hq, TicketStore tickets, TicketChan
                         new Implementation(null, answer.TestResult))),
                     Answered, ct),
             };
+            // A major incident resolved by HQ resolves its children too, as one resolved here does (its resolve marked them owed).
+            if (change is { Result: ChangeResult.Saved } && answer.Type == HqEventType.Resolved)
+                await majorIncidents.ResolveOwedAsync(ticket.Id, CancellationToken.None);
             return change switch
             {
                 { Result: ChangeResult.Saved } => new(HqAnswerResult.Applied, change.Ticket),

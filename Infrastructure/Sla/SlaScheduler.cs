@@ -17,7 +17,7 @@ public sealed record SchedulerPass(bool Leased, int TicketsTicked, int Escalated
 /// next pass. Only the instance holding the lease runs it.
 /// </summary>
 public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProvider clock,
-    ILogger<SlaScheduler> logger, JobLeases leases)
+    ILogger<SlaScheduler> logger, JobLeases leases, MajorIncidentChildren? majorIncidents = null)
 {
     public const int BatchSize = 200;
     private readonly JobLease _lease = leases.For(JobLeases.Sla);
@@ -45,6 +45,9 @@ public sealed class SlaScheduler(TicketChanges changes, SlaStore store, TimeProv
             var overdue = 0;
             for (var ids = await store.EvaluationOverdueAsync(now, BatchSize, ct); ids.Count > 0 && ids.All(seen.Add) && await _lease.HoldAsync(ct); ids = await store.EvaluationOverdueAsync(now, BatchSize, ct))
                 overdue += await NotifyEvaluationOverdueAsync(ids, now, ct);
+            // Major incidents whose children a disconnect or a crash left unresolved after the incident's own resolve committed.
+            for (var paid = -1; majorIncidents is not null && paid != 0 && await _lease.HoldAsync(ct);)
+                paid = await majorIncidents.SweepAsync(BatchSize, ct);
             if (ticked + closed + overdue > 0)
                 logger.LogInformation("SLA pass: {Ticked} tickets with due clocks, {Escalated} escalated to HQ, {Closed} auto-closed, {Overdue} evaluations overdue",
                     ticked, escalated, closed, overdue);

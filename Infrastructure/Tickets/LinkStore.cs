@@ -17,6 +17,7 @@ public sealed class LinkStore(Database database, TicketChanges changes)
 {
     public const string Added = "link.added";
     public const string Removed = "link.removed";
+    public const string WatcherNotAdded = "watcher.not_added";
     private readonly TicketWorkSql _sql = new(database.Dialect);
 
     public Task<IReadOnlyList<TicketLink>> ListAsync(long ticketId, CancellationToken ct) =>
@@ -43,10 +44,11 @@ public sealed class LinkStore(Database database, TicketChanges changes)
 
     /// <summary>
     /// Line 1 marks <paramref name="from"/> a duplicate of <paramref name="original"/>: it is cancelled (outcome Duplicate), linked, and
-    /// its requester made a watcher of the original, in one transaction.
+    /// its requester made a watcher of the original when <paramref name="requesterMayWatch"/> (else its history says why not), in one
+    /// transaction.
     /// </summary>
     public async Task<(TicketChange Change, TicketLink? Link)> AddDuplicateAsync(long from, Ticket original, Actor actor, Func<Ticket, bool> precondition,
-        CancellationToken ct)
+        bool requesterMayWatch, CancellationToken ct)
     {
         TicketLink? link = null;
         Ticket? duplicate = null;
@@ -54,12 +56,19 @@ public sealed class LinkStore(Database database, TicketChanges changes)
         var change = await changes.ApplyAsync(from, actor, TicketAction.MarkDuplicate, precondition, (ticket, _, now) =>
         {
             (duplicate, at) = (ticket, now);
-            return Task.FromResult<object?>(ticket.MarkDuplicateOf(actor, now, original));
+            if (ticket.MarkDuplicateOf(actor, now, original) is { } error) return Task.FromResult<object?>(error);
+            if (!requesterMayWatch && ticket.RequesterId != original.RequesterId)
+                ticket.RecordEvent(actor.UserId, WatcherNotAdded, now, new Dictionary<string, object?>
+                {
+                    ["ticket"] = original.Id, ["watcher"] = ticket.RequesterId,
+                    ["reason"] = $"Not made a watcher of {original.Number}: a watcher is a person of unit '{original.UnitId}' or a unit below it.",
+                });
+            return Task.FromResult<object?>(null);
         }, async (connection, transaction, token) =>
         {
             if (await RefusalAsync(connection, transaction, from, original.Id, LinkType.DuplicateOf, token) is { } refusal) return refusal;
             link = await InsertAsync(connection, transaction, from, original.Id, LinkType.DuplicateOf, actor.UserId, at, token);
-            if (duplicate!.RequesterId != original.RequesterId)
+            if (requesterMayWatch && duplicate!.RequesterId != original.RequesterId)
                 await WatcherStore.AddAsync(connection, transaction, original.Id, duplicate.RequesterId, actor.UserId, at, token);
             return null;
         }, ct);
@@ -80,7 +89,7 @@ public sealed class LinkStore(Database database, TicketChanges changes)
     /// Resolves the children of a major incident just resolved, each through the one change path as the service itself (which
     /// children may be resolved so is the workflow's); returns those left as they were, with the reason.
     /// </summary>
-    public async Task<IReadOnlyList<ChildNotResolved>?> ResolveChildrenAsync(MajorIncident parent, Actor resolvedBy, CancellationToken ct)
+    public async Task<IReadOnlyList<ChildNotResolved>?> ResolveChildrenAsync(MajorIncident parent, string resolvedBy, CancellationToken ct)
     {
         var children = await database.ReadAsync(async (connection, token) => (await connection.QueryAsync<long>(
             new CommandDefinition(TicketWorkSql.Children, new { TicketId = parent.Id }, cancellationToken: token))).ToList(), ct);
@@ -89,7 +98,7 @@ public sealed class LinkStore(Database database, TicketChanges changes)
         foreach (var id in children)
         {
             var change = await changes.ApplyAsync(id, Actor.System, TicketAction.Resolve, _ => true, (child, sla, now) =>
-                Task.FromResult<object?>(child.ResolveWithParent(parent, resolvedBy.UserId, now, sla.ConfirmationDue(now))), null, ct);
+                Task.FromResult<object?>(child.ResolveWithParent(parent, resolvedBy, now, sla.ConfirmationDue(now))), null, ct);
             if (change is { Result: not ChangeResult.Saved, Ticket: { } child })
                 notResolved.Add(new ChildNotResolved(id, child.Number, child.Status, change.Result == ChangeResult.Stale
                     ? "It changed while its major incident was resolved: resolve it on its own."

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
@@ -103,6 +104,8 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             var clocks = await ClocksAsync(connection, transaction, ticket.Id, token);
             var notifications = sla.OnChange(ticket, action, from, clocks, now);
             await store.PersistAsync(connection, transaction, ticket, clocks, notifications, token);
+            if (action == TicketAction.Resolve && ticket.Status == TicketStatus.Resolved)
+                await OweChildrenAsync(connection, transaction, ticket.Id, actor, now, token);
             return await FinishAsync(connection, transaction, ticket, alongside, token);
         }, ct);
         if (outcome.Result == ChangeResult.Saved) metrics?.Changed(ticket.Changes);
@@ -165,6 +168,18 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         }, ct);
         metrics?.Changed(history);
         return changed;
+    }
+
+    /// <summary>
+    /// A resolved major incident owes its children their resolution: marked in its own transaction, whatever path resolved
+    /// it, and paid after the commit (<see cref="MajorIncidentChildren"/>), by the next scheduler pass if not at once.
+    /// </summary>
+    private static async Task OweChildrenAsync(DbConnection connection, DbTransaction transaction, long id, Actor actor, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var args = new { TicketId = id, ResolvedBy = actor.UserId, MarkedAt = now };
+        await connection.ExecuteAsync(new CommandDefinition(TicketWorkSql.ForgetChildrenOwed, args, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(TicketWorkSql.OweChildren, args, transaction, cancellationToken: ct));
     }
 
     private async Task<List<SlaClock>> ClocksAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken ct) =>

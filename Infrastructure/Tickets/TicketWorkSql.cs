@@ -32,6 +32,20 @@ public sealed class TicketWorkSql(SqlDialect dialect)
     /// <summary>A major incident's children.</summary>
     public const string Children = "SELECT FromTicketId FROM TicketLinks WHERE ToTicketId = @TicketId AND Type = 'ChildOf' ORDER BY FromTicketId";
 
+    /// <summary>A major incident just resolved owes its children their resolution, if it has any (again after a reopen).</summary>
+    public const string ForgetChildrenOwed = "DELETE FROM MajorIncidentChildrenOwed WHERE TicketId = @TicketId";
+
+    public const string OweChildren = """
+        INSERT INTO MajorIncidentChildrenOwed (TicketId, ResolvedBy, MarkedAt) SELECT @TicketId, @ResolvedBy, @MarkedAt
+        WHERE EXISTS (SELECT 1 FROM TicketLinks WHERE ToTicketId = @TicketId AND Type = 'ChildOf')
+        """;
+
+    public const string ChildrenOwedBy = "SELECT ResolvedBy FROM MajorIncidentChildrenOwed WHERE TicketId = @TicketId";
+
+    /// <summary>Major incidents whose children are still owed their resolution, oldest first.</summary>
+    public string ChildrenOwed { get; } = dialect.Limit("SELECT TicketId FROM MajorIncidentChildrenOwed ORDER BY MarkedAt, TicketId", "@Batch");
+
     public IEnumerable<string> All() =>
-        [IsWatching, Watchers, WatchersOfTickets, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children];
+        [IsWatching, Watchers, WatchersOfTickets, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children,
+         ForgetChildrenOwed, OweChildren, ChildrenOwedBy, ChildrenOwed];
 }

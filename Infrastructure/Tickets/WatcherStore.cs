@@ -25,13 +25,17 @@ public sealed class WatcherStore(Database database, TicketStore tickets, TicketC
     public const string Removed = "watcher.removed";
 
     /// <summary>The ticket as the caller may read it: in their scope, or (whatever their scope) because they watch it.</summary>
-    public async Task<Ticket?> GetVisibleAsync(long id, Actor actor, CancellationToken ct)
+    public async Task<Ticket?> GetVisibleAsync(long id, Actor actor, CancellationToken ct) => (await FindVisibleAsync(id, actor, ct)).Ticket;
+
+    /// <summary>As <see cref="GetVisibleAsync"/>, and whether the caller sees it only because they watch it (then they only read it).</summary>
+    public async Task<(Ticket? Ticket, bool OnlyWatching)> FindVisibleAsync(long id, Actor actor, CancellationToken ct)
     {
-        if (await tickets.GetAsync(id, actor, ct) is { } inScope) return inScope;
-        return await database.ReadAsync(async (connection, token) =>
+        if (await tickets.GetAsync(id, actor, ct) is { } inScope) return (inScope, false);
+        var watched = await database.ReadAsync(async (connection, token) =>
             await IsWatchingAsync(connection, null, id, actor.UserId, token)
                 ? (await tickets.GetManyAsync(connection, null, [id], token)).SingleOrDefault()
                 : null, ct);
+        return (watched, watched is not null);
     }
 
     public Task<IReadOnlyList<StoredWatcher>> ListAsync(long ticketId, CancellationToken ct) =>
