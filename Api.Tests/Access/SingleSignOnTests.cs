@@ -165,6 +165,48 @@ public sealed class SingleSignOnTests
         Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>(), Is.EqualTo("js-engineer"));
     }
 
+    [TestCase("js-\u212Aate", TestName = "ValidToken_NamingALookalikeOfAUser_Gets403_NotThatUser(Kelvin sign)")]
+    [TestCase(" js-engineer ", TestName = "ValidToken_NamingALookalikeOfAUser_Gets403_NotThatUser(padded)")]
+    [TestCase("js-engineer\n", TestName = "ValidToken_NamingALookalikeOfAUser_Gets403_NotThatUser(newline)")]
+    [TestCase("JS-ENGİNEER", TestName = "ValidToken_NamingALookalikeOfAUser_Gets403_NotThatUser(dotted I)")]
+    public async Task ValidToken_NamingALookalikeOfAUser_Gets403_NotThatUser(string claimed)
+    {
+        // js-kate exists, so a Kelvin-sign "K" folded by culture-free lower-casing would sign in as her.
+        using var manager = _app.As(Keys.JsItManager);
+        var created = await manager.Http.PostAsJsonAsync("/api/v1/admin/users", new { id = "js-kate", name = "Kate", unit = "JS", roles = new[] { "Requester" } });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.Conflict));
+
+        var problem = await TicketClient.ExpectProblemAsync(await GetAsync("/api/v1/me", _idp.TokenFor(claimed, Now)), HttpStatusCode.Forbidden);
+
+        Assert.That(problem["type"]!.GetValue<string>(), Is.EqualTo("urn:itsm:problem:unknown-user"));
+    }
+
+    [Test]
+    public async Task ValidToken_WithACriticalHeaderExtension_Gets401()
+    {
+        var token = _idp.TokenFor("js-engineer", Now, header: new Dictionary<string, object> { ["crit"] = new[] { "exp-policy" }, ["exp-policy"] = 1 });
+
+        var response = await GetAsync("/api/v1/me", token);
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("'crit'"));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer error=\"invalid_token\""));
+    }
+
+    [TestCase("Bearer")]
+    [TestCase("Bearer ")]
+    [TestCase("bearer\tabc.def.ghi")]
+    public async Task MalformedBearerHeader_Gets401OfferingBearer(string header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+
+        var response = await _http.SendAsync(request);
+
+        await TicketClient.ExpectProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("Bearer"));
+    }
+
     [Test]
     public async Task ValidToken_ForAnOperationTheRolesDoNotAllow_Gets403NamingTheAllowedCallers()
     {
@@ -203,9 +245,11 @@ public sealed class SingleSignOnTests
     [Test]
     public async Task NoCredentials_Gets401_NamingBothWays()
     {
-        var problem = await TicketClient.ExpectProblemAsync(await _http.GetAsync("/api/v1/me"), HttpStatusCode.Unauthorized);
+        var response = await _http.GetAsync("/api/v1/me");
 
-        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"));
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key").And.Contain("bearer token"));
+        Assert.That(response.Headers.WwwAuthenticate.Select(h => h.Scheme), Is.EquivalentTo(new[] { "ApiKey", "Bearer" }));
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class IdentityProvider : IDisposable
 
     /// <summary>A token for <paramref name="user"/>, valid from <paramref name="issuedAt"/> for <paramref name="lifetime"/> (10 minutes).</summary>
     public string TokenFor(string user, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string audience = Audience, string? issuer = null,
-        string claim = "preferred_username", SigningCredentials? signedWith = null) =>
+        string claim = "preferred_username", SigningCredentials? signedWith = null, IDictionary<string, object>? header = null) =>
         new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
@@ -63,6 +63,7 @@ public sealed class IdentityProvider : IDisposable
             IssuedAt = issuedAt.UtcDateTime,
             NotBefore = issuedAt.UtcDateTime,
             Expires = (issuedAt + (lifetime ?? TimeSpan.FromMinutes(10))).UtcDateTime,
+            AdditionalHeaderClaims = header,
             SigningCredentials = signedWith ?? new SigningCredentials(new RsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.RsaSha256),
         });
 

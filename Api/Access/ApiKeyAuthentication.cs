@@ -45,9 +45,14 @@ public sealed class ApiKeyAuthentication(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var hasKey = Request.Headers.ContainsKey(Header);
-        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{Header}\"";
+        var signOn = SingleSignOn.IsConfigured(configuration);
+        // Every scheme the service accepts is offered, so a client that only knows bearer tokens learns it may send one.
+        Response.Headers.WWWAuthenticate = signOn
+            ? new Microsoft.Extensions.Primitives.StringValues([$"{SchemeName} header=\"{Header}\"", "Bearer"])
+            : $"{SchemeName} header=\"{Header}\"";
         return ProblemResults.Write(Context, StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
             hasKey ? "The API key in X-Api-Key is not valid or has been revoked."
+            : signOn ? "Send a bearer token from the organisation's sign-on in the Authorization header, or an API key in X-Api-Key."
             : SingleSignOn.HasBearerToken(Request) ? "This service does not accept bearer tokens (single sign-on is not configured); send your API key in the X-Api-Key header."
             : "Send your API key in the X-Api-Key header.");
     }

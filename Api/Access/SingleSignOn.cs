@@ -14,7 +14,7 @@ namespace Itsm.Api.Access;
 /// (by <c>UserClaim</c>, default <c>preferred_username</c>); roles, unit and groups come from this service's user record,
 /// so the identity provider needs no knowledge of them. Without an authority only API keys are accepted.
 /// </summary>
-public static class SingleSignOn
+public static partial class SingleSignOn
 {
     public const string SchemeName = JwtBearerDefaults.AuthenticationScheme;
 
@@ -66,8 +66,30 @@ public static class SingleSignOn
         return services;
     }
 
-    public static bool HasBearerToken(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The Authorization header names the Bearer scheme (with a token or not, whatever whitespace follows).</summary>
+    public static bool HasBearerToken(HttpRequest request)
+    {
+        var value = request.Headers.Authorization.ToString().AsSpan().TrimStart();
+        var end = value.IndexOfAny(' ', '\t');
+        return (end < 0 ? value : value[..end]).Equals("Bearer", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The user id a claim names: ASCII letters lower-cased and nothing else changed, so that a lookalike (the Kelvin sign
+    /// for K) or a padded name at the identity provider is never folded into another person's id. Null when the claim is
+    /// not an id this service could have given (see <see cref="Admin.Codes.UserPattern"/>).
+    /// </summary>
+    public static string? UserIdOf(string claimed)
+    {
+        var id = string.Create(claimed.Length, claimed, (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++) span[i] = char.IsAsciiLetterUpper(s[i]) ? (char)(s[i] | 0x20) : s[i];
+        });
+        return UserId().IsMatch(id) ? id : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(Admin.Codes.UserPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UserId();
 
     private static bool WithinLifetime(TimeProvider clock, DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
@@ -112,8 +134,20 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
             context.Fail(new SignOnRefused("unknown-user", $"The token must have exactly one '{claim}' claim, which names the user of this service."));
             return;
         }
-        // User ids are lower-case: the same token names the same user on either database, whatever its collation.
-        var userId = values[0].Trim().ToLowerInvariant();
+        if (context.SecurityToken is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { } jwt && jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            // RFC 7515 §4.1.11: a token that lists critical extensions this service does not implement must be refused.
+            context.Fail(new SecurityTokenException("The bearer token names critical header extensions ('crit') this service does not implement."));
+            return;
+        }
+        // User ids are lower-case ASCII: the same token names the same user on either database, whatever its collation.
+        if (SingleSignOn.UserIdOf(values[0]) is not { } userId)
+        {
+            var named = values[0].Length > 100 ? values[0][..100] + "…" : values[0];
+            context.Fail(new SignOnRefused("unknown-user",
+                $"The token names '{named}' ({claim}), which is not a user id of this service (letters, digits, '.', '_' and '-'); an IT manager must add the user first."));
+            return;
+        }
 
         var cacheKey = "sso:" + userId;
         if (!cache.TryGetValue(cacheKey, out SignOnUser? user))
@@ -173,6 +207,7 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
         SecurityTokenInvalidIssuerException => "The bearer token was not issued by the identity provider this service trusts.",
         SecurityTokenInvalidAlgorithmException => "The bearer token is signed with an algorithm this service does not accept.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not valid.",
+        SecurityTokenException { Message: var message } when message.Contains("'crit'", StringComparison.Ordinal) => message,
         _ => "The bearer token is not valid.",
     };
 
