@@ -68,6 +68,7 @@ app.UseDatabaseGate();
 app.UseAuthentication();
 app.UseRateLimits();
 app.UseAuthorization();
+app.UseUtf8Queries();
 app.UseStrictEnumParameters();
 app.UseJsonCharset();
 app.UseMiddleware<IdempotencyMiddleware>();

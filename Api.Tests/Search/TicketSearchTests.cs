@@ -198,6 +198,40 @@ public sealed class TicketSearchTests : ApiFixture
     }
 
     [Test]
+    public async Task Search_WordWithCombiningMarks_IsFoundWholeButNotByAFragment()
+    {
+        // Devanagari vowel signs and viramas are combining marks: the word is हिन्दी, as SQL Server's term table keeps it.
+        var marker = Marker();
+        var ticket = await _given.Requester.CreateAsync(Ticket($"हिन्दी भाषा {marker}"));
+
+        Assert.That(await Found(_given.ItManager, Q($"हिन्दी {marker}")), Is.EqualTo(new[] { ticket.Id }));
+        Assert.That(await Found(_given.ItManager, Q($"हि {marker}")), Is.Empty);
+        Assert.That(await Found(_given.ItManager, Q($"ह {marker}")), Is.Empty);
+    }
+
+    [TestCase("q=%FF")]
+    [TestCase("q=%ED%A0%80")]
+    [TestCase("q=ok&status=%C0%AF")]
+    [TestCase("%FF=1")]
+    public async Task Search_QueryStringThatIsNotUtf8_Is400(string query)
+    {
+        var response = await _given.ItManager.Http.GetAsync("/api/v1/tickets?" + query);
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("not valid UTF-8"));
+    }
+
+    [Test]
+    public async Task Search_PercentEncodedUtf8AndLiteralPercent_AreSearchedAsText()
+    {
+        var marker = Marker();
+        var ticket = await _given.Requester.CreateAsync(Ticket($"报销 100% {marker}"));
+
+        Assert.That(await Found(_given.ItManager, "q=%E6%8A%A5%E9%94%80%20" + marker), Is.EqualTo(new[] { ticket.Id }));
+        Assert.That(await Found(_given.ItManager, "q=100%25%20" + marker), Is.EqualTo(new[] { ticket.Id }));
+    }
+
+    [Test]
     public async Task Search_QueryOver200Characters_Is400AndAt200IsSearched()
     {
         var tooLong = await _given.ItManager.Http.GetAsync("/api/v1/tickets?" + Q(new string('报', 201)));

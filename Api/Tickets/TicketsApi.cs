@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using Itsm.Api.Access;
@@ -149,7 +150,7 @@ public static class TicketsApi
     public static async Task<IResult> List(ClaimsPrincipal user, TicketStore store, OrganisationStore organisation, TimeProvider clock,
         [FromQuery] TicketStatus[]? status, Category? category, Priority? priority, string? unit, string? group, string? assignee,
         string? system, string? requester, string? text, DateTimeOffset? createdFrom, DateTimeOffset? createdTo,
-        SlaState? slaState, long? updatedSince, int? limit, string? cursor, string? q, CancellationToken ct)
+        SlaState? slaState, long? updatedSince, int? limit, string? cursor, [StringLength(TicketSearch.MaxLength)] string? q, CancellationToken ct)
     {
         var actor = user.Actor();
         var (search, searchProblem) = TicketSearch.Parse(q);

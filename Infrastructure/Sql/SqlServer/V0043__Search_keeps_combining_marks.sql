@@ -1,0 +1,2 @@
+-- Nothing to change on SQL Server: its term table (TicketTerms) compares whole terms as the service writes them, combining
+-- marks included. The SQLite script of the same number rebuilds its FTS5 index so that SQLite matches the same way.
