@@ -26,6 +26,7 @@ public sealed class DemoHistoryTests
         Assert.That(report["satisfaction"]!["responses"]!.GetValue<int>(), Is.GreaterThan(10));
         Assert.That(report["previous"]!["volumes"]!["raised"]!["total"]!.GetValue<int>(), Is.GreaterThan(5), "October's last days are in the history too");
         TestContext.Out.WriteLine($"Start-up with the demo history: {seeding.TotalSeconds:F1} s");
+        if (Environment.GetEnvironmentVariable("REPORT_SCREENSHOT") is { Length: > 0 } path) await ScreenshotAsync(manager, path);
     }
 
     [Test]
@@ -50,7 +51,6 @@ public sealed class DemoHistoryTests
             Assert.That(Figure("dataQualityIssues", "raised"), Is.GreaterThan(0));
         });
         TestContext.Out.WriteLine(report["changes"]!.ToJsonString() + " " + report["inspections"]!.ToJsonString());
-        if (Environment.GetEnvironmentVariable("REPORT_SCREENSHOT") is { Length: > 0 } path) await ScreenshotAsync(manager, path);
     }
 
     /// <summary>The Chinese page of the demo's November, as a PNG (REPORT_SCREENSHOT=docs/work-report-zh.png) for the README.</summary>
