@@ -25,7 +25,32 @@ public sealed class DemoHistoryTests
         Assert.That(report["timeToResolve"]!["count"]!.GetValue<int>(), Is.GreaterThan(25));
         Assert.That(report["satisfaction"]!["responses"]!.GetValue<int>(), Is.GreaterThan(10));
         Assert.That(report["previous"]!["volumes"]!["raised"]!["total"]!.GetValue<int>(), Is.GreaterThan(5), "October's last days are in the history too");
+        TestContext.Out.WriteLine($"Start-up with the demo history: {seeding.TotalSeconds:F1} s");
         if (Environment.GetEnvironmentVariable("REPORT_SCREENSHOT") is { Length: > 0 } path) await ScreenshotAsync(manager, path);
+    }
+
+    [Test]
+    public async Task DemoHistory_PreviousFullMonth_HasChangesInspectionsAndDataQuality()
+    {
+        using var app = new ItsmApp(new Dictionary<string, string?> { ["Reports:DemoHistory"] = "true" });
+        using var manager = app.As(Keys.JsItManager);
+        // The fake clock stands at 1 December 2026: November is the last full month.
+        var report = await manager.GetJsonAsync("/api/v1/reports/work?unit=JS&from=2026-11-01&to=2026-12-01");
+
+        int Figure(string section, string name) => report[section]![name]!.GetValue<int>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Figure("changes", "requested"), Is.GreaterThan(0));
+            Assert.That(Figure("changes", "approved"), Is.GreaterThan(0));
+            Assert.That(Figure("changes", "evaluated"), Is.GreaterThan(0));
+            Assert.That(Figure("changes", "evaluatedEffective"), Is.GreaterThan(0));
+            Assert.That(Figure("changes", "evaluationOverdue"), Is.GreaterThan(0));
+            Assert.That(Figure("inspections", "scheduled"), Is.GreaterThan(0));
+            Assert.That(Figure("inspections", "passed"), Is.GreaterThan(0));
+            Assert.That(Figure("inspections", "missed"), Is.GreaterThan(0));
+            Assert.That(Figure("dataQualityIssues", "raised"), Is.GreaterThan(0));
+        });
+        TestContext.Out.WriteLine(report["changes"]!.ToJsonString() + " " + report["inspections"]!.ToJsonString());
     }
 
     /// <summary>The Chinese page of the demo's November, as a PNG (REPORT_SCREENSHOT=docs/work-report-zh.png) for the README.</summary>

@@ -162,6 +162,7 @@ public sealed class WorkReportPageTests
             "[...document.querySelectorAll('td[data-figure]')].map(e => [e.dataset.figure, e.innerText.trim()])");
         var title = await page.EvaluateExpressionAsync<string>("document.querySelector('h1').innerText");
         var titleWidth = await page.EvaluateExpressionAsync<double>("document.querySelector('h1').getBoundingClientRect().width");
+        var definitions = await page.EvaluateExpressionAsync<string>("document.querySelector('section.definitions').innerText");
 
         Assert.That(charts, Is.EqualTo(4), "categories, daily, SLA by priority, inspections by system");
         Assert.That(bars, Is.EqualTo(3 + 8 + 1), "3 categories, 4 priorities × 2 clocks, 1 system inspected");
@@ -178,6 +179,14 @@ public sealed class WorkReportPageTests
         }
         Assert.That(shown.Single(p => p[0] == "timeToResolve.p90BusinessMinutes")[1], Is.EqualTo("570"));
         Assert.That(shown.Single(p => p[0] == "responseSlaCompliance")[1], Is.EqualTo("75%"));
+
+        // Every definition is in Chinese: none of the JSON's English sentences (nor an English word of three letters or more,
+        // apart from the configuration key a definition names) is on the Chinese page.
+        foreach (var (figure, sentence) in _json["definitions"]!.AsObject())
+            Assert.That(definitions, Does.Not.Contain(sentence!.GetValue<string>()), figure);
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(definitions.Replace("Accounts:DormantAfterDays", ""), "[A-Za-z]{3,}").Select(m => m.Value),
+            Is.Empty, definitions);
+        Assert.That(definitions, Does.Contain("统计期间内创建的工单数。"));
     }
 
     private static bool IsRate(string figure) => figure.EndsWith("Rate", StringComparison.Ordinal) || figure.EndsWith("Compliance", StringComparison.Ordinal);

@@ -23,11 +23,23 @@ public static class Negotiation
             // The most specific range that matches decides the quality of this type.
             MediaTypeHeaderValue? match = null;
             foreach (var range in ranges)
-                if (offeredType.IsSubsetOf(range) && (match is null || Specificity(range) > Specificity(match))) match = range;
+                if (offeredType.IsSubsetOf(WithoutUtf8(range)) && (match is null || Specificity(range) > Specificity(match))) match = range;
             var quality = match is null ? 0 : match.Quality ?? 1;
             if (quality > bestQuality) { best = type; bestQuality = quality; }
         }
         return best;
+    }
+
+    /// <summary>
+    /// The range without a UTF-8 <c>charset</c> parameter (quoted or not, any case): every representation offered is UTF-8,
+    /// so <c>text/html; charset=utf-8</c> asks for what is served. Another charset still matches nothing.
+    /// </summary>
+    private static MediaTypeHeaderValue WithoutUtf8(MediaTypeHeaderValue range)
+    {
+        if (range.Charset.Value is not { } charset || !charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)) return range;
+        var copy = range.Copy();
+        copy.Charset = null;
+        return copy;
     }
 
     private static int Specificity(MediaTypeHeaderValue range) =>

@@ -53,6 +53,17 @@ public static class ReportPage
         ["accounts.dormantAtEnd"] = ("期末休眠账号", "Dormant accounts at period end"),
         ["accounts.reviewsCompleted"] = ("完成的权限复核", "Access reviews completed"),
         ["accounts.reviewsOverdue"] = ("逾期的权限复核", "Access reviews overdue"),
+        // The definitions' figures (the English page names them by their JSON path).
+        ["volumes.raised"] = ("受理工单", "volumes.raised"),
+        ["volumes.resolved"] = ("解决工单", "volumes.resolved"),
+        ["volumes.closed"] = ("关闭工单", "volumes.closed"),
+        ["volumes.openAtEnd"] = ("期末未关闭", "volumes.openAtEnd"),
+        ["breakdowns"] = ("分类统计", "breakdowns"),
+        ["timeToResolve"] = ("解决时长", "timeToResolve"),
+        ["hqTurnaround"] = ("总部处理时长", "hqTurnaround"),
+        ["satisfaction"] = ("满意度", "satisfaction"),
+        ["inspections"] = ("巡检", "inspections"),
+        ["dataQualityIssues"] = ("数据质量问题", "dataQualityIssues"),
         ["byCategory"] = ("各类工单受理量", "Tickets raised by category"),
         ["daily"] = ("每日受理与解决", "Raised and resolved per day"),
         ["raised"] = ("受理", "Raised"),
@@ -139,7 +150,11 @@ public static class ReportPage
         html.Append($"<section class=\"chart\"><h2>{E(L("inspectionBySystem"))}</h2>{BarChart(inspections, L("none"), max: 100)}</section>");
 
         html.Append($"<section class=\"definitions\"><h2>{E(L("definitions"))}</h2><table>");
-        foreach (var (figure, definition) in report.Definitions) html.Append($"<tr><th>{E(figure)}</th><td>{E(definition)}</td></tr>");
+        // The JSON's definitions are English; the Chinese page gives each figure its Chinese name and sentence.
+        foreach (var (figure, definition) in report.Definitions)
+            html.Append(zh
+                ? $"<tr data-definition=\"{E(figure)}\"><th>{E(L(figure))}</th><td>{E(ReportDefinitions.WorkZh.GetValueOrDefault(figure, definition))}</td></tr>"
+                : $"<tr data-definition=\"{E(figure)}\"><th>{E(figure)}</th><td>{E(definition)}</td></tr>");
         html.Append("</table></section></body></html>");
         return html.ToString();
     }

@@ -75,9 +75,10 @@ public static class ReportsApi
         var sla = await engine.ContextAsync(null, ct);
         var period = new ReportPeriod(start, end, sla.TimeZoneOf(found.Path));
         var target = new ReportTarget(found.Path, includeSubunits ?? false, systems);
-        var current = await store.WorkAsync(target, period, ct);
+        // The period and the one before are independent reads: side by side, the report takes as long as the longer one.
         var previousPeriod = period.Previous();
-        var previous = await store.WorkAsync(target, previousPeriod, ct);
+        var (currentWork, previousWork) = (store.WorkAsync(target, period, ct), store.WorkAsync(target, previousPeriod, ct));
+        var (current, previous) = (await currentWork, await previousWork);
         var header = new ReportHeader(found.Id, found.Name, target.IncludeSubunits, system, start, end, period.TimeZone.Id, clock.GetUtcNow());
         var report = WorkReport.Of(header, current, PreviousPeriod.Of(previousPeriod, previous));
 
@@ -118,9 +119,11 @@ public static class ReportsApi
     private static (DateOnly Date, IResult? Problem) ParseDate(string name, string? value)
     {
         if (string.IsNullOrEmpty(value)) return (default, ProblemResults.Invalid(name, $"{name} is required (a date, yyyy-MM-dd)."));
-        return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= 2000
+        // Bounded above too: the previous period and the calendar-month test step months past the dates given, which
+        // near the end of year 9999 leaves the calendar.
+        return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 2000 and <= 2999
             ? (date, null)
-            : (default, ProblemResults.Invalid(name, $"{name} must be a date written yyyy-MM-dd, in the year 2000 or later."));
+            : (default, ProblemResults.Invalid(name, $"{name} must be a date written yyyy-MM-dd, in the years 2000 to 2999."));
     }
 }
 

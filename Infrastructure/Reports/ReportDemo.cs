@@ -14,10 +14,11 @@ namespace Itsm.Infrastructure.Reports;
 /// their real lifecycle (triage, start, escalation to HQ and back, resolution at first contact or by line 2, reopen,
 /// confirmation with a rating) by the demo users, each change made through <see cref="TicketChanges"/> with its clock moved
 /// to the moment it happened, so that SLA clocks, history and business minutes are what they would have been. Events that
-/// would fall after now do not happen: recent tickets stay open. The same seed gives the same history.
+/// would fall after now do not happen: recent tickets stay open. Changes and inspection runs have their history too (see
+/// the other part of this class). The same seed gives the same history.
 /// </summary>
-public sealed class ReportDemo(Database database, TicketStore tickets, SlaStore slaStore, SlaEngine engine, OrganisationStore organisation,
-    TimeProvider clock, ILogger<ReportDemo> logger)
+public sealed partial class ReportDemo(Database database, TicketStore tickets, SlaStore slaStore, SlaEngine engine, OrganisationStore organisation,
+    Itsm.Infrastructure.Inspections.InspectionStore inspections, TimeProvider clock, ILogger<ReportDemo> logger)
 {
     public static readonly TimeSpan History = TimeSpan.FromDays(61);
 
@@ -42,13 +43,15 @@ public sealed class ReportDemo(Database database, TicketStore tickets, SlaStore 
         var matrix = await organisation.PriorityMatrixAsync(ct);
         var hq = await organisation.FindActorByKeyAsync("demo-hq-engineer", ct);
         var random = new Random(13);
-        var count = 0;
+        var (count, runs) = (0, 0);
         foreach (var province in new[] { "JS", "ZJ" })
         {
             if (await organisation.FindUnitAsync(province, ct) is not { } unit || hq is null) continue;
             var cast = await CastAsync(province, ct);
             if (cast is null) continue;
             var zone = sla.TimeZoneOf(unit.Path);
+            count += await ChangesAsync(changes, history, sla, matrix, unit, cast, zone, new Random(province == "JS" ? 7 : 8), now, ct);
+            runs += await InspectionRunsAsync(changes, history, unit, cast, new Random(province == "JS" ? 9 : 10), now, ct);
             for (var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now - History, zone).Date); ; day = day.AddDays(1))
             {
                 // Stored instants are UTC: on SQLite they are compared as text, which an offset would misorder.
@@ -64,11 +67,11 @@ public sealed class ReportDemo(Database database, TicketStore tickets, SlaStore 
                 }
             }
         }
-        logger.LogInformation("Seeded {Count} demo tickets over the last {Days} days in {Seconds:0.0} s", count, History.TotalDays,
+        logger.LogInformation("Seeded {Count} demo tickets and {Runs} inspection runs over the last {Days} days in {Seconds:0.0} s", count, runs, History.TotalDays,
             TimeProvider.System.GetElapsedTime(started).TotalSeconds);
     }
 
-    private sealed record Cast(Actor Requester, Actor ServiceDesk, Actor Engineer, SupportGroup System, SupportGroup Business);
+    private sealed record Cast(Actor Requester, Actor ServiceDesk, Actor Engineer, SupportGroup System, SupportGroup Business, Actor Approver);
 
     private async Task<Cast?> CastAsync(string province, CancellationToken ct)
     {
@@ -78,8 +81,9 @@ public sealed class ReportDemo(Database database, TicketStore tickets, SlaStore 
         var engineer = await organisation.FindActorByKeyAsync(prefix + "-engineer", ct);
         var l2System = await organisation.FindGroupAsync(province + "-L2SYS", ct);
         var l2Business = await organisation.FindGroupAsync(province + "-L2BIZ", ct);
-        return requester is null || desk is null || engineer is null || l2System is null || l2Business is null
-            ? null : new Cast(requester, desk, engineer, l2System, l2Business);
+        var approver = await organisation.FindActorByKeyAsync(prefix + "-approver", ct);
+        return requester is null || desk is null || engineer is null || l2System is null || l2Business is null || approver is null
+            ? null : new Cast(requester, desk, engineer, l2System, l2Business, approver);
     }
 
     /// <summary>One ticket's life: each step happens some minutes after the last, unless that is after now.</summary>

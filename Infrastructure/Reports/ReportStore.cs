@@ -38,11 +38,14 @@ public sealed class ReportStore(Database database, Itsm.Infrastructure.Accounts.
             OpenStatuses = ReportSql.OpenStatuses, Changes, DormantCutoff = period.End.AddDays(-_dormantAfterDays),
         });
 
-        var raised = await RowsAsync<VolumeRow>(ReportSql.Raised(scope), args, ct);
-        var resolved = await RowsAsync<VolumeRow>(ReportSql.Resolved(scope), args, ct);
-        var closed = await RowsAsync<ClosedRow>(ReportSql.Closed(scope), args, ct);
-        var open = (await RowsAsync<VolumeRow>(ReportSql.OpenNow(scope), args, ct))
-            .Concat(await RowsAsync<VolumeRow>(ReportSql.ClosedAfter(scope), args, ct)).ToList();
+        var lines = (await RowsAsync<(string Id, string Line)>(ReportSql.GroupLines, args, ct)).ToDictionary(g => g.Id, g => g.Line);
+        string LineOf(string? group) => group is not null && lines.TryGetValue(group, out var line) ? line : "None";
+        List<VolumeRow> WithLines(IEnumerable<VolumeRow> rows) => rows.Select(r => r with { Line = LineOf(r.GroupId) }).ToList();
+        var raised = WithLines(await RowsAsync<VolumeRow>(ReportSql.Raised(scope), args, ct));
+        var resolved = WithLines(await RowsAsync<VolumeRow>(ReportSql.Resolved(scope), args, ct));
+        var closed = (await RowsAsync<ClosedRow>(ReportSql.Closed(scope), args, ct)).Select(c => c with { Line = LineOf(c.GroupId) }).ToList();
+        var open = WithLines((await RowsAsync<VolumeRow>(ReportSql.OpenNow(scope), args, ct))
+            .Concat(await RowsAsync<VolumeRow>(_sql.ClosedAfter(scope), args, ct)));
         var clocks = await RowsAsync<ClockRow>(ReportSql.Clocks(scope), args, ct);
         var reopens = await ScalarAsync(ReportSql.Reopens(scope), args, ct);
         var approved = await ScalarAsync(ReportSql.Approved(scope), args, ct);
@@ -63,7 +66,8 @@ public sealed class ReportStore(Database database, Itsm.Infrastructure.Accounts.
 
         return new WorkFigures(
             new Volumes(raisedBreakdown, resolvedBreakdown, Fold(closedRows, target), Fold(open, target)),
-            Rates.Of(resolved.Sum(r => (int)r.FirstContact), resolvedTotal),
+            // First contact: resolved by line 1, or with no other line's group.
+            Rates.Of(resolved.Where(r => r.Line is "None" or "Line1").Sum(r => (int)r.N), resolvedTotal),
             Compliance(clocks, "Response", null),
             Compliance(clocks, "Resolution", null),
             Enum.GetNames<Priority>().Select(p => new PriorityCompliance(p,
@@ -170,24 +174,25 @@ public sealed class ReportStore(Database database, Itsm.Infrastructure.Accounts.
         public AccountFigures ToFigures() => new((int)DormantAtEnd, (int)ReviewsCompleted, (int)ReviewsOverdue);
     }
 
-    private sealed class VolumeRow
+    private sealed record VolumeRow
     {
         public string Category { get; init; } = "";
         public string Priority { get; init; } = "";
         public string SystemId { get; init; } = "";
         public string UnitPath { get; init; } = "";
+        public string? GroupId { get; init; }
         public string Line { get; init; } = "";
         public long N { get; init; }
-        public long FirstContact { get; init; }
         public long Escalated { get; init; }
     }
 
-    private sealed class ClosedRow
+    private sealed record ClosedRow
     {
         public string Category { get; init; } = "";
         public string Priority { get; init; } = "";
         public string SystemId { get; init; } = "";
         public string UnitPath { get; init; } = "";
+        public string? GroupId { get; init; }
         public string Line { get; init; } = "";
         public string? Outcome { get; init; }
         public long? Satisfaction { get; init; }

@@ -29,6 +29,17 @@ public sealed class SlaSql(SqlDialect dialect)
         WHERE Id = @Id
         """;
 
+    /// <summary>
+    /// Copies the ticket's unit path and priority onto its clocks when they differ (new clocks, a reprioritised ticket), in the
+    /// ticket's transaction after its row is written: the work report reads clocks by unit and priority without the ticket.
+    /// </summary>
+    public const string ClocksFollowTicket = """
+        UPDATE SlaClocks SET UnitPath = (SELECT t.UnitPath FROM Tickets t WHERE t.Id = @ticketId),
+            Priority = (SELECT t.Priority FROM Tickets t WHERE t.Id = @ticketId)
+        WHERE TicketId = @ticketId
+            AND (UnitPath IS NULL OR Priority IS NULL OR Priority <> (SELECT t.Priority FROM Tickets t WHERE t.Id = @ticketId))
+        """;
+
     public const string InsertNotification = """
         INSERT INTO Notifications (TicketId, InspectionRunId, Subject, Type, RecipientKind, Recipient, CreatedAt, Details)
         VALUES (@TicketId, @InspectionRunId, @Subject, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
@@ -69,7 +80,7 @@ public sealed class SlaSql(SqlDialect dialect)
     public IEnumerable<string> All() =>
     [
         Calendars, CalendarExists, InsertCalendar, UpdateCalendar, CountPolicies, LatestPolicyVersion, Policy, InsertPolicy, PriorityMatrixCell,
-        ClocksOfTicket, ClocksOfTickets, UpdateClock, InsertNotification, InsertClock, DueTickets, AutoCloseDue, EvaluationOverdue,
+        ClocksOfTicket, ClocksOfTickets, UpdateClock, ClocksFollowTicket, InsertNotification, InsertClock, DueTickets, AutoCloseDue, EvaluationOverdue,
         Notifications(false), Notifications(true),
     ];
 }

@@ -117,6 +117,7 @@ public sealed class SlaStore(Database database)
             else
                 await connection.ExecuteAsync(new CommandDefinition(SlaSql.UpdateClock, args, transaction, cancellationToken: ct));
         }
+        await connection.ExecuteAsync(new CommandDefinition(SlaSql.ClocksFollowTicket, new { ticketId }, transaction, cancellationToken: ct));
     }
 
     public async Task AddNotificationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Notification> notifications, CancellationToken ct)
