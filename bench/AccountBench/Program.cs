@@ -54,12 +54,21 @@ try
 
     string Cursor(string login) => Convert.ToBase64String(Encoding.UTF8.GetBytes("l1:" + login)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     var deepLogin = $"u{count * 9 / 10:D7}";
+    // A dormant page's cursor carries the idle instant: follow the listing (longest idle first) to 90 % of the dormant accounts.
+    string? dormantCursor = null;
+    for (var walked = 0; walked < count / 5 * 9 / 10;)
+    {
+        var page = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(
+            "/api/v1/systems/HR/accounts?dormant=true&limit=200" + (dormantCursor is null ? "" : "&cursor=" + dormantCursor)))!;
+        walked += page["items"]!.AsArray().Count;
+        dormantCursor = page["nextCursor"]?.GetValue<string>() ?? throw new InvalidOperationException("fewer dormant accounts than expected");
+    }
     var pages = new (string Name, string Path)[]
     {
         ("first page", "/api/v1/systems/HR/accounts?limit=25"),
         ("deep page (90 %)", $"/api/v1/systems/HR/accounts?limit=25&cursor={Cursor(deepLogin)}"),
         ("dormant, first page", "/api/v1/systems/HR/accounts?dormant=true&limit=25"),
-        ("dormant, deep page (90 %)", $"/api/v1/systems/HR/accounts?dormant=true&limit=25&cursor={Cursor(deepLogin)}"),
+        ("dormant, deep page (90 %)", $"/api/v1/systems/HR/accounts?dormant=true&limit=25&cursor={dormantCursor}"),
     };
     var medians = new Dictionary<string, double>();
     foreach (var (name, path) in pages)
