@@ -1,4 +1,8 @@
+using Dapper;
 using Itsm.Api.Tests.Setup;
+using Itsm.Infrastructure.Accounts;
+using Itsm.Infrastructure.Sql;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Itsm.Api.Tests.Accounts;
 
@@ -39,7 +43,7 @@ public sealed class DormantAccountTests
         var dormant = await DormantAsync();
         var one = await Register.GetAsync(_manager, "HR", "d180");
 
-        Assert.That(dormant, Is.EqualTo(new[] { "d180", "d181" }));
+        Assert.That(dormant, Is.EqualTo(new[] { "d181", "d180" }), "longest idle first");
         Assert.That(one["account"]!["dormant"]!.GetValue<bool>(), Is.True);
     }
 
@@ -65,7 +69,65 @@ public sealed class DormantAccountTests
     public async Task List_DormantTrueOnTheDemoRegister_FindsTheFiveIdleErpAccounts()
     {
         var dormant = await DormantAsync("ERP");
-        Assert.That(dormant, Is.EqualTo(new[] { "js026", "js027", "js028", "js029", "js030" }));
+        Assert.That(dormant, Is.EqualTo(new[] { "js029", "js030", "js028", "js027", "js026" }), "longest idle first, then by login");
+    }
+
+    [Test]
+    public async Task List_DormantPages_WalkEveryDormantAccountOnce_LongestIdleFirstThenByLogin()
+    {
+        var now = _app.Clock.GetUtcNow();
+        var lines = new List<string>();
+        // Two accounts per idle instant (ties are broken by login), interleaved in login order with accounts in use.
+        for (var i = 0; i < 12; i++)
+        {
+            lines.Add($"p{i:D2}a,Idle,,R,Active,{Register.Iso(now.AddDays(-300 + i * 5))}");
+            lines.Add($"p{i:D2}b,Idle too,,R,Active,{Register.Iso(now.AddDays(-300 + i * 5))}");
+            lines.Add($"p{i:D2}c,In use,,R,Active,{Register.Iso(now.AddDays(-i))}");
+        }
+        await Register.ImportOkAsync(_manager, "HR", Register.Header + "\n" + string.Join("\n", lines) + "\n");
+
+        var walked = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await _manager.GetJsonAsync("/api/v1/systems/HR/accounts?dormant=true&limit=5" + (cursor is null ? "" : "&cursor=" + cursor));
+            walked.AddRange(page["items"]!.AsArray().Select(a => a!["login"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+
+        // Idle 180 days or longer: -300 + 5i <= -180, i.e. i <= 24 — all twelve pairs.
+        Assert.That(walked, Is.EqualTo(Enumerable.Range(0, 12).SelectMany(i => new[] { $"p{i:D2}a", $"p{i:D2}b" })));
+    }
+
+    [Test]
+    public async Task List_ACursorOfTheOtherListing_Is400()
+    {
+        var plain = (await _manager.GetJsonAsync("/api/v1/systems/ERP/accounts?limit=2"))["nextCursor"]!.GetValue<string>();
+        var dormant = (await _manager.GetJsonAsync("/api/v1/systems/ERP/accounts?dormant=true&limit=2"))["nextCursor"]!.GetValue<string>();
+
+        var plainAsDormant = await _manager.Http.GetAsync($"/api/v1/systems/ERP/accounts?dormant=true&cursor={plain}");
+        var dormantAsPlain = await _manager.Http.GetAsync($"/api/v1/systems/ERP/accounts?cursor={dormant}");
+
+        Assert.That((await TicketClient.ExpectProblemAsync(plainAsDormant, System.Net.HttpStatusCode.BadRequest))["errors"]!["cursor"], Is.Not.Null);
+        Assert.That((await TicketClient.ExpectProblemAsync(dormantAsPlain, System.Net.HttpStatusCode.BadRequest))["errors"]!["cursor"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task DormantPage_SeeksTheIdleIndexAfterItsCursor_WithoutSorting()
+    {
+        Assume.That(_app.Provider, Is.EqualTo(Itsm.Infrastructure.Sql.DatabaseProvider.Sqlite), "the query plan is SQLite's");
+        var database = _app.Services.GetRequiredService<Database>();
+        var sql = new AccountSql(database.Dialect).List(AccountFilters.Dormant | AccountFilters.After, 26);
+        var now = _app.Clock.GetUtcNow();
+
+        var plan = await database.ReadAsync(async (connection, token) => string.Join("\n", (await connection.QueryAsync<(long, long, long, string)>(
+            new CommandDefinition("EXPLAIN QUERY PLAN " + sql, new
+            {
+                SystemId = "ERP", ScopeFrom = "/", ScopeTo = "0", Cutoff = now.AddDays(-180), AfterIdle = now.AddDays(-300), After = "js010",
+            }, cancellationToken: token))).Select(r => r.Item4)), CancellationToken.None);
+
+        Assert.That(plan, Does.Contain("USING INDEX IX_Accounts_Idle (SystemId=? AND (IdleSince,Login)>(?,?)"), plan);
+        Assert.That(plan, Does.Not.Contain("TEMP B-TREE"), plan);
     }
 
     [Test]

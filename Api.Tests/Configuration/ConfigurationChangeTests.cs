@@ -157,6 +157,42 @@ public sealed class ConfigurationChangeTests
         Assert.That((await Inventory.ItemAsync(_zjManager, "ERP", "zj.posting.rule"))["value"]!.GetValue<string>(), Is.EqualTo("zj"));
     }
 
+    /// <summary>A JS configuration change escalated to HQ after its approval: HQ's engineer resolves it.</summary>
+    private async Task<TicketResponse> EscalatedChangeAsync()
+    {
+        var approved = await ApprovedChangeAsync();
+        return await _given.Engineer.ActOkAsync(approved.Id, "escalate", new { reason = "Needs a central switch", whatWasTried = "Set it locally" },
+            approved.Version);
+    }
+
+    [Test]
+    public async Task Resolve_ByHqNamingAnotherProvincesItem_Is422_BecauseTheTicketsUnitDecides()
+    {
+        await Inventory.CreatedAsync(_zjManager, "ERP", new { key = "zj.hq.rule", environment = "Production", value = "zj" });
+        var change = await EscalatedChangeAsync();
+
+        var response = await _given.HqEngineer.ActAsync(change.Id, "resolve",
+            Resolve(new[] { new { key = "zj.hq.rule", environment = "Production", value = "js" } }), change.Version);
+
+        Assert.That((await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity))["detail"]!.GetValue<string>(),
+            Does.Contain("zj.hq.rule"));
+        var now = await _given.Engineer.GetTicketAsync(change.Id);
+        Assert.That((now.Status, now.Version), Is.EqualTo((TicketStatus.EscalatedToHq, change.Version)));
+        Assert.That((await Inventory.ItemAsync(_zjManager, "ERP", "zj.hq.rule"))["value"]!.GetValue<string>(), Is.EqualTo("zj"));
+    }
+
+    [Test]
+    public async Task Resolve_ByHqNamingTheTicketsUnitsItem_WritesItsVersion()
+    {
+        await Inventory.CreatedAsync(_given.ItManager, "ERP", new { key = "js.hq.rule", environment = "Production", value = "old" });
+        var change = await EscalatedChangeAsync();
+
+        var resolved = await _given.HqEngineer.ActOkAsync(change.Id, "resolve",
+            Resolve(new[] { new { key = "js.hq.rule", environment = "Production", value = "new" } }), change.Version);
+
+        Assert.That(resolved.Inventory!.Select(v => (v.Key, v.Version, v.Value)), Is.EqualTo(new[] { ("js.hq.rule", 2, "new") }));
+    }
+
     [Test]
     public async Task Resolve_WithAnOverlongValue_Is400_AndAnotherWorkTypeWithInventory_Is400()
     {

@@ -30,9 +30,9 @@ public static class AccountsApi
     {
         var register = api.MapGroup("/systems/{system}").WithTags("Accounts");
         register.MapGet("/accounts", List).WithName("ListAccounts")
-            .WithSummary("A system's accounts in the caller's scope, in login order; `Accept: text/csv` exports them all")
+            .WithSummary("A system's accounts in the caller's scope, in login order (dormant ones longest idle first); `Accept: text/csv` exports them all")
             .WithDescription("`dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) " +
-                             "days or longer. `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters " +
+                             "days or longer, longest idle first (then by login). `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters " +
                              "find, streamed; paging does not apply.")
             .Produces<AccountPage>().Produces(StatusCodes.Status200OK, contentType: CsvResult.MediaType)
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(406);
@@ -60,17 +60,20 @@ public static class AccountsApi
         if (await SystemUsedAsync(system, user.Actor(), organisation, ct) is null) return SystemNotFound(system);
         if (department is { Length: > Account.MaxDepartmentLength }) return ProblemResults.Invalid("department", $"department is at most {Account.MaxDepartmentLength} characters.");
         if (limit is < 1 or > TicketsApi.MaxPageSize) return ProblemResults.Invalid("limit", $"limit must be between 1 and {TicketsApi.MaxPageSize}.");
-        string? after = null;
-        if (cursor is not null && (after = DecodeCursor(cursor)) is null) return ProblemResults.Invalid("cursor", "cursor is not one this API returned.");
+        (string Login, DateTimeOffset? IdleSince)? after = null;
+        // A dormant listing's cursor carries the idle instant too, and is no cursor of the plain listing (nor the other way round).
+        if (cursor is not null && ((after = DecodeCursor(cursor)) is not { } position || position.IdleSince is null == (dormant == true)))
+            return ProblemResults.Invalid("cursor", "cursor is not one this API returned (for these filters).");
         var actor = user.Actor();
         var now = clock.GetUtcNow();
-        var query = new AccountQuery(system, status, department, dormant == true ? Account.DormantCutoff(now, options.DormantAfterDays) : null, after, limit ?? 25);
+        var query = new AccountQuery(system, status, department, dormant == true ? Account.DormantCutoff(now, options.DormantAfterDays) : null,
+            after?.Login, limit ?? 25, after?.IdleSince);
         if (media == CsvResult.MediaType)
             return new CsvResult($"accounts-{system}.csv", ["login", "holder", "department", "roles", "status", "lastUsedAt", "unit", "user"],
                 Rows(store.StreamAsync(query, actor, CancellationToken.None)));
         var (items, more) = await store.ListAsync(query, actor, ct);
         return TypedResults.Ok(new AccountPage(items.Select(a => AccountResponse.From(a, now, options.DormantAfterDays)).ToList(),
-            more ? EncodeCursor(items[^1].Login) : null));
+            more ? EncodeCursor(items[^1], dormant == true) : null));
     }
 
     /// <summary>The import's columns (and unit, user): an export imports again as it is.</summary>
@@ -96,8 +99,7 @@ public static class AccountsApi
         // The register's first load is larger than any other request: this endpoint alone takes up to MaxImportBytes.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxImportBytes;
         var actor = http.User.Actor();
-        if (!IsCsv(http.Request.ContentType))
-            return ProblemResults.Problem(415, "unsupported-media-type", "Unsupported media type", "The import is a text/csv body.");
+        if (CsvUpload.Refusal(http.Request.ContentType) is { } unsupported) return unsupported;
         if (await SystemUsedAsync(system, actor, organisation, ct) is not { } found) return SystemNotFound(system);
         var target = await organisation.FindUnitAsync(unit ?? actor.UnitId, ct);
         if (target is null || !actor.CanSee(target.Path))
@@ -153,10 +155,6 @@ public static class AccountsApi
         return TypedResults.Ok(new LastUsedResult(body.Count, unknown));
     }
 
-    private static bool IsCsv(string? contentType) =>
-        contentType is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
-        && type.MediaType.Equals(CsvResult.MediaType, StringComparison.OrdinalIgnoreCase);
-
     private static IResult ImportRefused(IReadOnlyList<ImportLineError> errors) =>
         ProblemResults.Problem(422, "import-refused", "The import was refused; nothing was imported",
             string.Join(" ", errors.Take(10).Select(e => e.Line > 0 ? $"line {e.Line}: {e.Reason}" : e.Reason)),
@@ -168,12 +166,20 @@ public static class AccountsApi
     private static async Task<BusinessSystem?> SystemUsedAsync(string system, Actor actor, OrganisationStore organisation, CancellationToken ct) =>
         (await organisation.SystemsForAsync(actor, ct)).FirstOrDefault(s => s.Id == system);
 
-    private static string EncodeCursor(string login) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("l1:" + login));
+    /// <summary><c>l1:login</c> in login order; <c>i1:ticks:login</c> (the UTC ticks of the idle instant) for dormant pages.</summary>
+    private static string EncodeCursor(Account last, bool dormant) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(dormant
+        ? $"i1:{last.IdleSince.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Login}"
+        : "l1:" + last.Login));
 
-    private static string? DecodeCursor(string cursor)
+    private static (string Login, DateTimeOffset? IdleSince)? DecodeCursor(string cursor)
     {
         if (cursor.Length > 200 || !Base64Url.IsValid(cursor)) return null;
         var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        return text.StartsWith("l1:", StringComparison.Ordinal) && text.Length > 3 ? text[3..] : null;
+        if (text.StartsWith("l1:", StringComparison.Ordinal)) return text.Length > 3 ? (text[3..], null) : null;
+        if (!text.StartsWith("i1:", StringComparison.Ordinal) || text.IndexOf(':', 3) is var colon && colon < 0) return null;
+        return long.TryParse(text.AsSpan(3, colon - 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+               && ticks <= DateTimeOffset.MaxValue.UtcTicks && colon + 1 < text.Length
+            ? (text[(colon + 1)..], new DateTimeOffset(ticks, TimeSpan.Zero))
+            : null;
     }
 }

@@ -132,8 +132,7 @@ public static class ConfigurationApi
         OrganisationStore organisation, ConfigurationStore store, CancellationToken ct)
     {
         var actor = user.Actor();
-        if (!(request.ContentType ?? "").StartsWith(CsvResult.MediaType, StringComparison.OrdinalIgnoreCase))
-            return ProblemResults.Problem(415, "unsupported-media-type", "Unsupported media type", "An import is text/csv (UTF-8, with or without a byte order mark).");
+        if (CsvUpload.Refusal(request.ContentType) is { } unsupported) return unsupported;
         if (unit is { Length: 0 or > 64 }) return ProblemResults.Invalid("unit", "unit is a unit id of 1–64 characters.");
         if (owner is { Length: 0 or > 64 }) return ProblemResults.Invalid("owner", "owner is a group id of 1–64 characters.");
         var (found, place, problem) = await PlaceAsync(system, unit, owner, actor, organisation, ct);

@@ -59,18 +59,28 @@ public sealed class AccountSql(SqlDialect dialect)
 
     public const string Exists = $"SELECT COUNT(*) FROM Accounts WHERE SystemId = @SystemId AND Login = @Login AND {InScope}";
 
-    /// <summary>Keyset pages in login order on the (SystemId, Login) key; the scope and filters are residual conditions.</summary>
+    /// <summary>
+    /// Keyset pages in login order on the (SystemId, Login) key; the scope and filters are residual conditions. Dormant
+    /// accounts are listed longest idle first, (IdleSince, Login), on IX_Accounts_Idle: the page seeks to its cursor and reads
+    /// only dormant accounts, where login order would walk past every account used since the cutoff.
+    /// </summary>
     public string List(AccountFilters filters, int? limit)
     {
+        var dormant = filters.HasFlag(AccountFilters.Dormant);
+        var after = !filters.HasFlag(AccountFilters.After) ? ""
+            : !dormant ? " AND Login > @After"
+            // SQLite seeks a row value; SQL Server has none, and seeks IdleSince >= @AfterIdle with the rest as a residual.
+            : dialect.Provider == DatabaseProvider.Sqlite ? " AND (IdleSince, Login) > (@AfterIdle, @After)"
+            : " AND (IdleSince > @AfterIdle OR (IdleSince = @AfterIdle AND Login > @After))";
         var sql = $"SELECT {Columns} FROM Accounts WHERE SystemId = @SystemId AND {InScope}" +
                   (filters.HasFlag(AccountFilters.Status) ? " AND Status = @Status" : "") +
                   (filters.HasFlag(AccountFilters.Department)
                       // SQL Server's collation ignores case; SQLite compares exactly unless told.
                       ? " AND Department = @Department" + (dialect.Provider == DatabaseProvider.Sqlite ? " COLLATE NOCASE" : "")
                       : "") +
-                  (filters.HasFlag(AccountFilters.Dormant) ? " AND Status = 'Active' AND IdleSince <= @Cutoff" : "") +
-                  (filters.HasFlag(AccountFilters.After) ? " AND Login > @After" : "") +
-                  " ORDER BY Login";
+                  (dormant ? " AND Status = 'Active' AND IdleSince <= @Cutoff" : "") +
+                  after +
+                  (dormant ? " ORDER BY IdleSince, Login" : " ORDER BY Login");
         return limit is { } rows ? dialect.Limit(sql, rows.ToString(System.Globalization.CultureInfo.InvariantCulture)) : sql;
     }
 
@@ -154,6 +164,7 @@ public sealed class AccountSql(SqlDialect dialect)
         yield return List(AccountFilters.None, 26);
         yield return List(Enum.GetValues<AccountFilters>().Aggregate((a, b) => a | b), 26);
         yield return List(AccountFilters.Dormant, null);
+        yield return List(AccountFilters.Dormant | AccountFilters.After, 26);
         yield return DormantDue;
         yield return MarkDormantNotified;
         yield return InsertReview;

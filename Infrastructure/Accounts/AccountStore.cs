@@ -10,9 +10,12 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Accounts;
 
-/// <summary>Filters of the register (all optional); pages in login order after <see cref="After"/>.</summary>
+/// <summary>
+/// Filters of the register (all optional); pages in login order after <see cref="After"/>, or, for dormant accounts, longest
+/// idle first after (<see cref="AfterIdle"/>, <see cref="After"/>).
+/// </summary>
 public sealed record AccountQuery(string SystemId, AccountStatus? Status = null, string? Department = null, DateTimeOffset? DormantCutoff = null,
-    string? After = null, int Limit = 25);
+    string? After = null, int Limit = 25, DateTimeOffset? AfterIdle = null);
 
 /// <summary>One line of an account's history: what changed, when, by whom, and the ticket that changed it.</summary>
 public sealed class AccountHistoryEntry
@@ -92,7 +95,7 @@ public sealed class AccountStore(Database database)
         database.ReadAsync<IReadOnlyList<AccountHistoryEntry>>(async (connection, token) => (await connection.QueryAsync<AccountHistoryEntry>(
             new CommandDefinition(AccountSql.History, new { AccountId = accountId }, cancellationToken: token))).ToList(), ct);
 
-    /// <summary>One page in login order, plus whether more follow.</summary>
+    /// <summary>One page in login order (dormant accounts: longest idle first), plus whether more follow.</summary>
     public async Task<(IReadOnlyList<Account> Items, bool More)> ListAsync(AccountQuery query, Actor actor, CancellationToken ct)
     {
         var (sql, args) = ListCommand(query, actor, query.Limit + 1);
@@ -105,7 +108,7 @@ public sealed class AccountStore(Database database)
     /// <summary>Every account the query finds, read row by row as the caller consumes them (an export never holds them all).</summary>
     public async IAsyncEnumerable<Account> StreamAsync(AccountQuery query, Actor actor, [EnumeratorCancellation] CancellationToken ct)
     {
-        var (sql, args) = ListCommand(query with { After = null }, actor, null);
+        var (sql, args) = ListCommand(query with { After = null, AfterIdle = null }, actor, null);
         await using var connection = await database.OpenAsync(ct);
         await foreach (var row in connection.QueryUnbufferedAsync<AccountRow>(sql, args).WithCancellation(ct))
             yield return row.ToAccount();
@@ -119,7 +122,12 @@ public sealed class AccountStore(Database database)
         if (query.Status is { } status) { filters |= AccountFilters.Status; args.Add("Status", status.ToString()); }
         if (query.Department is { } department) { filters |= AccountFilters.Department; args.Add("Department", department); }
         if (query.DormantCutoff is { } cutoff) { filters |= AccountFilters.Dormant; args.Add("Cutoff", cutoff); }
-        if (query.After is { } after) { filters |= AccountFilters.After; args.Add("After", after); }
+        if (query.After is { } after)
+        {
+            filters |= AccountFilters.After;
+            args.Add("After", after);
+            if (query.DormantCutoff is not null) args.Add("AfterIdle", query.AfterIdle ?? throw new ArgumentException("A dormant page continues after an idle instant."));
+        }
         return (_sql.List(filters, limit), args);
     }
 

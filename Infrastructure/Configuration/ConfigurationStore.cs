@@ -151,8 +151,10 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
                 continue;
             }
             var item = row.ToItem();
-            if (!actor.CanSee(item.UnitPath))
-                return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} is not a setting of your units.");
+            // The ticket decides which settings its change may touch (its system and unit), whoever resolves it: HQ resolving
+            // an escalated JS change sees every province's settings but may change only JS's.
+            if (!UnitPaths.IsWithin(item.UnitPath, ticket.UnitPath))
+                return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} is not a setting of the ticket's unit ({ticket.UnitId}).");
             if (item.Value == update.Value)
                 return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} already has this value (version {item.Version}); " +
                                            "list only the settings the change altered.");

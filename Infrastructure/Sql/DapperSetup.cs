@@ -1,7 +1,6 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Itsm.Infrastructure.Sql;
 
@@ -12,35 +11,39 @@ internal static class DapperSetup
     public static void EnsureConfigured()
     {
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
+        // Dapper binds the types it knows itself and asks a handler only for the others: without this, an instant a caller
+        // sent with its offset (+08:00) would be stored with it, and SQLite, which compares instants as text, would misorder it.
+        // (Only the non-nullable entry goes: Dapper reads a nullable instant through its own entry, and binds one through
+        // the handler of the underlying type.)
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.AddTypeHandler(new UtcInstantHandler());
     }
 
     /// <summary>
-    /// Instants are stored in UTC: as <c>datetimeoffset</c> on SQL Server, and on SQLite as fixed-width ISO 8601 text,
-    /// so that they compare and sort as text.
+    /// Every instant is bound in UTC, whoever supplied it: as <c>datetimeoffset</c> on SQL Server, and on SQLite as the text
+    /// the provider writes for a <c>DateTimeOffset</c> (<c>2026-11-20 01:00:00+00:00</c>), which at one offset sorts as the
+    /// instants do.
     /// </summary>
     private sealed class UtcInstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
+        /// <summary>How the SQLite provider writes a <c>DateTimeOffset</c>: read exactly first, as nearly every stored instant is.</summary>
+        private const string Stored = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
+
+        /// <summary>The sentinel the first migrations wrote for a lease never held.</summary>
         private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = value.ToUniversalTime();
-            }
+            parameter.DbType = DbType.DateTimeOffset;
+            parameter.Value = value.ToUniversalTime();
         }
 
         public override DateTimeOffset Parse(object value) => value switch
         {
             DateTimeOffset d => d,
             DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+            string s when DateTimeOffset.TryParseExact(s, Stored, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var stored)
+                => stored,
             string s when DateTime.TryParseExact(s, Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc)
                 => new DateTimeOffset(utc, TimeSpan.Zero),
             string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),

@@ -47,7 +47,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.Accounts
         {
         }
         /// <summary>
-        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer. `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
+        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer, longest idle first (then by login). `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -80,7 +80,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.Accounts
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer. `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
+        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer, longest idle first (then by login). `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -108,7 +108,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.Accounts
             return new global::Itsm.Samples.KiotaClient.Generated.Api.V1.Systems.Item.Accounts.AccountsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer. `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
+        /// `dormant=true`: Active accounts idle (last used, or created when never used) for `Accounts:DormantAfterDays` (default 180) days or longer, longest idle first (then by login). `limit` 1–200 (default 25); pass `nextCursor` as `cursor`. As CSV (UTF-8 with BOM) every account the filters find, streamed; paging does not apply.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AccountsRequestBuilderGetQueryParameters 
