@@ -15,20 +15,23 @@ internal static class DapperSetup
         SqlMapper.AddTypeHandler(new UtcInstantHandler());
     }
 
+    /// <summary>An instant as SQLite stores it (for writers that bind parameters themselves, e.g. the bulk seed).</summary>
+    internal static string SqliteInstant(DateTimeOffset value) => value.UtcDateTime.ToString(UtcInstantHandler.Format, CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Instants are stored in UTC: as <c>datetimeoffset</c> on SQL Server, and on SQLite as fixed-width ISO 8601 text,
     /// so that they compare and sort as text.
     /// </summary>
     private sealed class UtcInstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+        internal const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
             if (parameter is SqliteParameter)
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+                parameter.Value = SqliteInstant(value);
             }
             else
             {
