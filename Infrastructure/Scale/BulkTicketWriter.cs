@@ -50,9 +50,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         _connection = connection;
         _indexes = indexes;
         var tickets = new TicketSql(dialect);
-        var columns = TicketSql.Columns.Split(',').Select(c => c.Trim()).ToArray();
-        _ticket = new PreparedInsert(connection,
-            $"INSERT INTO Tickets ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})");
+        _ticket = new PreparedInsert(connection, ScaleSql.InsertTicket());
         _history = new PreparedInsert(connection, tickets.InsertHistory);
         _comment = new PreparedInsert(connection, tickets.InsertComment);
         _clock = new PreparedInsert(connection, new SlaSql(dialect).InsertClock);
@@ -69,10 +67,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using (var pragma = connection.CreateCommand())
         {
-            // A seed is repeated rather than recovered: no fsync, a cache big enough for the tables' tails, and no foreign-key
-            // lookups (the rows refer to the demo organisation and to each other by construction; the seed's test reads them
-            // back through the API).
-            pragma.CommandText = "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;";
+            pragma.CommandText = ScaleSql.Unguarded;
             await pragma.ExecuteNonQueryAsync(ct);
         }
         // Indexes are built once at the end (sorting is much cheaper than as many insertions): their own definitions are
@@ -80,10 +75,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         var indexes = new List<string>();
         await using (var schema = connection.CreateCommand())
         {
-            schema.CommandText = $"""
-                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
-                    AND tbl_name IN ({string.Join(", ", Written.Select(t => $"'{t}'"))})
-                """;
+            schema.CommandText = ScaleSql.Indexes(Written);
             await using var reader = await schema.ExecuteReaderAsync(ct);
             var drops = new List<string>();
             while (await reader.ReadAsync(ct))
@@ -160,10 +152,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     public async Task FinishAsync(CancellationToken ct)
     {
         await using var command = _connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO TicketNumbers (UnitId, Year, LastNumber) VALUES (@unit, @year, @last)
-            ON CONFLICT (UnitId, Year) DO UPDATE SET LastNumber = MAX(LastNumber, excluded.LastNumber)
-            """;
+        command.CommandText = ScaleSql.NumberAfter;
         var (unit, year, last) = (command.Parameters.Add("@unit", SqliteType.Text), command.Parameters.Add("@year", SqliteType.Integer),
             command.Parameters.Add("@last", SqliteType.Integer));
         foreach (var ((u, y), n) in _numbers)
@@ -172,7 +161,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
             await command.ExecuteNonQueryAsync(ct);
         }
         command.Parameters.Clear();
-        command.CommandText = "UPDATE Sequences SET Value = MAX(Value, @last) WHERE Name = 'ticket-change'";
+        command.CommandText = ScaleSql.ChangeAfter;
         command.Parameters.AddWithValue("@last", _lastChange);
         await command.ExecuteNonQueryAsync(ct);
         command.Parameters.Clear();
@@ -181,7 +170,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
             command.CommandText = index;
             await command.ExecuteNonQueryAsync(ct);
         }
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        command.CommandText = ScaleSql.Checkpoint;
         await command.ExecuteNonQueryAsync(ct);
     }
 

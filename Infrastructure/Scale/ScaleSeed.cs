@@ -63,12 +63,12 @@ public sealed class ScaleSeed(Database database)
         var (matrix, firstId, numbers, lastChange) = await database.ReadAsync(async (connection, token) =>
         {
             var cells = await connection.QueryAsync<(string Impact, string Urgency, string Priority)>(
-                new CommandDefinition("SELECT Impact, Urgency, Priority FROM PriorityMatrix", cancellationToken: token));
-            var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(Id) FROM Tickets", cancellationToken: token));
+                new CommandDefinition(ScaleSql.PriorityMatrix, cancellationToken: token));
+            var last = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ScaleSql.LastTicketId, cancellationToken: token));
             var taken = await connection.QueryAsync<(string UnitId, long Year, long LastNumber)>(
-                new CommandDefinition("SELECT UnitId, Year, LastNumber FROM TicketNumbers", cancellationToken: token));
+                new CommandDefinition(ScaleSql.TicketNumbers, cancellationToken: token));
             var change = await connection.ExecuteScalarAsync<long?>(
-                new CommandDefinition("SELECT Value FROM Sequences WHERE Name = 'ticket-change'", cancellationToken: token));
+                new CommandDefinition(ScaleSql.LastChange, cancellationToken: token));
             return (new PriorityMatrix(cells.Select(c => new PriorityMatrixCell(Enum.Parse<Impact>(c.Impact), Enum.Parse<Urgency>(c.Urgency),
                     Enum.Parse<Priority>(c.Priority)))),
                 (last ?? 0) + 1, taken.ToDictionary(t => (t.UnitId, (int)t.Year), t => t.LastNumber), change ?? 0);
