@@ -144,12 +144,13 @@ done
 # ---------------------------------------------------------------- report
 read -r -a NS <<<"$SIZES"
 SMALL=${NS[0]}; LARGE=${NS[-1]}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b + 0 == 0) print "-"; else printf "%.2f", a / b}'; }
+# "-" when either side is missing or zero (no request answered within the run)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 == 0 || b + 0 == 0) print "-"; else printf "%.2f", a / b}'; }
 {
   echo "Run $STAMP, $(nproc) cores, $(uname -sr), $(dotnet --version | sed 's/^/.NET SDK /'); wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per scenario after ${WARMUP}s warm-up."
   echo
   printf '| Scenario |'; for n in "${NS[@]}"; do printf ' p50 / p99 ms, req/s at %s (load) |' "$n"; done; echo " p50 ${LARGE}/${SMALL} |"
-  printf '|---|'; for _ in "${NS[@]}"; do printf -- '---|'; done; echo -- '---:|'
+  printf '|---|'; for _ in "${NS[@]}"; do printf -- '---|'; done; printf -- '---:|\n'
   for s in "${SCENARIOS[@]}"; do
     printf '| %s |' "$s"
     for n in "${NS[@]}"; do printf ' %s / %s, %s (%s)%s |' "${P50[$n,$s]}" "${P99[$n,$s]}" "${RPS[$n,$s]}" "${LOAD[$n,$s]%% *}" \
@@ -167,7 +168,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b + 0 == 0) print "-"; else printf
   echo "|---|---|---|"
   for s in get list-first list-deep list-filtered search-rare search-common report; do
     r=$(ratio "${P50[$LARGE,$s]}" "${P50[$SMALL,$s]}")
-    echo "| $s p50 at $LARGE <= 1.5x at $SMALL | ${r}x | $(awk -v r="$r" 'BEGIN {print (r != "-" && r <= 1.5) ? "yes" : "NO"}') |"
+    echo "| $s p50 at $LARGE <= 1.5x at $SMALL | ${r}x | $(awk -v r="$r" 'BEGIN {print (r == "-") ? "not measured" : (r <= 1.5) ? "yes" : "NO"}') |"
   done
   c=$(ratio "${RPS[$LARGE,create]}" "${RPS[$SMALL,create]}")
   echo "| create throughput at $LARGE >= 80 % of at $SMALL | ${RPS[$LARGE,create]}/s vs ${RPS[$SMALL,create]}/s = ${c}x | $(awk -v r="$c" 'BEGIN {print (r >= 0.8) ? "yes" : "NO"}') |"
