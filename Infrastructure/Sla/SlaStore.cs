@@ -166,7 +166,7 @@ public sealed class SlaStore(Database database)
         if (await LatestPolicyVersionAsync(ct) == 0) await AddPolicyVersionAsync(SlaPolicy.Default, "system", now, ct);
     }
 
-    private sealed class ClockRow
+    internal sealed class ClockRow
     {
         public long Id { get; init; }
         public long TicketId { get; init; }

@@ -19,6 +19,9 @@ internal static class DapperSetup
         SqlMapper.AddTypeHandler(new UtcInstantHandler());
     }
 
+    /// <summary>An instant as SQLite stores it (for writers that bind parameters themselves, e.g. the bulk seed).</summary>
+    internal static string SqliteInstant(DateTimeOffset value) => value.ToUniversalTime().ToString(UtcInstantHandler.Stored, CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Every instant is bound in UTC, whoever supplied it: as <c>datetimeoffset</c> on SQL Server, and on SQLite as the text
     /// the provider writes for a <c>DateTimeOffset</c> (<c>2026-11-20 01:00:00+00:00</c>), which at one offset sorts as the
@@ -27,7 +30,7 @@ internal static class DapperSetup
     private sealed class UtcInstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
         /// <summary>How the SQLite provider writes a <c>DateTimeOffset</c>: read exactly first, as nearly every stored instant is.</summary>
-        private const string Stored = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
+        internal const string Stored = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
 
         /// <summary>The sentinel the first migrations wrote for a lease never held.</summary>
         private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
