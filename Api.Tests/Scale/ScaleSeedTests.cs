@@ -38,6 +38,17 @@ public sealed class ScaleSeedTests
         _app.Dispose();
     }
 
+    [Test]
+    public async Task Instants_OfSeededRows_AreStoredAsTheServiceStoresThem()
+    {
+        // SQLite compares instants as text: a second format (2026-11-20T01:00…Z beside 2026-11-20 01:00…+00:00) would misorder them.
+        var stored = await _app.Services.GetRequiredService<Database>().ReadAsync((connection, _) => connection.QueryAsync<string>(
+            "SELECT CreatedAt FROM Tickets WHERE Id >= @first UNION ALL SELECT At FROM TicketHistory WHERE TicketId >= @first " +
+            "UNION ALL SELECT StartedAt FROM SlaClocks WHERE TicketId >= @first", new { first = _seed.FirstId }), CancellationToken.None);
+
+        Assert.That(stored.ToList(), Has.Count.GreaterThan(Seeded).And.All.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,7})?\+00:00$"));
+    }
+
     /// <summary>Seeded ticket number <paramref name="index"/> (0: the first).</summary>
     private long Id(int index) => _seed.FirstId + index;
 
