@@ -28,13 +28,40 @@ public sealed class SearchIndex(Database database)
     public static string FieldTerms(string number, string title, string? description, string? resolution) =>
         SearchTerms.Joined(string.Join('\n', number, title, description, resolution));
 
-    /// <summary>Sets the terms of the ticket's number, title, description and resolution (unchanged text writes nothing).</summary>
-    internal Task IndexTicketAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(_sql.SetFields, new
+    /// <summary>The terms of a ticket's title, description and resolution, without its number (not known before it is stored).</summary>
+    public static IReadOnlyList<string> TextTerms(string title, string? description, string? resolution) =>
+        SearchTerms.Of(string.Join('\n', title, description, resolution));
+
+    /// <summary>
+    /// The same as <see cref="FieldTerms(string, string, string?, string?)"/> from the text's terms worked out beforehand: the
+    /// number's terms, then the text's that are not among them (the line break between them ends every word).
+    /// </summary>
+    public static string FieldTerms(string number, IReadOnlyList<string> textTerms)
+    {
+        var terms = SearchTerms.Of(number).ToList();
+        var seen = new HashSet<string>(terms, StringComparer.Ordinal);
+        foreach (var term in textTerms)
+            if (seen.Add(term)) terms.Add(term);
+        return string.Join(' ', terms);
+    }
+
+    /// <summary>The texts a ticket's field terms come from, to tell whether a change touched them.</summary>
+    public static string IndexedText(Ticket ticket) => string.Join('\n', ticket.Number, ticket.Title, ticket.Description, ticket.Resolution);
+
+    /// <summary>
+    /// Sets the terms of the ticket's number, title, description and resolution (unchanged text writes nothing);
+    /// <paramref name="terms"/> when the caller worked them out already.
+    /// </summary>
+    internal Task IndexTicketAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct, string? terms = null) =>
+        connection.ExecuteKeptAsync(_sql.SetFields, new
         {
             TicketId = ticket.Id, Source = (byte)SearchSource.Fields,
-            Terms = FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution),
-        }, transaction, cancellationToken: ct));
+            Terms = terms ?? FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution),
+        }, transaction, ct);
+
+    /// <summary>The terms of a ticket just stored (it has no row yet, nor comments).</summary>
+    internal Task InsertTicketAsync(DbConnection connection, DbTransaction transaction, long ticketId, string terms, CancellationToken ct) =>
+        connection.ExecuteKeptAsync(_sql.InsertFields, new { TicketId = ticketId, Source = (byte)SearchSource.Fields, Terms = terms }, transaction, ct);
 
     /// <summary>Adds a comment's terms to its ticket.</summary>
     internal Task IndexCommentAsync(DbConnection connection, DbTransaction transaction, long ticketId, CommentVisibility visibility, string body,
@@ -43,8 +70,8 @@ public sealed class SearchIndex(Database database)
         var source = visibility == CommentVisibility.Internal ? SearchSource.InternalNote : SearchSource.PublicComment;
         var terms = SearchTerms.Joined(body);
         if (terms.Length == 0) return Task.CompletedTask;
-        return connection.ExecuteAsync(new CommandDefinition(source == SearchSource.InternalNote ? _sql.AddInternalNote : _sql.AddPublicNote,
-            new { TicketId = ticketId, Source = (byte)source, Terms = terms }, transaction, cancellationToken: ct));
+        return connection.ExecuteKeptAsync(source == SearchSource.InternalNote ? _sql.AddInternalNote : _sql.AddPublicNote,
+            new { TicketId = ticketId, Source = (byte)source, Terms = terms }, transaction, ct);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed class SearchSql
             // @Search is an FTS5 expression the service builds from quoted terms only (SearchIndex.MatchExpression).
             Matches = "TicketSearch MATCH @Search";
             InsertWhole = "INSERT INTO TicketSearch (rowid, Fields, PublicNotes, InternalNotes) VALUES (@TicketId, @Fields, @PublicNotes, @InternalNotes)";
+            InsertFields = "INSERT INTO TicketSearch (rowid, Fields, PublicNotes, InternalNotes) VALUES (@TicketId, @Terms, '', '')";
         }
         else
         {
@@ -38,6 +39,7 @@ public sealed class SearchSql
             ListId = "Id";
             InsertWhole = null;
             SetFields = Sync + Insert;
+            InsertFields = Insert;
             AddPublicNote = Insert;
             AddInternalNote = Insert;
             Unindexed = """
@@ -71,6 +73,9 @@ public sealed class SearchSql
     /// <summary>Sets the terms of the ticket's number, title, description and resolution (@Terms), adding its row if missing.</summary>
     public string SetFields { get; }
 
+    /// <summary>The terms (@Terms) of a ticket just stored, which has none yet.</summary>
+    public string InsertFields { get; }
+
     /// <summary>Adds a public comment's terms to its ticket.</summary>
     public string AddPublicNote { get; }
 
@@ -97,5 +102,5 @@ public sealed class SearchSql
     public const string CommentTexts = "SELECT TicketId, Visibility, Body FROM TicketComments WHERE TicketId IN @ids ORDER BY Id";
 
     public IEnumerable<string> All() =>
-        [SetFields, AddPublicNote, AddInternalNote, Unindexed, $"SELECT {ListId} FROM {ListFrom} WHERE " + Matches, TicketTexts, CommentTexts];
+        [SetFields, InsertFields, AddPublicNote, AddInternalNote, Unindexed, $"SELECT {ListId} FROM {ListFrom} WHERE " + Matches, TicketTexts, CommentTexts];
 }

@@ -106,6 +106,20 @@ public sealed class SlaStore(Database database)
         (await connection.QueryAsync<ClockRow>(new CommandDefinition(SlaSql.ClocksOfTickets, new { ticketIds }, transaction, cancellationToken: ct)))
         .Select(r => r.ToClock()).ToLookup(c => c.TicketId);
 
+    /// <summary>The clocks of one ticket inside the caller's transaction (a fixed text, so that the writer keeps it prepared).</summary>
+    public async Task<List<SlaClock>> ClocksAsync(DbConnection connection, DbTransaction transaction, long ticketId, CancellationToken ct) =>
+        (await connection.QueryKeptAsync<ClockRow>(SlaSql.ClocksOfTicket, new { ticketId }, transaction, ct)).Select(r => r.ToClock()).ToList();
+
+    /// <summary>
+    /// Inserts the clocks of a ticket just stored, whatever ids they carry: a unit of work tried again inserts them again
+    /// (its first attempt was rolled back).
+    /// </summary>
+    public async Task InsertClocksAsync(DbConnection connection, DbTransaction transaction, long ticketId, IEnumerable<SlaClock> clocks, CancellationToken ct)
+    {
+        foreach (var clock in clocks)
+            clock.Identify(await connection.ScalarKeptAsync<long>(_sql.InsertClock, ClockRow.Parameters(clock, ticketId), transaction, ct), ticketId);
+    }
+
     /// <summary>Inserts new clocks and updates changed ones, inside the caller's transaction.</summary>
     public async Task SaveClocksAsync(DbConnection connection, DbTransaction transaction, long ticketId, IEnumerable<SlaClock> clocks, CancellationToken ct)
     {
@@ -113,9 +127,9 @@ public sealed class SlaStore(Database database)
         {
             var args = ClockRow.Parameters(clock, ticketId);
             if (clock.Id == 0)
-                clock.Identify(await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.InsertClock, args, transaction, cancellationToken: ct)), ticketId);
+                clock.Identify(await connection.ScalarKeptAsync<long>(_sql.InsertClock, args, transaction, ct), ticketId);
             else
-                await connection.ExecuteAsync(new CommandDefinition(SlaSql.UpdateClock, args, transaction, cancellationToken: ct));
+                await connection.ExecuteKeptAsync(SlaSql.UpdateClock, args, transaction, ct);
         }
         await connection.ExecuteAsync(new CommandDefinition(SlaSql.ClocksFollowTicket, new { ticketId }, transaction, cancellationToken: ct));
     }
@@ -124,10 +138,10 @@ public sealed class SlaStore(Database database)
     {
         // A ticket's watchers get its notifications too.
         foreach (var n in await Tickets.WatcherStore.AlsoToWatchersAsync(connection, transaction, notifications.ToList(), ct))
-            await connection.ExecuteAsync(new CommandDefinition(SlaSql.InsertNotification, new
+            await connection.ExecuteKeptAsync(SlaSql.InsertNotification, new
             {
                 n.TicketId, n.InspectionRunId, n.Subject, n.Type, RecipientKind = n.RecipientKind.ToString(), n.Recipient, n.CreatedAt, n.Details,
-            }, transaction, cancellationToken: ct));
+            }, transaction, ct);
     }
 
     /// <summary>Notifications addressed to the caller: to its groups, or (service desk, IT managers) to units in its scope.</summary>

@@ -21,12 +21,13 @@ public sealed class CommitOutcomeUnknownException(Exception inner)
 /// inside a retry pipeline that repeats the whole unit on a transient fault, never a single statement and never a
 /// commit whose outcome is unknown.
 /// </summary>
-public sealed class Database
+public sealed class Database : IDisposable, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly ResiliencePipeline _retry;
     private readonly Channel<PendingWrite>? _writes;
     private readonly ItsmMetrics? _metrics;
+    private readonly Task? _writerLoop;
 
     public Database(DatabaseOptions options, ItsmMetrics? metrics = null)
     {
@@ -51,11 +52,14 @@ public sealed class Database
         if (Dialect.SerializesWriters)
         {
             _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-            _ = Task.Run(CommitGroupsAsync);
+            _writerLoop = Task.Run(CommitGroupsAsync);
         }
     }
 
     public DatabaseOptions Options { get; }
+
+    /// <summary>Where the single writer's time goes (SQLite): for the write benchmark and for operators.</summary>
+    public WriterStatistics Writer { get; } = new();
 
     public SqlDialect Dialect { get; }
 
@@ -101,61 +105,116 @@ public sealed class Database
     private async Task CommitGroupsAsync()
     {
         var group = new List<PendingWrite>(MaxGroup);
-        while (await _writes!.Reader.WaitToReadAsync())
+        try
         {
-            group.Clear();
-            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
+            while (await _writes!.Reader.WaitToReadAsync())
             {
-                if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
-                else group.Add(pending);
+                group.Clear();
+                while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
+                {
+                    if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
+                    else group.Add(pending);
+                }
+                if (group.Count > 0) await CommitGroupAsync(group);
             }
-            if (group.Count > 0) await CommitGroupAsync(group);
+        }
+        finally
+        {
+            CloseWriter();
         }
     }
 
     private const int MaxGroup = 64;
 
-    private async Task CommitGroupAsync(List<PendingWrite> group)
+    /// <summary>
+    /// The writer's own connection, open for as long as groups succeed, with its statements kept prepared on it
+    /// (<see cref="KeptStatements"/>); closed after a group fails as a whole, so the next one starts on a fresh connection.
+    /// </summary>
+    private (SqliteConnection Connection, KeptStatements Kept)? _writer;
+
+    private async Task<(SqliteConnection, KeptStatements)> WriterAsync()
     {
-        var outcomes = new (object? Result, Exception? Error)[group.Count];
+        if (_writer is { } open) return open;
+        var connection = (SqliteConnection)await OpenAsync(CancellationToken.None);
         try
         {
-            await using var connection = await OpenAsync(CancellationToken.None);
             if (Dialect.BeforeWrite is { } beforeWrite)
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = beforeWrite;
                 await command.ExecuteNonQueryAsync();
             }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        _writer = (connection, KeptStatements.Keep(connection));
+        return _writer.Value;
+    }
+
+    private void CloseWriter()
+    {
+        if (_writer is not { } open) return;
+        _writer = null;
+        open.Kept.Dispose();
+        open.Connection.Dispose();
+    }
+
+    // Savepoints by kept statements: SqliteTransaction.Save/Release/Rollback prepare theirs anew each time.
+    private const string Savepoint = "SAVEPOINT unit;", Release = "RELEASE unit;", RollbackTo = "ROLLBACK TO unit;";
+
+    private async Task CommitGroupAsync(List<PendingWrite> group)
+    {
+        var outcomes = new (object? Result, Exception? Error)[group.Count];
+        var started = Stopwatch.GetTimestamp();
+        long worked = 0, committing = 0;
+        try
+        {
+            var (connection, kept) = await WriterAsync();
             await using var transaction = await connection.BeginTransactionAsync();
+            worked = Stopwatch.GetTimestamp();
             for (var i = 0; i < group.Count; i++)
             {
-                await transaction.SaveAsync("unit");
+                kept.Execute(Savepoint, null, transaction);
                 try
                 {
                     outcomes[i] = (await group[i].Work(connection, transaction, group[i].Cancellation), null);
-                    await transaction.ReleaseAsync("unit");
+                    kept.Execute(Release, null, transaction);
                 }
                 catch (Exception e)
                 {
                     outcomes[i] = (null, e);
-                    await transaction.RollbackAsync("unit");
-                    await transaction.ReleaseAsync("unit");
+                    kept.Execute(RollbackTo, null, transaction);
+                    kept.Execute(Release, null, transaction);
                 }
             }
+            committing = Stopwatch.GetTimestamp();
             await CommitAsync(transaction);
         }
         catch (Exception e)
         {
             for (var i = 0; i < group.Count; i++)
                 if (outcomes[i].Error is null) outcomes[i] = (null, e);
+            CloseWriter();
         }
+        Writer.Add(group.Count, started, worked, committing, Stopwatch.GetTimestamp());
         for (var i = 0; i < group.Count; i++)
         {
             if (outcomes[i].Error is { } error) group[i].Done.TrySetException(error);
             else group[i].Done.TrySetResult(outcomes[i].Result);
         }
     }
+
+    /// <summary>Lets the writer finish what is queued, then closes its connection (the service stopping, a test ending).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_writes is null || !_writes.Writer.TryComplete()) return;
+        await _writerLoop!;
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task CommitAsync(DbTransaction transaction)
     {

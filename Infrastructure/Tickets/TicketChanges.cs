@@ -3,6 +3,7 @@ using Dapper;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Search;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Telemetry;
@@ -93,15 +94,19 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         var now = clock.GetUtcNow();
         var sla = await engine.ContextAsync(ticket.SlaPolicyVersion, ct);
         var (from, version) = (ticket.Status, ticket.Version);
+        var text = SearchIndex.IndexedText(ticket);
         if (await decide(ticket, sla, now) is { } refusal) return new TicketChange(ChangeResult.Refused, ticket, refusal);
+        // The search terms are worked out here rather than in the single writer's turn, and only when the text changed.
+        var terms = SearchIndex.IndexedText(ticket) == text ? null : SearchIndex.FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution);
 
         var made = ticket.Changes.Count;
         var outcome = await WriteAsync(async (connection, transaction, token) =>
         {
             // A retried attempt starts from the change as decided, without the clocks' entries of the last attempt.
             ticket.RewindChanges(made);
-            if (!await store.UpdateVersionAsync(connection, transaction, ticket, version, token)) return ChangeResult.Stale;
-            var clocks = await ClocksAsync(connection, transaction, ticket.Id, token);
+            if (!await store.UpdateVersionAsync(connection, transaction, ticket, version, token, terms is null ? TextIndex.Same : TextIndex.With(terms)))
+                return ChangeResult.Stale;
+            var clocks = await slaStore.ClocksAsync(connection, transaction, ticket.Id, token);
             var notifications = sla.OnChange(ticket, action, from, clocks, now);
             await store.PersistAsync(connection, transaction, ticket, clocks, notifications, token);
             if (action == TicketAction.Resolve && ticket.Status == TicketStatus.Resolved)
@@ -127,7 +132,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             await store.LockAsync(connection, transaction, [id], token);
             locked = (await store.GetManyAsync(connection, transaction, [id], token)).Single();
             if ((refusal = decide(locked, clock.GetUtcNow())) is not null) return ChangeResult.Refused;
-            var clocks = await ClocksAsync(connection, transaction, id, token);
+            var clocks = await slaStore.ClocksAsync(connection, transaction, id, token);
             await store.PersistAsync(connection, transaction, locked, clocks, [], token);
             return await FinishAsync(connection, transaction, locked, alongside, token);
         }, ct);
@@ -181,9 +186,6 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         await connection.ExecuteAsync(new CommandDefinition(TicketWorkSql.ForgetChildrenOwed, args, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(TicketWorkSql.OweChildren, args, transaction, cancellationToken: ct));
     }
-
-    private async Task<List<SlaClock>> ClocksAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken ct) =>
-        (await slaStore.ClocksAsync(connection, transaction, [id], ct))[id].ToList();
 
     /// <summary>The writes alongside, then the change sequence last (its row is held as briefly as possible).</summary>
     private async Task<ChangeResult> FinishAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, AlongsideChange? alongside,

@@ -20,6 +20,14 @@ public sealed record TicketQuery(
     int Limit = 25, long? BeforeId = null, SlaState? SlaState = null, long? ChangedAfter = null,
     IReadOnlyList<string>? Search = null);
 
+/// <summary>A change's search terms as its caller worked them out: <see cref="Same"/> when the change left the text alone.</summary>
+internal sealed record TextIndex(bool Unchanged, string? Terms)
+{
+    public static TextIndex Same { get; } = new(true, null);
+
+    public static TextIndex With(string terms) => new(false, terms);
+}
+
 public sealed class StoredHistoryEntry
 {
     public long Id { get; init; }
@@ -58,26 +66,24 @@ public sealed class TicketStore(Database database, SlaStore sla)
 
     /// <summary>
     /// Stores a new ticket with its number (per unit and year of <paramref name="numberYear"/>), its first history entry and
-    /// its clocks, in one transaction.
+    /// its clocks, in one transaction. What needs nothing from the transaction (the clocks, the text's search terms, who owns
+    /// the system) is worked out first, in the caller's thread, so that the single writer's turn is only the statements.
     /// </summary>
     internal async Task InsertAsync(Ticket ticket, int numberYear, Func<Ticket, IReadOnlyList<SlaClock>> startClocks, CancellationToken ct)
     {
+        var clocks = startClocks(ticket);
+        ticket.ShowSla(clocks);
+        var textTerms = SearchIndex.TextTerms(ticket.Title, ticket.Description, ticket.Resolution);
+        ticket.OwnedBy(await OwnerAsync(ticket, ct));
         var (id, number) = await database.WriteAsync(async (connection, transaction, token) =>
         {
-            var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                _sql.NextNumber, new { ticket.UnitId, Year = numberYear }, transaction, cancellationToken: token));
+            var sequence = await connection.ScalarKeptAsync<long>(_sql.NextNumber, new { ticket.UnitId, Year = numberYear }, transaction, token);
             var number = $"{ticket.UnitId}-{numberYear}-{sequence:D6}";
-            var args = Parameters(ticket);
-            args.Add("Number", number);
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.Insert, args, transaction, cancellationToken: token));
+            var id = await connection.ScalarKeptAsync<long>(_sql.Insert, Parameters(ticket, number), transaction, token);
             ticket.Identify(id, number);
-            await _search.IndexTicketAsync(connection, transaction, ticket, token);
-            var clocks = startClocks(ticket);
-            ticket.ShowSla(clocks);
-            await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: token));
-            await OwnAsync(connection, transaction, [ticket], token);
+            await _search.InsertTicketAsync(connection, transaction, id, SearchIndex.FieldTerms(number, textTerms), token);
             await AppendHistoryAsync(connection, transaction, ticket, token);
-            await sla.SaveClocksAsync(connection, transaction, id, clocks, token);
+            await sla.InsertClocksAsync(connection, transaction, id, clocks, token);
             await SequenceAsync(connection, transaction, ticket, token);
             return (id, number);
         }, ct);
@@ -90,13 +96,15 @@ public sealed class TicketStore(Database database, SlaStore sla)
         connection.ExecuteAsync(new CommandDefinition(_sql.Lock, new { ids }, transaction, cancellationToken: ct));
 
     /// <summary>Writes the ticket's own fields as a new version if it is still at <paramref name="expectedVersion"/> (locking its row); false when stale.</summary>
-    internal async Task<bool> UpdateVersionAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int expectedVersion, CancellationToken ct)
+    /// <param name="index">What the caller knows of the search terms already: the text unchanged, or its new terms.</param>
+    internal async Task<bool> UpdateVersionAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int expectedVersion, CancellationToken ct,
+        TextIndex? index = null)
     {
-        var args = Parameters(ticket);
-        args.Add("ExpectedVersion", expectedVersion);
-        if (await connection.ExecuteAsync(new CommandDefinition(_sql.Update, args, transaction, cancellationToken: ct)) != 1) return false;
-        // Every change of a ticket's text comes through here, so the index follows it in the same transaction.
-        await _search.IndexTicketAsync(connection, transaction, ticket, ct);
+        if (await connection.ExecuteKeptAsync(_sql.Update, Parameters(ticket, expectedVersion: expectedVersion), transaction, ct) != 1) return false;
+        // Every change of a ticket's text comes through here, so the index follows it in the same transaction. A ticket
+        // whose text is unchanged keeps its terms (one the index has not met yet is indexed at start-up).
+        if (index is { Unchanged: true }) return true;
+        await _search.IndexTicketAsync(connection, transaction, ticket, ct, index?.Terms);
         return true;
     }
 
@@ -109,7 +117,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
     {
         // Derived from the clocks just read, never from a copy of the ticket loaded before the lock.
         ticket.ShowSla(clocks);
-        await connection.ExecuteAsync(new CommandDefinition(_sql.UpdateSla, Parameters(ticket), transaction, cancellationToken: ct));
+        await connection.ExecuteKeptAsync(_sql.UpdateSla, Parameters(ticket), transaction, ct);
         await AppendHistoryAsync(connection, transaction, ticket, ct);
         await sla.SaveClocksAsync(connection, transaction, ticket.Id, clocks, ct);
         await sla.AddNotificationsAsync(connection, transaction, notifications, ct);
@@ -134,8 +142,8 @@ public sealed class TicketStore(Database database, SlaStore sla)
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
     {
-        var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.NextChange, null, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(_sql.SetChange, new { ChangeSequence = sequence, ticket.Id }, transaction, cancellationToken: ct));
+        var sequence = await connection.ScalarKeptAsync<long>(_sql.NextChange, null, transaction, ct);
+        await connection.ExecuteKeptAsync(_sql.SetChange, new { ChangeSequence = sequence, ticket.Id }, transaction, ct);
         ticket.Sequenced(sequence);
     }
 
@@ -178,11 +186,14 @@ public sealed class TicketStore(Database database, SlaStore sla)
         {
             ["@Id"] = id, ["@ScopeFrom"] = from, ["@ScopeTo"] = to, ["@ScopeRequester"] = actor.SeesOnlyOwnTickets ? actor.UserId : null,
         }, ct);
-        if (ticket is not null)
-            ticket.OwnedBy((await _owner.SingleOrDefaultAsync<OwnerOfTicket>(
-                new Dictionary<string, object?> { ["@SystemId"] = ticket.SystemId, ["@UnitPath"] = ticket.UnitPath }, ct))?.Department);
+        if (ticket is not null) ticket.OwnedBy(await OwnerAsync(ticket, ct));
         return ticket;
     }
+
+    /// <summary>The department owning the ticket's system at its unit (<see cref="SystemOwnership"/>).</summary>
+    private async Task<string?> OwnerAsync(Ticket ticket, CancellationToken ct) =>
+        (await _owner.SingleOrDefaultAsync<OwnerOfTicket>(
+            new Dictionary<string, object?> { ["@SystemId"] = ticket.SystemId, ["@UnitPath"] = ticket.UnitPath }, ct))?.Department;
 
     /// <summary>One page, newest first (keyset on Id), plus whether more follow.</summary>
     public async Task<(IReadOnlyList<Ticket> Items, bool More)> ListAsync(TicketQuery query, Actor actor, CancellationToken ct)
@@ -284,35 +295,31 @@ public sealed class TicketStore(Database database, SlaStore sla)
     {
         var ticketId = ticket.Id;
         foreach (var e in TicketEvents.From(ticket, ticket.Changes))
-            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, e, transaction, cancellationToken: ct));
+            await connection.ExecuteKeptAsync(OutboxSql.InsertEvent, e, transaction, ct);
         foreach (var entry in ticket.Changes)
         {
-            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertHistory, new
+            await connection.ExecuteKeptAsync(_sql.InsertHistory, new
             {
                 TicketId = ticketId, entry.At, entry.ActorId, entry.Action, FromStatus = entry.From?.ToString(),
                 ToStatus = entry.To?.ToString(), Details = JsonSerializer.Serialize(entry.Details), Internal = entry.Internal,
-            }, transaction, cancellationToken: ct));
+            }, transaction, ct);
         }
     }
 
-    private static DynamicParameters Parameters(Ticket t)
+    /// <summary>The ticket's columns as statement arguments; <paramref name="number"/> for an insert, <paramref name="expectedVersion"/> for an update.</summary>
+    private static object Parameters(Ticket t, string? number = null, int expectedVersion = 0) => new
     {
-        var args = new DynamicParameters();
-        args.AddDynamicParams(new
-        {
-            t.Id, t.UnitId, t.UnitPath, t.SystemId, Category = t.Category.ToString(), t.Title, t.Description,
-            Impact = t.Impact.ToString(), Urgency = t.Urgency.ToString(), Priority = t.Priority.ToString(), Status = t.Status.ToString(),
-            Outcome = t.Outcome?.ToString(), t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt,
-            t.ResolvedAt, t.ClosedAt, t.ConfirmationDue, ResolutionCode = t.ResolutionCode?.ToString(), t.Resolution, t.Satisfaction,
-            ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt,
-            t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
-            t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
-            t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version, t.RaisedBy, t.HqGroup,
-            t.PlanTransport, t.PlanWrittenBy, t.PlanWrittenAt, AssessedRisk = t.AssessedRisk?.ToString(), t.AssessedImpact, t.AssessedBy,
-            t.AssessedAt, t.ImplementedAt, t.TestResult, t.InspectionRunId, t.InspectionItem,
-        });
-        return args;
-    }
+        t.Id, Number = number ?? t.Number, t.UnitId, t.UnitPath, t.SystemId, Category = t.Category.ToString(), t.Title, t.Description,
+        Impact = t.Impact.ToString(), Urgency = t.Urgency.ToString(), Priority = t.Priority.ToString(), Status = t.Status.ToString(),
+        Outcome = t.Outcome?.ToString(), t.GroupId, t.AssigneeId, t.RequesterId, t.CreatedAt, t.UpdatedAt, t.TriagedAt,
+        t.ResolvedAt, t.ClosedAt, t.ConfirmationDue, ResolutionCode = t.ResolutionCode?.ToString(), t.Resolution, t.Satisfaction,
+        ApprovalStatus = t.ApprovalStatus?.ToString(), t.ApprovalRequestedBy, t.ApprovedBy, t.ApprovedAt,
+        t.Effective, t.EvaluatedBy, t.EvaluatedAt, t.EvaluationOverdueNotifiedAt, t.PlanWhat, t.PlanBackup, t.PlanTest,
+        t.PlanRollback, t.EscalatedAt, t.SlaPolicyVersion, t.ResponseDue, t.ResolutionDue, SlaState = t.SlaState.ToString(),
+        t.ExternalSystem, t.ExternalId, t.ChangeSequence, t.Version, t.RaisedBy, t.HqGroup,
+        t.PlanTransport, t.PlanWrittenBy, t.PlanWrittenAt, AssessedRisk = t.AssessedRisk?.ToString(), t.AssessedImpact, t.AssessedBy,
+        t.AssessedAt, t.ImplementedAt, t.TestResult, t.InspectionRunId, t.InspectionItem, ExpectedVersion = expectedVersion,
+    };
 
     private static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 }

@@ -11,6 +11,9 @@ public sealed class TicketWorkSql(SqlDialect dialect)
 
     public const string WatchersOfTickets = "SELECT TicketId, UserId FROM TicketWatchers WHERE TicketId IN @ids";
 
+    /// <summary>The watchers of one ticket (@id): a fixed text, so that the writer keeps it prepared.</summary>
+    public const string WatchersOfTicket = "SELECT TicketId, UserId FROM TicketWatchers WHERE TicketId = @id";
+
     public const string AddWatcher = "INSERT INTO TicketWatchers (TicketId, UserId, AddedBy, AddedAt) VALUES (@TicketId, @UserId, @AddedBy, @AddedAt)";
 
     public const string RemoveWatcher = "DELETE FROM TicketWatchers WHERE TicketId = @TicketId AND UserId = @UserId";
@@ -46,6 +49,6 @@ public sealed class TicketWorkSql(SqlDialect dialect)
     public string ChildrenOwed { get; } = dialect.Limit("SELECT TicketId FROM MajorIncidentChildrenOwed ORDER BY MarkedAt, TicketId", "@Batch");
 
     public IEnumerable<string> All() =>
-        [IsWatching, Watchers, WatchersOfTickets, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children,
+        [IsWatching, Watchers, WatchersOfTickets, WatchersOfTicket, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children,
          ForgetChildrenOwed, OweChildren, ChildrenOwedBy, ChildrenOwed];
 }

@@ -96,8 +96,11 @@ public sealed class WatcherStore(Database database, TicketStore tickets, TicketC
     {
         var ids = notifications.Where(n => n.TicketId is not null && n.RecipientKind != RecipientKind.User).Select(n => n.TicketId!.Value).Distinct().ToArray();
         if (ids.Length == 0) return notifications;
-        var watchers = (await connection.QueryAsync<(long TicketId, string UserId)>(new CommandDefinition(TicketWorkSql.WatchersOfTickets, new { ids },
-            transaction, cancellationToken: ct))).ToLookup(w => w.TicketId, w => w.UserId);
+        var watchers = (ids.Length == 1
+                ? await connection.QueryKeptAsync<(long TicketId, string UserId)>(TicketWorkSql.WatchersOfTicket, new { id = ids[0] }, transaction, ct)
+                : (await connection.QueryAsync<(long TicketId, string UserId)>(new CommandDefinition(TicketWorkSql.WatchersOfTickets, new { ids },
+                    transaction, cancellationToken: ct))).AsList())
+            .ToLookup(w => w.TicketId, w => w.UserId);
         // One per watcher and event, however many groups the event was sent to.
         var copies = notifications.Where(n => n.TicketId is { } id && n.RecipientKind != RecipientKind.User && watchers.Contains(id))
             .DistinctBy(n => (n.TicketId, n.Type, n.CreatedAt, n.Details))

@@ -1,0 +1,146 @@
+using Dapper;
+using Itsm.Infrastructure.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Itsm.Api.Tests.Storage;
+
+/// <summary>
+/// The single writer (SQLite): its own connection with statements kept prepared across groups, a migration on another
+/// connection and a reopen; a failing unit of work in a group rolls back only itself.
+/// </summary>
+[TestFixture]
+public sealed class SingleWriterTests
+{
+    private const string Insert = "INSERT INTO Notes (Id, Body) VALUES (@Id, @Body)";
+    private string _directory = "";
+    private string _connectionString = "";
+    private Database _database = null!;
+
+    [SetUp]
+    public async Task OpenDatabase()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        _connectionString = $"Data Source={Path.Combine(_directory, "writer.db")}";
+        _database = new Database(new DatabaseOptions { ConnectionString = _connectionString, MaxRetries = 0 });
+        await OnAnotherConnectionAsync("PRAGMA journal_mode = WAL; CREATE TABLE Notes (Id INTEGER NOT NULL PRIMARY KEY, Body TEXT NOT NULL);");
+    }
+
+    [TearDown]
+    public async Task Remove()
+    {
+        await _database.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, true);
+    }
+
+    [Test]
+    public async Task WritesInSeveralGroups_PrepareAStatementOnce()
+    {
+        var first = await InsertAsync(1, "one");
+        var (prepared, reused) = (first.Kept.Prepared, first.Kept.Reused);
+        var second = await InsertAsync(2, "two");
+
+        Assert.That(second.Kept, Is.SameAs(first.Kept), "the same connection and statements across groups");
+        Assert.That(prepared, Is.EqualTo(3), "the INSERT, the SAVEPOINT and the RELEASE");
+        Assert.That((second.Kept.Prepared, second.Kept.Reused), Is.EqualTo((prepared, reused + 3)), "prepared by the first write only");
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "one", "two" }));
+    }
+
+    [Test]
+    public async Task MigrationOnAnotherConnection_KeptStatementWritesTheNewSchema()
+    {
+        var before = await InsertAsync(1, "before");
+        var prepared = before.Kept.Prepared;
+        // A new column with a default, and the table's rows moved behind a trigger: the kept INSERT must see both.
+        await OnAnotherConnectionAsync("""
+            ALTER TABLE Notes ADD COLUMN Length INTEGER NOT NULL DEFAULT 0;
+            CREATE TRIGGER NotesLength AFTER INSERT ON Notes BEGIN UPDATE Notes SET Length = length(NEW.Body) WHERE Id = NEW.Id; END;
+            """);
+
+        var after = await InsertAsync(2, "after migration");
+
+        Assert.That((after.Kept, after.Kept.Prepared), Is.EqualTo((before.Kept, prepared)), "kept, not prepared again by the service");
+        await using var connection = new SqliteConnection(_connectionString);
+        Assert.That(await connection.QuerySingleAsync<long>("SELECT Length FROM Notes WHERE Id = 2"), Is.EqualTo("after migration".Length));
+    }
+
+    [Test]
+    public async Task GroupThatFailsWhole_NextWriteRunsOnAFreshConnection()
+    {
+        var before = await InsertAsync(1, "one");
+        // Ending the group's transaction from inside a unit makes its savepoint and the commit fail: the whole group fails.
+        Assert.That(() => _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteKeptAsync(Insert, new { Id = 2, Body = "lost" }, transaction, ct);
+            await using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.Transaction = (SqliteTransaction)transaction;
+            await rollback.ExecuteNonQueryAsync(ct);
+            return 0;
+        }, CancellationToken.None), Throws.Exception);
+
+        var after = await InsertAsync(3, "three");
+
+        Assert.That(after.Kept, Is.Not.SameAs(before.Kept), "reopened");
+        Assert.That(after.Kept.Prepared, Is.EqualTo(3), "the fresh connection prepared its statements again");
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "one", "three" }));
+    }
+
+    [Test]
+    public async Task FailingUnitInAGroup_RollsBackOnlyItselfAndItsStatementStaysUsable()
+    {
+        await InsertAsync(1, "existing");
+        // The first unit holds the writer until the others are queued behind it, so they run together as the next group.
+        var release = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        var holder = _database.WriteAsync(async (_, _, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        await entered.Task;
+        var groups = _database.Writer.Groups;
+        var first = InsertAsync(2, "first");
+        // Inserts its own row, then meets the existing key with the same kept statement: the unit fails.
+        var failing = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteKeptAsync(Insert, new { Id = 3, Body = "rolled back" }, transaction, ct);
+            await connection.ExecuteKeptAsync(Insert, new { Id = 1, Body = "duplicate" }, transaction, ct);
+            return 0;
+        }, CancellationToken.None);
+        var last = InsertAsync(4, "last");
+        release.SetResult();
+        await holder;
+
+        await first;
+        var error = Assert.ThrowsAsync<SqliteException>(() => failing);
+        await last;
+
+        Assert.That(error!.SqliteErrorCode, Is.EqualTo(19), "the unique key");
+        Assert.That(_database.Writer.Groups - groups, Is.EqualTo(2), "the holder's group, then one group for the three");
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "existing", "first", "last" }));
+    }
+
+    /// <summary>Inserts a note; the writer's kept statements (their counts are final once the group has committed).</summary>
+    private async Task<(KeptStatements Kept, int Rows)> InsertAsync(long id, string body) =>
+        await _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            var rows = await connection.ExecuteKeptAsync(Insert, new { Id = id, Body = body }, transaction, ct);
+            return (KeptStatements.On(connection)!, rows);
+        }, CancellationToken.None);
+
+    private async Task<string[]> BodiesAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        return (await connection.QueryAsync<string>("SELECT Body FROM Notes ORDER BY Id")).ToArray();
+    }
+
+    private async Task OnAnotherConnectionAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+}

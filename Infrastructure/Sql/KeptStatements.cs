@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Itsm.Infrastructure.Sql;
+
+/// <summary>
+/// Statements kept prepared on the single writer's connection (SQLite). Microsoft.Data.Sqlite prepares every command anew
+/// and Dapper names its parameters without the <c>@</c>, so each value is looked up under four names: for the writer's hot
+/// statements both cost more than running them. Here each statement text is prepared once per connection, its parameters
+/// are made once with the names the text uses, and each execution only sets their values, read from the arguments'
+/// properties by compiled getters. SQLite prepares a kept statement again by itself when the schema changes (a migration).
+/// </summary>
+public sealed partial class KeptStatements : IDisposable
+{
+    private static readonly ConditionalWeakTable<DbConnection, KeptStatements> OnConnection = new();
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+
+    private KeptStatements(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>How many statements were prepared, and how many executions found theirs prepared already.</summary>
+    public long Prepared { get; private set; }
+
+    public long Reused { get; private set; }
+
+    /// <summary>Keeps statements on <paramref name="connection"/> from now on, until <see cref="Dispose"/>.</summary>
+    internal static KeptStatements Keep(SqliteConnection connection)
+    {
+        var kept = new KeptStatements(connection);
+        OnConnection.AddOrUpdate(connection, kept);
+        return kept;
+    }
+
+    /// <summary>The statements kept on this connection; null on any other (a read, SQL Server, a write outside the writer).</summary>
+    public static KeptStatements? On(DbConnection connection) => OnConnection.TryGetValue(connection, out var kept) ? kept : null;
+
+    /// <summary>Runs a statement that returns no rows; the number of rows it changed.</summary>
+    internal int Execute(string sql, object? args, DbTransaction? transaction) => Command(sql, args, transaction).ExecuteNonQuery();
+
+    internal object? Scalar(string sql, object? args, DbTransaction? transaction) => Command(sql, args, transaction).ExecuteScalar();
+
+    internal List<T> Query<T>(string sql, object? args, DbTransaction? transaction)
+    {
+        using var reader = Command(sql, args, transaction).ExecuteReader();
+        var rows = new List<T>();
+        if (!reader.Read()) return rows;
+        var parse = reader.GetRowParser<T>();
+        do rows.Add(parse(reader)); while (reader.Read());
+        return rows;
+    }
+
+    public void Dispose()
+    {
+        OnConnection.Remove(_connection);
+        foreach (var kept in _kept.Values) kept.Command.Dispose();
+        _kept.Clear();
+    }
+
+    private SqliteCommand Command(string sql, object? args, DbTransaction? transaction)
+    {
+        if (!_kept.TryGetValue(sql, out var kept))
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = (SqliteTransaction?)transaction;
+            command.Prepare();
+            _kept[sql] = kept = new Kept(command);
+            Prepared++;
+        }
+        else Reused++;
+        kept.Command.Transaction = (SqliteTransaction?)transaction;
+        kept.Bind(args);
+        return kept.Command;
+    }
+
+    /// <summary>One prepared command and the parameters of the argument type it was last given.</summary>
+    private sealed class Kept(SqliteCommand command)
+    {
+        private Type? _type;
+        private Func<object, object?>[] _getters = [];
+        private SqliteParameter[] _parameters = [];
+
+        public SqliteCommand Command { get; } = command;
+
+        public void Bind(object? args)
+        {
+            var type = args?.GetType();
+            if (type != _type)
+            {
+                (_parameters, _getters) = Binding.For(Command.CommandText, type);
+                Command.Parameters.Clear();
+                Command.Parameters.AddRange(_parameters);
+                _type = type;
+            }
+            for (var i = 0; i < _parameters.Length; i++) _parameters[i].Value = Value(_getters[i](args!));
+        }
+    }
+
+    /// <summary>
+    /// As Dapper sends them: enums as numbers, everything else as it is (Dapper hands a <see cref="DateTimeOffset"/> to
+    /// Microsoft.Data.Sqlite without calling the registered type handler, so instants are stored in its own text form, and
+    /// a kept statement must store them the same way).
+    /// </summary>
+    private static object Value(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    /// <summary>The parameters a statement names (<c>@Name</c>) and, for each, the getter of the argument's property of that name.</summary>
+    private static class Binding
+    {
+        private static readonly ConcurrentDictionary<(string, Type?), (string[] Names, Func<object, object?>[] Getters)> Cache = new();
+
+        public static (SqliteParameter[], Func<object, object?>[]) For(string sql, Type? type)
+        {
+            var (names, getters) = Cache.GetOrAdd((sql, type), key => Build(key.Item1, key.Item2));
+            return (names.Select(n => new SqliteParameter(n, DBNull.Value)).ToArray(), getters);
+        }
+
+        private static (string[], Func<object, object?>[]) Build(string sql, Type? type)
+        {
+            var names = ParameterName().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray();
+            var getters = names.Select(name =>
+            {
+                var property = type?.GetProperty(name[1..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
+                    ?? throw new InvalidOperationException($"The arguments ({type?.Name ?? "none"}) have no value for {name}.");
+                var instance = Expression.Parameter(typeof(object));
+                return Expression.Lambda<Func<object, object?>>(
+                    Expression.Convert(Expression.Property(Expression.Convert(instance, type!), property), typeof(object)), instance).Compile();
+            }).ToArray();
+            return (names, getters);
+        }
+    }
+
+    /// <summary>A parameter as Dapper finds it in the text (not an <c>@@</c> variable).</summary>
+    [GeneratedRegex(@"(?<![@\w])@\w+", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
+}
+
+/// <summary>
+/// Runs a statement kept prepared when the connection is the single writer's (<see cref="KeptStatements"/>), otherwise
+/// through Dapper with the same arguments: a store writes each statement once for every connection and provider.
+/// </summary>
+public static class KeptCommands
+{
+    public static Task<int> ExecuteKeptAsync(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken ct) =>
+        KeptStatements.On(connection) is { } kept
+            ? Task.FromResult(kept.Execute(sql, args, transaction))
+            : connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+
+    public static Task<T> ScalarKeptAsync<T>(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken ct) =>
+        KeptStatements.On(connection) is { } kept
+            ? Task.FromResult(Convert<T>(kept.Scalar(sql, args, transaction)))
+            : connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: ct))!;
+
+    public static async Task<IReadOnlyList<T>> QueryKeptAsync<T>(this DbConnection connection, string sql, object? args, DbTransaction? transaction,
+        CancellationToken ct) =>
+        KeptStatements.On(connection) is { } kept
+            ? kept.Query<T>(sql, args, transaction)
+            : (await connection.QueryAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: ct))).AsList();
+
+    private static T Convert<T>(object? value) =>
+        value is null or DBNull ? default! : value is T t ? t : (T)System.Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T),
+            System.Globalization.CultureInfo.InvariantCulture);
+}
