@@ -103,14 +103,14 @@ public sealed partial class KeptStatements : IDisposable
     }
 
     /// <summary>
-    /// As Dapper sends them: enums as numbers, everything else as it is (Dapper hands a <see cref="DateTimeOffset"/> to
-    /// Microsoft.Data.Sqlite without calling the registered type handler, so instants are stored in its own text form, and
-    /// a kept statement must store them the same way).
+    /// As Dapper sends them: enums as numbers, instants in UTC (Microsoft.Data.Sqlite then writes them in its one text form,
+    /// which sorts as the instants do only at one offset), everything else as it is.
     /// </summary>
     private static object Value(object? value) => value switch
     {
         null => DBNull.Value,
         Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset instant => instant.ToUniversalTime(),
         _ => value,
     };
 
