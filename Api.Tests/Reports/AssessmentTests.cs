@@ -211,6 +211,8 @@ public sealed class AssessmentTests
         Assert.That(html.IndexOf("""data-unit="ZJ" data-figure="rank">""", StringComparison.Ordinal),
             Is.LessThan(html.IndexOf("""data-unit="JS" data-figure="rank">""", StringComparison.Ordinal)), "ranked order");
         Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("http://").And.Not.Contain("https://"));
+        // Generated at: local time with its offset, as on the work report.
+        Assert.That(html, Does.Match(@"生成时间: \d{4}-\d\d-\d\d \d\d:\d\d UTC\+08:00</p>"));
     }
 }
 
@@ -285,6 +287,9 @@ public sealed class AssessmentInputTests
     [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":1,"cap":5},{"indicator":"missedInspections","pointsPerUnit":2,"cap":5}]""", "rules[1].indicator")]
     [TestCase("""[null]""", "rules[0]")]
     [TestCase("""[{"pointsPerUnit":1,"cap":5}]""", "rules[0].indicator")]
+    [TestCase("""[{"indicator":"missedInspections","cap":20}]""", "rules[0].pointsPerUnit")]
+    [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":1}]""", "rules[0].cap")]
+    [TestCase("""[{"indicator":"missedInspections","pointsPerUnit":null,"cap":20}]""", "rules[0].pointsPerUnit")]
     public async Task PutRules_Invalid_Is400NamingTheField_AndChangesNothing(string rules, string field)
     {
         var before = (await _hq.GetJsonAsync("/api/v1/assessment-rules")).ToJsonString();

@@ -130,6 +130,16 @@ public sealed class WorkReportPageTests
     }
 
     [Test]
+    public async Task Page_TitleAndGeneratedAt_ShowTheLastDayAndTheUnitsOffset()
+    {
+        var page = await PageAsync("&lang=en");
+
+        // The period is half-open: its last day is the 9th, in the title as in the body.
+        Assert.That(page, Does.Match("<title>[^<]* · 2026-12-02 – 2026-12-09</title>"));
+        Assert.That(page, Does.Match(@"<th>Generated at</th><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC\+08:00</td>"));
+    }
+
+    [Test]
     public async Task Page_IsSelfContained_InTheLanguageAsked()
     {
         var zh = await PageAsync("", "zh-CN,zh;q=0.9");

@@ -13,7 +13,18 @@ using Itsm.Infrastructure.Sla;
 namespace Itsm.Api.Reports;
 
 /// <summary>The assessment rules in force; PUT stores them as a new version (closed months keep the version they were scored under).</summary>
-public sealed record AssessmentRulesRequest([property: Required, MinLength(1), MaxLength(7)] IReadOnlyList<AssessmentRule> Rules);
+public sealed record AssessmentRulesRequest([property: Required, MinLength(1), MaxLength(7)] IReadOnlyList<AssessmentRuleRequest?> Rules);
+
+/// <summary>
+/// One deduction rule as sent: every field is required (a missing number is refused, never read as 0).
+/// </summary>
+/// <param name="Indicator">One of the assessment indicators.</param>
+/// <param name="PointsPerUnit">Points deducted per unit of the indicator, 0–100.</param>
+/// <param name="Cap">The most points the indicator can deduct, more than 0 and at most 100.</param>
+public sealed record AssessmentRuleRequest(string? Indicator, double? PointsPerUnit, double? Cap)
+{
+    public AssessmentRule? ToRule() => Indicator is { } indicator && PointsPerUnit is { } points && Cap is { } cap ? new(indicator, points, cap) : null;
+}
 
 /// <summary>One unit's score in a month: 100 less its deductions (never below 0), and its rank among its sibling units.</summary>
 public sealed record UnitAssessment(string Unit, string UnitName, int Rank, double Score, IReadOnlyList<Deduction> Deductions);
@@ -59,17 +70,28 @@ public static class AssessmentApi
     public static async Task<IResult> PutRules(AssessmentRulesRequest body, ClaimsPrincipal user, AssessmentStore store, TimeProvider clock,
         CancellationToken ct)
     {
-        var errors = AssessmentRules.Validate(body.Rules);
+        var missing = new Dictionary<string, string[]>();
+        for (var i = 0; i < body.Rules.Count; i++)
+        {
+            if (body.Rules[i] is not { } rule) continue;
+            if (rule.Indicator is null) missing[$"rules[{i}].indicator"] = ["indicator is required."];
+            if (rule.PointsPerUnit is null) missing[$"rules[{i}].pointsPerUnit"] = ["pointsPerUnit is required."];
+            if (rule.Cap is null) missing[$"rules[{i}].cap"] = ["cap is required."];
+        }
+        var rules = body.Rules.Select(r => r?.ToRule()!).ToList(); // a null rule is named by the domain's check
+        IReadOnlyDictionary<string, string[]> errors = missing.Count > 0 ? missing : AssessmentRules.Validate(rules);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
                 type: ProblemResults.TypeOf("validation"), title: "The request is not valid");
-        return TypedResults.Ok(await store.AddRulesAsync(body.Rules, user.Actor().UserId, clock.GetUtcNow(), ct));
+        return TypedResults.Ok(await store.AddRulesAsync(rules, user.Actor().UserId, clock.GetUtcNow(), ct));
     }
 
     public static async Task<IResult> Get(ClaimsPrincipal user, HttpRequest request, AssessmentStore store, ReportStore reports,
         OrganisationStore organisation, SlaEngine engine, TimeProvider clock, string? period, string? unit, string? lang, CancellationToken ct)
     {
         var actor = user.Actor();
+        if (ReportsApi.Repeated(request, "period", "unit", "lang") is { } repeated) return repeated;
+        unit = ReportsApi.Given(unit);
         if (Negotiation.Choose(request, ReportsApi.Offered) is not { } mediaType) return Negotiation.NotAcceptable(ReportsApi.Offered);
         if (ReportsApi.Language(request, lang) is not { } language)
             return ProblemResults.Problem(406, "not-acceptable", "Not acceptable", $"lang must be one of {string.Join(", ", ReportsApi.Languages)}.",
@@ -101,7 +123,7 @@ public static class AssessmentApi
         return mediaType switch
         {
             CsvResult.MediaType => new CsvResult(name + ".csv", AssessmentCsv.Header, AssessmentCsv.Rows(assessment)),
-            ReportsApi.Html => Results.Content(AssessmentPage.Render(assessment, language), "text/html; charset=utf-8"),
+            ReportsApi.Html => Results.Content(AssessmentPage.Render(assessment, language, sla.TimeZoneOf(parent.Path)), "text/html; charset=utf-8"),
             _ => TypedResults.Ok(assessment),
         };
     }

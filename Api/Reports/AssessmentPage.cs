@@ -55,7 +55,7 @@ public static class AssessmentPage
         [AssessmentIndicators.AccessReviewsOverdue] = ("权限复核逾期", "Access reviews overdue"),
     };
 
-    public static string Render(Assessment a, string language)
+    public static string Render(Assessment a, string language, TimeZoneInfo zone)
     {
         var zh = language == "zh-CN";
         string L(string key) => WebUtility.HtmlEncode(Labels.TryGetValue(key, out var l) ? zh ? l.Zh : l.En : key);
@@ -78,7 +78,7 @@ public static class AssessmentPage
             </style></head><body>
             <h1>{{L("title")}}</h1>
             <p>{{L("unit")}}: {{E(a.UnitName)}} ({{E(a.Unit)}}) · {{L("period")}}: {{a.Period}} · {{L("rules")}}: {{a.RulesVersion}} ·
-            {{(a.Closed ? L("closed") : L("open"))}} · {{L("generated")}}: {{a.GeneratedAt:yyyy-MM-dd HH:mm}} UTC</p>
+            {{(a.Closed ? L("closed") : L("open"))}} · {{L("generated")}}: {{ReportPage.Instant(a.GeneratedAt, zone)}}</p>
             """);
         if (a.Units.Count == 0)
         {

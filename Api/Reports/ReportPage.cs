@@ -99,14 +99,14 @@ public static class ReportPage
         string L(string key) => Labels.TryGetValue(key, out var l) ? zh ? l.Zh : l.En : key;
         var html = new StringBuilder();
         var tz = TimeZoneInfo.FindSystemTimeZoneById(report.TimeZone);
-        var generated = TimeZoneInfo.ConvertTime(report.GeneratedAt, tz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var generated = Instant(report.GeneratedAt, tz);
         html.Append($"""
             <!DOCTYPE html>
             <html lang="{language}">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(L("title"))} · {E(report.UnitName)} · {report.From:yyyy-MM-dd} – {report.To:yyyy-MM-dd}</title>
+            <title>{E(L("title"))} · {E(report.UnitName)} · {Span(report.From, report.To)}</title>
             <style>{Css}</style>
             </head>
             <body>
@@ -230,6 +230,15 @@ public static class ReportPage
         svg.Append($"<rect x=\"{left}\" y=\"{height - 14}\" width=\"12\" height=\"4\" class=\"raised-key\"/><text x=\"{left + 16}\" y=\"{height - 8}\">{E(raised)}</text>");
         svg.Append($"<rect x=\"{left + 120}\" y=\"{height - 14}\" width=\"12\" height=\"4\" class=\"resolved-key\"/><text x=\"{left + 136}\" y=\"{height - 8}\">{E(resolved)}</text>");
         return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>An instant as the unit's local time with its offset named, the same on every report page: <c>2026-12-01 09:00 UTC+08:00</c>.</summary>
+    public static string Instant(DateTimeOffset at, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var offset = local.Offset;
+        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) +
+               (offset == TimeSpan.Zero ? " UTC" : $" UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration():hh\\:mm}");
     }
 
     private static string Span(DateOnly from, DateOnly to) => $"{from:yyyy-MM-dd} – {to.AddDays(-1):yyyy-MM-dd}";

@@ -56,6 +56,8 @@ public static class ReportsApi
         string? system, string? lang, CancellationToken ct)
     {
         var actor = user.Actor();
+        if (Repeated(request, "unit", "from", "to", "includeSubunits", "system", "lang") is { } repeated) return repeated;
+        (unit, system) = (Given(unit), Given(system));
         if (Negotiation.Choose(request, Offered) is not { } mediaType) return Negotiation.NotAcceptable(Offered);
         if (Language(request, lang) is not { } language)
             return ProblemResults.Problem(406, "not-acceptable", "Not acceptable", $"lang must be one of {string.Join(", ", Languages)}.",
@@ -95,13 +97,22 @@ public static class ReportsApi
     private static async Task<(IReadOnlyList<string>? Systems, IResult? Problem)> SystemsAsync(Actor actor, string? system, ReportStore store,
         OrganisationStore organisation, CancellationToken ct)
     {
-        if (system is not null && await organisation.FindSystemAsync(system, ct) is null)
-            return (null, ProblemResults.NotFound($"System '{system}' does not exist."));
+        // A system neither serving the caller's unit nor belonging to its subtree is as unknown to the caller as one that does not exist.
+        if (system is not null && (await organisation.FindSystemAsync(system, ct) is not { } found
+                                   || !(actor.CanSee(found.UnitPath) || UnitPaths.IsWithin(actor.UnitPath, found.UnitPath))))
+            return (null, ProblemResults.NotFound($"System '{system}' does not exist or is outside your scope."));
         if (actor.Has(Role.ItManager)) return (system is null ? null : [system], null);
         var owned = actor.Department is { } department ? await store.DepartmentSystemsAsync(department, ct) : [];
         if (system is null) return (owned, null);
         return owned.Contains(system) ? ([system], null) : (null, ProblemResults.NotFound($"System '{system}' is not one of your department's systems."));
     }
+
+    /// <summary>A parameter given more than once (<c>unit=JS&amp;unit=ZJ</c>) is refused rather than read as one joined value.</summary>
+    public static IResult? Repeated(HttpRequest request, params string[] names) =>
+        names.FirstOrDefault(n => request.Query[n].Count > 1) is { } name ? ProblemResults.Invalid(name, $"Give {name} at most once.") : null;
+
+    /// <summary>An empty parameter (<c>system=</c>) means the same as one left out, as on the other lists.</summary>
+    public static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>zh-CN or en: from <c>lang</c>, else the first Accept-Language range that names one (Chinese for any zh), else en.</summary>
     public static string? Language(HttpRequest request, string? lang)

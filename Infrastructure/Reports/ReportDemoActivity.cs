@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Itsm.Domain.Inspections;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Tickets;
@@ -23,9 +24,9 @@ public sealed partial class ReportDemo
         (Category.AccountPermission, "ERP", "Remove the leaver's approval rights", "Withdraw the FI-APPROVE role from the leaver's account"),
     ];
 
-    /// <summary>A change every third working day; returns how many were raised.</summary>
-    private async Task<int> ChangesAsync(TicketChanges changes, HistoryClock history, SlaContext sla, PriorityMatrix matrix, Unit unit, Cast cast,
-        TimeZoneInfo zone, Random random, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A change every third working day, each begun as a life of its own; returns how many were raised.</summary>
+    private async Task<int> ChangesAsync(Func<IAsyncEnumerable<DateTimeOffset>, Task> begin, TicketChanges changes, HistoryClock history, SlaContext sla,
+        PriorityMatrix matrix, Unit unit, Cast cast, TimeZoneInfo zone, Random random, DateTimeOffset now, CancellationToken ct)
     {
         var count = 0;
         var workingDay = 0;
@@ -34,61 +35,65 @@ public sealed partial class ReportDemo
             var dayStart = new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), zone.GetUtcOffset(day.ToDateTime(new TimeOnly(9, 0)))).ToUniversalTime();
             if (dayStart > now) break;
             if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || workingDay++ % 3 != 0) continue;
-            if (await ChangeAsync(changes, history, sla, matrix, unit, cast, random, dayStart.AddMinutes(random.Next(0, 420)), now, count == 0, ct))
-                count++;
+            var at = dayStart.AddMinutes(random.Next(0, 420));
+            if (at > now) continue;
+            await begin(ChangeAsync(changes, sla, matrix, unit, cast, random, at, now, count == 0, ct));
+            count++;
         }
         return count;
     }
 
-    private async Task<bool> ChangeAsync(TicketChanges changes, HistoryClock history, SlaContext sla, PriorityMatrix matrix, Unit unit, Cast cast,
-        Random random, DateTimeOffset at, DateTimeOffset now, bool leftUnevaluated, CancellationToken ct)
+    private async IAsyncEnumerable<DateTimeOffset> ChangeAsync(TicketChanges changes, SlaContext sla, PriorityMatrix matrix, Unit unit, Cast cast,
+        Random random, DateTimeOffset at, DateTimeOffset now, bool leftUnevaluated, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (at > now) return false;
         var (category, systemId, title, what) = ChangeSubjects[random.Next(ChangeSubjects.Length)];
-        if (await organisation.FindSystemAsync(systemId, ct) is not { } system) return false;
+        if (await organisation.FindSystemAsync(systemId, ct) is not { } system) yield break;
         var (raised, _) = Ticket.Raise(new TicketRequest(title, "Requested for the demo history.", category, Impact.Individual, Urgency.Medium),
             cast.Requester, unit, system, matrix, at);
-        if (raised is null) return false;
-        history.Now = at;
+        if (raised is null) yield break;
+        yield return at;
         var (ticket, _) = await changes.RaiseAsync(raised, sla, ct);
-        var id = ticket.Id;
-
-        async Task<bool> Step(int minutes, Actor actor, TicketAction action, Func<Ticket, DateTimeOffset, TicketError?> act)
-        {
-            at = at.AddMinutes(minutes);
-            if (at > now) return false;
-            history.Now = at;
-            var change = await changes.ApplyAsync(id, actor, action, _ => true, (t, _, n) => Task.FromResult<object?>(act(t, n)), null, ct);
-            return change.Result == ChangeResult.Saved;
-        }
+        var step = new DemoStep(changes, ticket.Id, ticket.Number, ct);
 
         var group = category is Category.ConfigurationChange ? cast.System : cast.Business;
         var plan = new ChangePlan(what, "Through the change tool's transport", "Export of the current setting", "Checked in the test system",
             "Restore the exported setting");
-        if (!await Step(random.Next(20, 240), cast.ServiceDesk, TicketAction.Triage,
-                (t, n) => t.Triage(cast.ServiceDesk, n, t.Category, t.Impact, t.Urgency, group, null, matrix, null))) return true;
-        if (!await Step(random.Next(10, 60), cast.Engineer, TicketAction.Start, (t, n) => t.Start(cast.Engineer, n, null))) return true;
+        if ((at = at.AddMinutes(random.Next(20, 240))) > now) yield break;
+        yield return at;
+        if (!await step.TakeAsync(cast.ServiceDesk, TicketAction.Triage,
+                (t, n, _) => t.Triage(cast.ServiceDesk, n, t.Category, t.Impact, t.Urgency, group, null, matrix, null))) yield break;
+        if ((at = at.AddMinutes(random.Next(10, 60))) > now) yield break;
+        yield return at;
+        if (!await step.TakeAsync(cast.Engineer, TicketAction.Start, (t, n, _) => t.Start(cast.Engineer, n, null))) yield break;
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            if (!await Step(random.Next(60, 600), cast.Engineer, TicketAction.RequestApproval,
-                    (t, n) => t.RequestApproval(cast.Engineer, n, plan, new ChangeAssessment(ChangeRisk.Low, "Finance users of the province only")))) return true;
-            if (attempt == 0 && random.Next(6) == 0)
+            if ((at = at.AddMinutes(random.Next(60, 600))) > now) yield break;
+            yield return at;
+            if (!await step.TakeAsync(cast.Engineer, TicketAction.RequestApproval,
+                    (t, n, _) => t.RequestApproval(cast.Engineer, n, plan, new ChangeAssessment(ChangeRisk.Low, "Finance users of the province only")))) yield break;
+            if (attempt == 0 && random.Next(6) == 0 && !leftUnevaluated)
             {
-                await Step(random.Next(60, 1440), cast.Approver, TicketAction.Reject,
-                    (t, n) => t.Reject(cast.Approver, n, "Not needed this quarter."));
-                return true;
+                if ((at = at.AddMinutes(random.Next(60, 1440))) > now) yield break;
+                yield return at;
+                await step.TakeAsync(cast.Approver, TicketAction.Reject, (t, n, _) => t.Reject(cast.Approver, n, "Not needed this quarter."));
+                yield break;
             }
-            if (!await Step(random.Next(60, 1440), cast.Approver, TicketAction.Approve, (t, n) => t.Approve(cast.Approver, n, null))) return true;
-            if (!await Step(random.Next(240, 2880), cast.Engineer, TicketAction.Resolve, (t, n) => t.Resolve(cast.Engineer, n, ResolutionCode.Fixed,
-                    "Implemented as planned.", sla.ConfirmationDue(n), new Implementation(n, "Smoke test passed in production")))) return true;
-            if (leftUnevaluated) return true;
+            if ((at = at.AddMinutes(random.Next(60, 1440))) > now) yield break;
+            yield return at;
+            if (!await step.TakeAsync(cast.Approver, TicketAction.Approve, (t, n, _) => t.Approve(cast.Approver, n, null))) yield break;
+            if ((at = at.AddMinutes(random.Next(240, 2880))) > now) yield break;
+            yield return at;
+            if (!await step.TakeAsync(cast.Engineer, TicketAction.Resolve, (t, n, _) => t.Resolve(cast.Engineer, n, ResolutionCode.Fixed,
+                    "Implemented as planned.", sla.ConfirmationDue(n), new Implementation(n, "Smoke test passed in production")))) yield break;
+            if (leftUnevaluated) yield break;
             // One in five is found not effective the first time: back to work, approved and implemented again.
             var effective = attempt == 1 || random.Next(5) != 0;
-            if (!await Step(random.Next(600, 4320), cast.Approver, TicketAction.Confirm, (t, n) => t.ConfirmResolution(cast.Approver, n,
-                    new Confirmation(effective, null, effective ? "Works as planned." : "Users still cannot post: the role lacks a company code.")))) return true;
-            if (effective) return true;
+            if ((at = at.AddMinutes(random.Next(600, 4320))) > now) yield break;
+            yield return at;
+            if (!await step.TakeAsync(cast.Approver, TicketAction.Confirm, (t, n, _) => t.ConfirmResolution(cast.Approver, n,
+                    new Confirmation(effective, null, effective ? "Works as planned." : "Users still cannot post: the role lacks a company code.")))) yield break;
+            if (effective) yield break;
         }
-        return true;
     }
 
     /// <summary>The province's daily HR inspection over the history: most runs pass, some fail (their finding is raised), some are missed.</summary>

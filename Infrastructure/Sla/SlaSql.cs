@@ -64,6 +64,16 @@ public sealed class SlaSql(SqlDialect dialect)
         ORDER BY ConfirmationDue
         """, "@batch");
 
+    /// <summary>The earliest instant after @after at which a scheduler pass has something to do (the demo history runs its passes then).</summary>
+    public string NextDue { get; } = """
+        SELECT MIN(d.Due) FROM (
+            SELECT MIN(NextDeadline) AS Due FROM SlaClocks WHERE NextDeadline > @after
+            UNION ALL
+            SELECT MIN(ConfirmationDue) AS Due FROM Tickets
+            WHERE Status = 'Resolved' AND ConfirmationDue > @after AND (Category NOT IN @changes OR EvaluationOverdueNotifiedAt IS NULL)
+        ) AS d
+        """;
+
     public string Notifications(bool before) => dialect.Limit(
         $"SELECT Id, TicketId, InspectionRunId, Subject, Type, RecipientKind, Recipient, CreatedAt, Details FROM Notifications WHERE ({ForCaller})" +
         (before ? " AND Id < @before" : "") + " ORDER BY Id DESC", "@limit");
@@ -80,7 +90,7 @@ public sealed class SlaSql(SqlDialect dialect)
     public IEnumerable<string> All() =>
     [
         Calendars, CalendarExists, InsertCalendar, UpdateCalendar, CountPolicies, LatestPolicyVersion, Policy, InsertPolicy, PriorityMatrixCell,
-        ClocksOfTicket, ClocksOfTickets, UpdateClock, ClocksFollowTicket, InsertNotification, InsertClock, DueTickets, AutoCloseDue, EvaluationOverdue,
+        ClocksOfTicket, ClocksOfTickets, UpdateClock, ClocksFollowTicket, InsertNotification, InsertClock, DueTickets, AutoCloseDue, EvaluationOverdue, NextDue,
         Notifications(false), Notifications(true),
     ];
 }

@@ -164,6 +164,11 @@ public sealed class SlaStore(Database database)
         database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(
             new CommandDefinition(_sql.AutoCloseDue, new { now, batch, changes = Changes }, cancellationToken: token))).ToList(), ct);
 
+    /// <summary>When, after <paramref name="after"/>, the scheduler next has something to do, or null when nothing is pending.</summary>
+    public Task<DateTimeOffset?> NextDueAsync(DateTimeOffset after, CancellationToken ct) =>
+        database.ReadAsync(async (connection, token) => await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            new CommandDefinition(_sql.NextDue, new { after, changes = Changes }, cancellationToken: token)), ct);
+
     /// <summary>Resolved changes whose confirmation window has passed and whose overdue evaluation has not been notified yet.</summary>
     public Task<IReadOnlyList<long>> EvaluationOverdueAsync(DateTimeOffset now, int batch, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<long>>(async (connection, token) => (await connection.QueryAsync<long>(

@@ -18,10 +18,10 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         /// <summary>The rules property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRule>? Rules { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRuleRequest>? Rules { get; set; }
 #nullable restore
 #else
-        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRule> Rules { get; set; }
+        public List<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRuleRequest> Rules { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRulesRequest"/> and sets the default values.
@@ -48,7 +48,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRule>(global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRule.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRuleRequest>(global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRuleRequest.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -58,7 +58,7 @@ namespace Itsm.Samples.KiotaClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRule>("rules", Rules);
+            writer.WriteCollectionOfObjectValues<global::Itsm.Samples.KiotaClient.Generated.Models.AssessmentRuleRequest>("rules", Rules);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
