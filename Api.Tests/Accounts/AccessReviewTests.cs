@@ -147,6 +147,20 @@ public sealed class AccessReviewTests
         Assert.That(account["account"]!["status"]!.GetValue<string>(), Is.EqualTo("Disabled"));
         Assert.That(account["history"]!.AsArray()[^1]!["ticket"]!.GetValue<long>(), Is.EqualTo(ticketId));
     }
+
+    [TestCase("", TestName = "Decide_RevokeWithAnEmptyComment_Returns400AndDecidesNothing")]
+    [TestCase("   ", TestName = "Decide_RevokeWithABlankComment_Returns400AndDecidesNothing")]
+    public async Task Decide_RevokeWithoutAComment_Returns400AndDecidesNothing(string comment)
+    {
+        var id = (await OpenAsync())["id"]!.GetValue<long>();
+
+        var response = await DecideAsync(_given.Approver, id, "js003", "Revoke", comment);
+
+        await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
+        var review = await _given.ItManager.GetJsonAsync($"/api/v1/access-reviews/{id}");
+        var item = review["items"]!.AsArray().Single(i => i!["login"]!.GetValue<string>() == "js003")!;
+        Assert.That(item["decision"], Is.Null);
+    }
 }
 
 /// <summary>With Accounts:ReviewEvery = Quarter the scheduler opens each quarter's reviews itself, once per system and owner unit.</summary>

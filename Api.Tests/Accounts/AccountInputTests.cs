@@ -142,4 +142,18 @@ public sealed class AccountInputTests
         Assert.That(copied.Select(i => (i!["login"]!.GetValue<string>(), i["holder"]!.GetValue<string>(), i["department"]!.GetValue<string>())),
             Is.EqualTo(new[] { ("@admin", "-张三", "=财务部"), ("plain", "'=kept", "+1") }));
     }
+
+    [TestCase("zj-requester", TestName = "ImportAccounts_UserOfAnotherProvince_Returns422NamingTheLine")]
+    [TestCase("no-such-user", TestName = "ImportAccounts_UnknownUser_Returns422NamingTheLine")]
+    public async Task ImportAccounts_UserOutOfScope_Returns422NamingTheLine(string user)
+    {
+        var response = await Register.ImportAsync(_given.ItManager, "HR",
+            Register.Header + ",user\nok1,Good,,R1,Active,,js-requester\nok2,Bad,,R1,Active,," + user + "\n");
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var error = problem["errors"]!.AsArray().Single()!;
+        Assert.That(error["line"]!.GetValue<int>(), Is.EqualTo(3));
+        Assert.That(error["reason"]!.GetValue<string>(), Is.EqualTo($"user '{user}' does not exist or is outside your scope."));
+        Assert.That(await Register.ListAsync(_given.ItManager, "HR"), Is.Empty);
+    }
 }

@@ -118,4 +118,48 @@ public sealed class AccountResolveTests
 
         await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
     }
+
+    [TestCase("  ", TestName = "Resolve_CreateWithABlankHolder_Returns400NamingItAndAppliesNothing")]
+    [TestCase("\u3000", TestName = "Resolve_CreateWithAnIdeographicSpaceHolder_Returns400NamingItAndAppliesNothing")]
+    public async Task Resolve_CreateWithBlankHolder_Returns400NamingItAndAppliesNothing(string holder)
+    {
+        var id = await ApprovedChangeAsync();
+        var before = await _given.Engineer.GetTicketAsync(id);
+
+        var response = await _given.Engineer.ActAsync(id, "resolve", Resolved(new { login = "new2", op = "Create", holder }));
+
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That(problem.ToJsonString(), Does.Contain("accountChanges[0].holder").IgnoreCase);
+        var after = await _given.Engineer.GetTicketAsync(id);
+        Assert.That((after.Status, after.Version), Is.EqualTo((before.Status, before.Version)), "nothing is saved: the ETag stays");
+        var missing = await _given.ItManager.Http.GetAsync("/api/v1/systems/ERP/accounts/new2");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Resolve_CreateWithABlankDepartment_StoresNoDepartmentAsTheImportDoes()
+    {
+        var id = await ApprovedChangeAsync();
+
+        await _given.Engineer.ActOkAsync(id, "resolve", Resolved(new { login = "new3", op = "Create", holder = "钱七", department = "  " }));
+
+        var created = await Register.GetAsync(_given.ItManager, "ERP", "new3");
+        Assert.That(created["account"]!["department"], Is.Null);
+    }
+
+    [Test]
+    public async Task Resolve_ChangingAnAccountOfAnotherProvince_Returns422AsForAnUnknownLogin()
+    {
+        using (var zjManager = _app.As(Keys.ZjItManager))
+            await Register.ImportOkAsync(zjManager, "ERP", Register.Header + "\nzj001,Zhejiang clerk,,GL-CLERK,Active,\n", unit: "ZJ");
+        var id = await ApprovedChangeAsync();
+
+        var foreign = await _given.Engineer.ActAsync(id, "resolve", Resolved(new { login = "zj001", op = "Disable" }));
+        var unknown = await _given.Engineer.ActAsync(id, "resolve", Resolved(new { login = "nobody", op = "Disable" }));
+
+        var foreignDetail = (await TicketClient.ExpectProblemAsync(foreign, HttpStatusCode.UnprocessableEntity))["detail"]!.GetValue<string>();
+        var unknownDetail = (await TicketClient.ExpectProblemAsync(unknown, HttpStatusCode.UnprocessableEntity))["detail"]!.GetValue<string>();
+        Assert.That(foreignDetail, Is.EqualTo(unknownDetail.Replace("nobody", "zj001")));
+        Assert.That(foreignDetail, Does.Not.Contain("ZJ"));
+    }
 }

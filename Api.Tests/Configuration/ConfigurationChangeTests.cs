@@ -152,7 +152,9 @@ public sealed class ConfigurationChangeTests
         var response = await _given.Engineer.ActAsync(change.Id, "resolve",
             Resolve(new[] { new { key = "zj.posting.rule", environment = "Production", value = "js" } }), change.Version);
 
-        await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await TicketClient.ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Not.Contain("ZJ").And.Not.Contain("is not a setting"),
+            "the refusal neither names the item's unit nor says it is another unit's setting");
         await AssertUnchangedAsync(change);
         Assert.That((await Inventory.ItemAsync(_zjManager, "ERP", "zj.posting.rule"))["value"]!.GetValue<string>(), Is.EqualTo("zj"));
     }

@@ -45,10 +45,12 @@ public sealed record AccountChangeRequest(
     [property: Required, StringLength(Account.MaxLoginLength, MinimumLength = 1), RegularExpression(AccountNames.LoginPattern)] string Login,
     [property: Required] AccountOp? Op,
     [property: StringLength(Account.MaxRoleLength, MinimumLength = 1), RegularExpression(AccountNames.RolePattern)] string? Role = null,
-    [property: StringLength(Account.MaxHolderLength, MinimumLength = 1), PlainText] string? Holder = null,
+    [property: StringLength(Account.MaxHolderLength, MinimumLength = 1), PlainText, NotBlank] string? Holder = null,
     [property: StringLength(Account.MaxDepartmentLength, MinimumLength = 1), PlainText] string? Department = null)
 {
-    public AccountChange ToChange() => new(Login.Trim(), Op!.Value, Role?.Trim(), Holder?.Trim(), Department?.Trim());
+    /// <summary>A blank department is no department, as in the import.</summary>
+    public AccountChange ToChange() => new(Login.Trim(), Op!.Value, Role?.Trim(), Holder?.Trim(),
+        string.IsNullOrWhiteSpace(Department) ? null : Department.Trim());
 }
 
 /// <summary>Opens an access review of one system's accounts in one unit and its sub-units.</summary>
@@ -60,7 +62,7 @@ public sealed record OpenReviewRequest(
 
 public sealed record DecisionRequest(
     [property: Required] ReviewDecision? Decision,
-    [property: StringLength(AccessReview.MaxCommentLength, MinimumLength = 1), PlainText(Multiline = true)] string? Comment = null);
+    [property: StringLength(AccessReview.MaxCommentLength, MinimumLength = 1), PlainText(Multiline = true), NotBlank] string? Comment = null);
 
 /// <param name="Ticket">For a Revoke: the AccountPermission ticket raised to disable the account.</param>
 /// <param name="ProposedAccountChanges">For a Revoke: what the ticket's resolve is to apply.</param>

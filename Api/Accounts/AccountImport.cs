@@ -100,7 +100,13 @@ public static class AccountImport
             unit = found;
         }
         var user = field("user");
-        if (user is not null && Text(user, "user", 64) is { } badUser) return (null, badUser);
+        if (user is not null)
+        {
+            if (Text(user, "user", 64) is { } badUser) return (null, badUser);
+            // As for the unit: one outside the caller's scope reads as one that does not exist.
+            if (await organisation.FindUserAsync(user, ct) is not { } found || !actor.CanSee(found.UnitPath))
+                return (null, $"user '{user}' does not exist or is outside your scope.");
+        }
         return (new Account(0, system.Id, login!, holder!, user, unit.Id, unit.Path, department, roles, status, lastUsed, now, now), null);
     }
 

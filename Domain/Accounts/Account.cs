@@ -64,9 +64,9 @@ public static class AccountChanges
                     accounts[change.Login] = new Account(0, systemId, change.Login, change.Holder, null, ticketUnitId, ticketUnitPath, change.Department,
                         change.Role is null ? [] : [change.Role], AccountStatus.Active, null, now, now);
             }
-            else if (account is null) refusal = $"account '{change.Login}' does not exist.";
-            else if (!UnitPaths.IsWithin(account.UnitPath, ticketUnitPath))
-                refusal = $"account '{change.Login}' belongs to unit '{account.UnitId}', outside the ticket's unit.";
+            // An account outside the ticket's unit reads as no account at all: the resolver may not see it.
+            else if (account is null || !UnitPaths.IsWithin(account.UnitPath, ticketUnitPath))
+                refusal = $"no account '{change.Login}' in the ticket's unit.";
             else
             {
                 (account, refusal) = change.Op switch

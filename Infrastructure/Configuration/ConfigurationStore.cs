@@ -154,7 +154,8 @@ public sealed class ConfigurationStore(Database database, TimeProvider clock)
             // The ticket decides which settings its change may touch (its system and unit), whoever resolves it: HQ resolving
             // an escalated JS change sees every province's settings but may change only JS's.
             if (!UnitPaths.IsWithin(item.UnitPath, ticket.UnitPath))
-                return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} is not a setting of the ticket's unit ({ticket.UnitId}).");
+                // Neither the setting's unit nor more than that the key is taken: the resolver may not see it.
+                return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} is not a key the ticket may set for its unit ({ticket.UnitId}).");
             if (item.Value == update.Value)
                 return TicketError.Invalid($"inventory: {update.Key} in {update.Environment} already has this value (version {item.Version}); " +
                                            "list only the settings the change altered.");
