@@ -29,6 +29,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.AddStrictEnums();
+builder.Services.AddUtcInstants();
 // Numbers are JSON numbers: the web default also reads "42", which makes the document say `[integer, string]`.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
