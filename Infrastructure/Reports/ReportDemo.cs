@@ -138,7 +138,7 @@ public sealed partial class ReportDemo(Database database, TicketStore tickets, S
         if (raised is null) yield break;
         yield return at;
         var (ticket, _) = await changes.RaiseAsync(raised, sla, ct);
-        var step = new DemoStep(changes, ticket.Id, ticket.Number, ct);
+        var step = new DemoStep(changes, ticket.Id, ticket.Number, logger, ct);
 
         var resolve = (Func<Ticket, DateTimeOffset, SlaContext, TicketError?>)((t, n, s) =>
             t.Resolve(t.GroupId is null ? cast.ServiceDesk : cast.Engineer, n, ResolutionCode.Fixed, "Done.", s.ConfirmationDue(n), Implementation.None));
@@ -203,11 +203,11 @@ public sealed partial class ReportDemo(Database database, TicketStore tickets, S
     }
 
     /// <summary>
-    /// Takes a demo ticket's steps through <see cref="TicketChanges"/>. A step the history meant to take and the workflow
-    /// refuses is a fault of the demo: it throws rather than leave a ticket stuck half-way. A step whose <c>meant</c>
-    /// condition the scheduler has made untrue (auto-closed, escalated by the policy) is not taken.
+    /// Takes a demo ticket's steps through <see cref="TicketChanges"/>. A step whose <c>meant</c> condition the scheduler
+    /// has made untrue (auto-closed, escalated by the policy) is not taken; nor is one the workflow refuses: the demo
+    /// ticket then stays where its life stopped, rather than stopping the service's start over demonstration data.
     /// </summary>
-    private sealed class DemoStep(TicketChanges changes, long id, string number, CancellationToken ct)
+    private sealed class DemoStep(TicketChanges changes, long id, string number, ILogger logger, CancellationToken ct)
     {
         public async Task<bool> TakeAsync(Actor actor, TicketAction action, Func<Ticket, DateTimeOffset, SlaContext, TicketError?> act,
             Func<Ticket, bool>? meant = null)
@@ -217,9 +217,15 @@ public sealed partial class ReportDemo(Database database, TicketStore tickets, S
             {
                 ChangeResult.Saved => true,
                 ChangeResult.Stale when meant is not null => false,
-                _ => throw new InvalidOperationException(
-                    $"Demo history: {action} of {number} by {actor.Name} was not taken ({change.Result}: {Describe(change.Refusal)})."),
+                _ => Skipped(),
             };
+
+            bool Skipped()
+            {
+                logger.LogInformation("Demo history: {Action} of {Number} by {Actor} not taken ({Result}: {Reason}); the demo ticket stays where it is",
+                    action, number, actor.Name, change.Result, Describe(change.Refusal));
+                return false;
+            }
         }
 
         /// <summary>HQ hands back a ticket the policy escalated on a breach before line 2 goes on with it.</summary>

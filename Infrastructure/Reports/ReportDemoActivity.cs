@@ -53,7 +53,7 @@ public sealed partial class ReportDemo
         if (raised is null) yield break;
         yield return at;
         var (ticket, _) = await changes.RaiseAsync(raised, sla, ct);
-        var step = new DemoStep(changes, ticket.Id, ticket.Number, ct);
+        var step = new DemoStep(changes, ticket.Id, ticket.Number, logger, ct);
 
         var group = category is Category.ConfigurationChange ? cast.System : cast.Business;
         var plan = new ChangePlan(what, "Through the change tool's transport", "Export of the current setting", "Checked in the test system",
