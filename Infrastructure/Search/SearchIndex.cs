@@ -76,12 +76,15 @@ public sealed class SearchIndex(Database database)
 
     /// <summary>
     /// Indexes the tickets the index does not know (those written before it existed), in batches of
-    /// <paramref name="batch"/>, each in its own transaction. Returns how many it indexed.
+    /// <paramref name="batch"/>, each in its own transaction, and remembers how far the index is whole (V0044), so that the
+    /// next pass looks only at tickets written since. Returns how many it indexed.
     /// </summary>
     public async Task<int> IndexUnindexedAsync(CancellationToken ct, int batch = 500)
     {
         var total = 0;
-        long after = 0;
+        // Only past the tickets a pass found whole before: the service indexes every ticket it writes in the same transaction.
+        var after = await database.ReadAsync((connection, token) =>
+            connection.ExecuteScalarAsync<long?>(new CommandDefinition(SearchSql.IndexedThrough, cancellationToken: token)), ct) ?? 0;
         while (true)
         {
             var from = after;
@@ -89,7 +92,11 @@ public sealed class SearchIndex(Database database)
             {
                 var ids = (await connection.QueryAsync<long>(new CommandDefinition(_sql.Unindexed, new { after = from, limit = batch }, transaction,
                     cancellationToken: token))).ToList();
-                if (ids.Count == 0) return (0, from);
+                if (ids.Count == 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(SearchSql.WholeThrough, transaction: transaction, cancellationToken: token));
+                    return (0, from);
+                }
                 var tickets = await connection.QueryAsync<TicketText>(new CommandDefinition(SearchSql.TicketTexts, new { ids }, transaction,
                     cancellationToken: token));
                 var comments = (await connection.QueryAsync<CommentText>(new CommandDefinition(SearchSql.CommentTexts, new { ids }, transaction,

@@ -101,6 +101,15 @@ public sealed class SearchSql
 
     public const string CommentTexts = "SELECT TicketId, Visibility, Body FROM TicketComments WHERE TicketId IN @ids ORDER BY Id";
 
+    /// <summary>The highest ticket id up to which the index is known to hold every ticket (V0044).</summary>
+    public const string IndexedThrough = "SELECT Value FROM Sequences WHERE Name = 'search-indexed'";
+
+    /// <summary>Set when a pass found no ticket past it unindexed: every ticket there is now is in the index.</summary>
+    public const string WholeThrough = "UPDATE Sequences SET Value = (SELECT COALESCE(MAX(Id), 0) FROM Tickets) WHERE Name = 'search-indexed'";
+
     public IEnumerable<string> All() =>
-        [SetFields, InsertFields, AddPublicNote, AddInternalNote, Unindexed, $"SELECT {ListId} FROM {ListFrom} WHERE " + Matches, TicketTexts, CommentTexts];
+    [
+        SetFields, InsertFields, AddPublicNote, AddInternalNote, Unindexed, $"SELECT {ListId} FROM {ListFrom} WHERE " + Matches, TicketTexts, CommentTexts,
+        IndexedThrough, WholeThrough,
+    ];
 }
