@@ -4,6 +4,7 @@ using Itsm.Api.Tests.Setup;
 using Itsm.Api.Tickets;
 using Itsm.Infrastructure.Scale;
 using Itsm.Infrastructure.Sql;
+using Itsm.Infrastructure.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Itsm.Api.Tests.Scale;
@@ -100,7 +101,65 @@ public sealed class ScaleSeedTests
 
         Assert.That(rare.Select(t => t!["id"]!.GetValue<long>()), Is.EqualTo(new[] { Id(7) }));
         Assert.That(byNumber.Select(t => t!["id"]!.GetValue<long>()), Is.EqualTo(new[] { Id(15) }));
-        Assert.That(note.Select(t => t!["id"]!.GetValue<long>()), Does.Contain(Id(Seeded - Seeded % 5 - 5)), "a word of an internal note, for O&M");
+        var newestNoted = await _app.Services.GetRequiredService<Database>().ReadAsync((connection, _) => connection.ExecuteScalarAsync<long>(
+            "SELECT MAX(TicketId) FROM TicketComments WHERE Visibility = 'Internal' AND TicketId BETWEEN @first AND @last",
+            new { first = _seed.FirstId, last = _seed.LastId }), CancellationToken.None);
+        Assert.That(note.Select(t => t!["id"]!.GetValue<long>()), Does.Contain(newestNoted), "a word of an internal note, for O&M");
+    }
+
+    [Test]
+    public async Task Repeat_ALaterWeeksTicket_IsAFirstWeekLifeMovedByWholeWeeks()
+    {
+        // 2,000 tickets over 52 weeks: 39 a week; ticket 54 repeats the first week's ticket 15 a week later.
+        var (lived, repeated) = (await _manager.GetJsonAsync($"/api/v1/tickets/{Id(15)}"), await _manager.GetJsonAsync($"/api/v1/tickets/{Id(54)}"));
+        var week = TimeSpan.FromDays(7);
+
+        Assert.That(_seed.Lived, Is.LessThan(Seeded / 2), "most tickets repeat a life");
+        Assert.That(repeated["number"]!.GetValue<string>(), Is.Not.EqualTo(lived["number"]!.GetValue<string>()));
+        foreach (var field in new[] { "status", "title", "description", "category", "priority", "version", "assignee", "unit", "system" })
+            Assert.That(JsonNode.DeepEquals(repeated[field], lived[field]), field);
+        foreach (var instant in new[] { "createdAt", "updatedAt" })
+            Assert.That(repeated[instant]!.GetValue<DateTimeOffset>() - lived[instant]!.GetValue<DateTimeOffset>(), Is.EqualTo(week), instant);
+        var (livedHistory, repeatedHistory) = (await History(Id(15)), await History(Id(54)));
+        Assert.That(repeatedHistory.Select(e => e.Action), Is.EqualTo(livedHistory.Select(e => e.Action)));
+        Assert.That(repeatedHistory.Zip(livedHistory, (r, l) => r.At - l.At), Is.All.EqualTo(week));
+        var (livedSla, repeatedSla) = (await _manager.GetJsonAsync($"/api/v1/tickets/{Id(15)}/sla"), await _manager.GetJsonAsync($"/api/v1/tickets/{Id(54)}/sla"));
+        Assert.That(repeatedSla["clocks"]!.AsArray().Select(c => (c!["state"]!.GetValue<string>(), c["elapsedBusinessMinutes"]!.GetValue<int>())),
+            Is.EqualTo(livedSla["clocks"]!.AsArray().Select(c => (c!["state"]!.GetValue<string>(), c["elapsedBusinessMinutes"]!.GetValue<int>()))));
+        Assert.That(repeatedSla["clocks"]!.AsArray().SelectMany(c => c!["segments"]!.AsArray()).Select(s => s!["from"]!.GetValue<DateTimeOffset>()),
+            Is.EqualTo(livedSla["clocks"]!.AsArray().SelectMany(c => c!["segments"]!.AsArray()).Select(s => s!["from"]!.GetValue<DateTimeOffset>() + week)));
+        var byNumber = (await _manager.GetJsonAsync($"/api/v1/tickets?q={repeated["number"]!.GetValue<string>()}"))["items"]!.AsArray();
+        Assert.That(byNumber.Select(t => t!["id"]!.GetValue<long>()), Is.EqualTo(new[] { Id(54) }));
+    }
+
+    private async Task<List<(string Action, DateTimeOffset At)>> History(long id) =>
+        (await _manager.GetJsonAsync($"/api/v1/tickets/{id}/history"))["items"]!.AsArray()
+        .Select(e => (e!["action"]!.GetValue<string>(), e["at"]!.GetValue<DateTimeOffset>())).ToList();
+
+    [Test]
+    public async Task Clocks_OfSeededTickets_CarryTheirTicketsUnitPathAndPriority()
+    {
+        // The work report reads clocks by unit path and priority, which the store copies from the ticket.
+        var astray = await _app.Services.GetRequiredService<Database>().ReadAsync((connection, _) => connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM SlaClocks c JOIN Tickets t ON t.Id = c.TicketId WHERE c.TicketId >= @first " +
+            "AND (c.UnitPath IS NOT t.UnitPath OR c.Priority IS NOT t.Priority)", new { first = _seed.FirstId }), CancellationToken.None);
+
+        Assert.That(astray, Is.Zero);
+        Assert.That(_seed.Clocks, Is.GreaterThanOrEqualTo(2 * (Seeded - Seeded / 25)));
+    }
+
+    [Test]
+    public async Task IndexUnindexed_AfterTheSeed_HasNothingToLookAtAndKnowsTheIndexWholeThroughIt()
+    {
+        var database = _app.Services.GetRequiredService<Database>();
+        var through = await database.ReadAsync((connection, _) => connection.ExecuteScalarAsync<long>(
+            "SELECT Value FROM Sequences WHERE Name = 'search-indexed'"), CancellationToken.None);
+        var unindexed = await database.ReadAsync((connection, _) => connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM Tickets t WHERE NOT EXISTS (SELECT 1 FROM TicketSearch s WHERE s.rowid = t.Id)"), CancellationToken.None);
+
+        Assert.That(through, Is.GreaterThanOrEqualTo(_seed.LastId));
+        Assert.That(unindexed, Is.Zero);
+        Assert.That(await _app.Services.GetRequiredService<TicketStore>().IndexUnindexedAsync(CancellationToken.None), Is.Zero);
     }
 
     [Test]

@@ -1,8 +1,3 @@
-using System.Linq.Expressions;
-using System.Text.Json;
-using Itsm.Domain.Search;
-using Itsm.Domain.Sla;
-using Itsm.Domain.Tickets;
 using Itsm.Infrastructure.Search;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
@@ -11,18 +6,6 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Itsm.Infrastructure.Scale;
-
-/// <summary>A comment as the seed writes it (its history entry is among the ticket's).</summary>
-public sealed record SeededComment(DateTimeOffset At, string AuthorId, CommentVisibility Visibility, string Body);
-
-/// <summary>
-/// A ticket as lived through the domain: identified, numbered, sequenced and at its final version, with its whole history,
-/// its clocks and its comments.
-/// </summary>
-public sealed record SeededTicket(Ticket Ticket, IReadOnlyList<HistoryEntry> History, IReadOnlyList<SlaClock> Clocks, IReadOnlyList<SeededComment> Comments);
-
-/// <summary>A seeded ticket's rows, ready to bind (see <see cref="BulkTicketWriter.Rows"/>).</summary>
-public sealed record TicketRows(Ticket Ticket, object[] History, object[] Comments, object[] Clocks, object Search);
 
 /// <summary>
 /// Writes many tickets into an embedded (SQLite) database at once, for benchmarks at scale: one connection, big
@@ -40,22 +23,33 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     private readonly PreparedInsert _comment;
     private readonly PreparedInsert _clock;
     private readonly PreparedInsert _search;
+    private readonly PreparedInsert _repeat;
     private readonly Dictionary<(string Unit, int Year), long> _numbers = [];
     private long _lastChange;
 
     private readonly IReadOnlyList<string> _indexes;
 
-    private BulkTicketWriter(SqliteConnection connection, SqlDialect dialect, IReadOnlyList<string> indexes)
+    /// <summary>The statements, the stores' own: a ticket with every column (the id included), a history entry, a comment, a clock
+    /// with its ticket's unit path and priority, the ticket's whole search-index row.</summary>
+    public static readonly RowShape Ticket = new(ScaleSql.InsertTicket());
+    public static readonly RowShape History = new(new TicketSql(SqlDialect.Sqlite).InsertHistory);
+    public static readonly RowShape Comment = new(new TicketSql(SqlDialect.Sqlite).InsertComment);
+    public static readonly RowShape Clock = new(ScaleSql.InsertClock);
+    public static readonly RowShape Search = new(new SearchSql(SqlDialect.Sqlite).InsertWhole
+                                                 ?? throw new InvalidOperationException("The bulk writer writes the embedded database's search index."));
+
+    private BulkTicketWriter(SqliteConnection connection, IReadOnlyList<string> indexes)
     {
         _connection = connection;
         _indexes = indexes;
-        var tickets = new TicketSql(dialect);
-        _ticket = new PreparedInsert(connection, ScaleSql.InsertTicket());
-        _history = new PreparedInsert(connection, tickets.InsertHistory);
-        _comment = new PreparedInsert(connection, tickets.InsertComment);
-        _clock = new PreparedInsert(connection, new SlaSql(dialect).InsertClock);
-        _search = new PreparedInsert(connection, new SearchSql(dialect).InsertWhole
-                                                 ?? throw new InvalidOperationException("The bulk writer writes the embedded database's search index."));
+        if (!Search.Names.SequenceEqual(["TicketId", "Fields", "PublicNotes", "InternalNotes"]))
+            throw new InvalidOperationException($"The search row is made in another order than: {Search.Sql}");
+        _ticket = new PreparedInsert(connection, Ticket);
+        _history = new PreparedInsert(connection, History);
+        _comment = new PreparedInsert(connection, Comment);
+        _clock = new PreparedInsert(connection, Clock);
+        _search = new PreparedInsert(connection, Search);
+        _repeat = new PreparedInsert(connection, new RowShape(ScaleSql.NoteRepeat));
     }
 
     public static async Task<BulkTicketWriter> OpenAsync(Database database, CancellationToken ct)
@@ -67,11 +61,13 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using (var pragma = connection.CreateCommand())
         {
-            pragma.CommandText = ScaleSql.Unguarded;
+            pragma.CommandText = ScaleSql.Unguarded + ScaleSql.SearchBufferForTheSeed + ScaleSql.Repeats;
             await pragma.ExecuteNonQueryAsync(ct);
         }
+        connection.CreateFunction<string?, long, string?>(ScaleSql.MovedInstants, ScaleSql.MoveInstants, isDeterministic: true);
         // Indexes are built once at the end (sorting is much cheaper than as many insertions): their own definitions are
-        // read from the schema, dropped and run again by FinishAsync. Unique ones stay, so that they keep checking.
+        // read from the schema, dropped and run again by FinishAsync. Unique ones stay, so that they keep checking, and those
+        // that find a ticket's rows, which repeating a life reads.
         var indexes = new List<string>();
         await using (var schema = connection.CreateCommand())
         {
@@ -87,70 +83,100 @@ public sealed class BulkTicketWriter : IAsyncDisposable
             schema.CommandText = string.Join("\n", drops);
             if (drops.Count > 0) await schema.ExecuteNonQueryAsync(ct);
         }
-        return new BulkTicketWriter(connection, database.Dialect, indexes);
+        return new BulkTicketWriter(connection, indexes);
     }
 
     /// <summary>The tables the writer fills.</summary>
     private static readonly string[] Written = ["Tickets", "TicketHistory", "TicketComments", "SlaClocks"];
 
     /// <summary>
-    /// The rows of a ticket, as the stores write them (history details and clock segments as JSON, the search terms): made
-    /// apart from <see cref="Write"/> so that a caller can make them on another thread.
+    /// Writes a lived ticket's rows, after the repeats noted before it: tickets are written in id order, which the full-text
+    /// index needs to keep its terms in memory (a smaller id than the last one written makes it write them out at once).
     /// </summary>
-    public static TicketRows Rows(SeededTicket seeded)
+    public void Write(TicketRows rows)
     {
-        var (ticket, history, clocks, comments) = seeded;
-        var rows = new TicketRows(ticket, new object[history.Count], new object[comments.Count], new object[clocks.Count], null!);
-        for (var i = 0; i < history.Count; i++)
-        {
-            var entry = history[i];
-            // As TicketStore writes a history entry.
-            rows.History[i] = new
-            {
-                TicketId = ticket.Id, entry.At, entry.ActorId, entry.Action, FromStatus = entry.From?.ToString(),
-                ToStatus = entry.To?.ToString(), Details = JsonSerializer.Serialize(entry.Details), Internal = entry.Internal,
-            };
-        }
-        for (var i = 0; i < comments.Count; i++)
-        {
-            var comment = comments[i];
-            rows.Comments[i] = new { TicketId = ticket.Id, comment.At, comment.AuthorId, Visibility = comment.Visibility.ToString(), comment.Body };
-        }
-        for (var i = 0; i < clocks.Count; i++) rows.Clocks[i] = SlaStore.ClockRow.Parameters(clocks[i], ticket.Id);
-        // As the search index writes a ticket's whole row (SearchIndex.IndexUnindexedAsync).
-        return rows with
-        {
-            Search = new
-            {
-                TicketId = ticket.Id, Fields = SearchIndex.FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution),
-                PublicNotes = SearchTerms.Joined(string.Join('\n', comments.Where(c => c.Visibility == CommentVisibility.Public).Select(c => c.Body))),
-                InternalNotes = SearchTerms.Joined(string.Join('\n', comments.Where(c => c.Visibility == CommentVisibility.Internal).Select(c => c.Body))),
-            },
-        };
+        _transaction ??= _connection.BeginTransaction();
+        CopyRepeats();
+        _ticket.Run(rows.Ticket);
+        foreach (var row in rows.History) _history.Run(row);
+        foreach (var row in rows.Comments) _comment.Run(row);
+        foreach (var row in rows.Clocks) _clock.Run(row);
+        _search.Run(rows.Search);
+        Numbered(rows.UnitId, rows.Number, rows.ChangeSequence);
+        Counted(1);
     }
 
-    /// <summary>Writes the tickets' rows in one transaction.</summary>
-    public void Write(IReadOnlyList<TicketRows> batch)
+    /// <summary>
+    /// Writes a lived ticket's life again, <paramref name="days"/> later (whole weeks), as ticket <paramref name="id"/>: noted
+    /// here, copied inside the database with the others noted (<see cref="ScaleSql.Repeat"/>), with every instant moved and
+    /// the given number, change sequence and search terms of its fields.
+    /// </summary>
+    public void Repeat(long id, LifeToRepeat life, int days, string number, long changeSequence, string fields)
     {
-        using var transaction = _connection.BeginTransaction();
-        foreach (var rows in batch)
-        {
-            var ticket = rows.Ticket;
-            _ticket.Run(ticket);
-            foreach (var row in rows.History) _history.Run(row);
-            foreach (var row in rows.Comments) _comment.Run(row);
-            foreach (var row in rows.Clocks) _clock.Run(row);
-            _search.Run(rows.Search);
-            var key = (ticket.UnitId, NumberYear(ticket.Number));
-            _numbers[key] = Math.Max(_numbers.GetValueOrDefault(key), long.Parse(ticket.Number[(ticket.Number.LastIndexOf('-') + 1)..]));
-            _lastChange = Math.Max(_lastChange, ticket.ChangeSequence);
-        }
-        transaction.Commit();
+        _transaction ??= _connection.BeginTransaction();
+        _repeat.Run([id, life.Id, (long)days, number, changeSequence, fields]);
+        Numbered(life.UnitId, number, changeSequence);
+        if (++_repeats >= RepeatsPerCopy) CopyRepeats();
+        Counted(1);
     }
 
-    /// <summary>New tickets are numbered and sequenced after the seeded ones; the write-ahead log is back, the file checkpointed.</summary>
-    public async Task FinishAsync(CancellationToken ct)
+    /// <summary>How many repeats are copied at once (the table of repeats is in memory).</summary>
+    private const int RepeatsPerCopy = 20_000;
+
+    private int _repeats;
+
+    private void CopyRepeats()
     {
+        if (_repeats == 0) return;
+        using var copy = _connection.CreateCommand();
+        copy.Transaction = _transaction;
+        foreach (var statement in ScaleSql.Repeat)
+        {
+            copy.CommandText = statement;
+            copy.ExecuteNonQuery();
+        }
+        _repeats = 0;
+    }
+
+    private void Numbered(string unitId, string number, long changeSequence)
+    {
+        var key = (unitId, NumberYear(number));
+        _numbers[key] = Math.Max(_numbers.GetValueOrDefault(key), long.Parse(number[(number.LastIndexOf('-') + 1)..]));
+        _lastChange = Math.Max(_lastChange, changeSequence);
+    }
+
+    private void Counted(int tickets)
+    {
+        _inTransaction += tickets;
+        if (_inTransaction < TicketsPerTransaction) return;
+        CopyRepeats();
+        Commit();
+    }
+
+    /// <summary>
+    /// Big transactions: the full-text index writes the terms of each as one segment, so fewer, bigger ones leave it less to merge.
+    /// </summary>
+    private const int TicketsPerTransaction = 100_000;
+
+    private SqliteTransaction? _transaction;
+    private int _inTransaction;
+
+    private void Commit()
+    {
+        _transaction?.Commit();
+        _transaction?.Dispose();
+        (_transaction, _inTransaction) = (null, 0);
+    }
+
+    /// <summary>
+    /// New tickets are numbered and sequenced after the seeded ones (<paramref name="firstId"/> to <paramref name="lastId"/>),
+    /// whose search rows count as indexed; the indexes are built, the file checkpointed.
+    /// </summary>
+    public async Task FinishAsync(long firstId, long lastId, CancellationToken ct)
+    {
+        _transaction ??= _connection.BeginTransaction();
+        CopyRepeats();
+        Commit();
         await using var command = _connection.CreateCommand();
         command.CommandText = ScaleSql.NumberAfter;
         var (unit, year, last) = (command.Parameters.Add("@unit", SqliteType.Text), command.Parameters.Add("@year", SqliteType.Integer),
@@ -165,18 +191,23 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         command.Parameters.AddWithValue("@last", _lastChange);
         await command.ExecuteNonQueryAsync(ct);
         command.Parameters.Clear();
+        command.CommandText = ScaleSql.IndexedThrough;
+        command.Parameters.AddWithValue("@first", firstId);
+        command.Parameters.AddWithValue("@last", lastId);
+        await command.ExecuteNonQueryAsync(ct);
+        command.Parameters.Clear();
         foreach (var index in _indexes)
         {
             command.CommandText = index;
             await command.ExecuteNonQueryAsync(ct);
         }
-        command.CommandText = ScaleSql.Checkpoint;
+        command.CommandText = ScaleSql.SearchBufferAsMade + ScaleSql.Checkpoint;
         await command.ExecuteNonQueryAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in new[] { _ticket, _history, _comment, _clock, _search }) p.Dispose();
+        foreach (var p in new[] { _ticket, _history, _comment, _clock, _search, _repeat }) p.Dispose();
         await _connection.DisposeAsync();
     }
 
@@ -187,33 +218,30 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// One statement, prepared once on the connection's own handle: each run binds the values of a row object's properties
-    /// named as its parameters, by position, and steps it (without the per-execution work of a command: no reader, no
-    /// parameter lookups by name).
+    /// One statement, prepared once on the connection's own handle: each run binds a row's stored values by position and
+    /// steps it (without the per-execution work of a command: no reader, no parameter lookups by name).
     /// </summary>
     private sealed class PreparedInsert : IDisposable
     {
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
         private readonly string _sql;
-        private readonly string[] _names;
-        private readonly Dictionary<Type, Func<object, object?>[]> _bindings = [];
 
-        public PreparedInsert(SqliteConnection connection, string sql)
+        public PreparedInsert(SqliteConnection connection, RowShape shape)
         {
             _db = connection.Handle!;
-            _sql = sql.Trim();
+            _sql = shape.Sql;
             Check(raw.sqlite3_prepare_v2(_db, _sql, out _statement, out var tail));
-            if (!string.IsNullOrWhiteSpace(tail)) throw new InvalidOperationException($"One statement expected: {sql}");
-            // SQLite numbers a statement's parameters from 1 in order of first appearance.
-            _names = Enumerable.Range(1, raw.sqlite3_bind_parameter_count(_statement))
-                .Select(i => raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()[1..]).ToArray();
+            if (!string.IsNullOrWhiteSpace(tail)) throw new InvalidOperationException($"One statement expected: {_sql}");
+            // SQLite numbers a statement's parameters from 1 in order of first appearance, as the shape does.
+            var names = Enumerable.Range(1, raw.sqlite3_bind_parameter_count(_statement))
+                .Select(i => raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()[1..]);
+            if (!names.SequenceEqual(shape.Names)) throw new InvalidOperationException($"The parameters are not numbered as expected in: {_sql}");
         }
 
-        public void Run(object row)
+        public void Run(object?[] values)
         {
-            if (!_bindings.TryGetValue(row.GetType(), out var binding)) _bindings[row.GetType()] = binding = Bind(row.GetType());
-            for (var i = 0; i < binding.Length; i++) Check(BindValue(i + 1, binding[i](row)));
+            for (var i = 0; i < values.Length; i++) Check(Bind(i + 1, values[i]));
             var result = raw.sqlite3_step(_statement);
             // RETURNING statements answer a row first: the id is not needed.
             while (result == raw.SQLITE_ROW) result = raw.sqlite3_step(_statement);
@@ -223,37 +251,19 @@ public sealed class BulkTicketWriter : IAsyncDisposable
 
         public void Dispose() => _statement.Dispose();
 
-        /// <summary>As the stores' parameters are stored: enums by name, instants as fixed-width UTC text, booleans as 0/1.</summary>
-        private int BindValue(int index, object? value) => value switch
+        private int Bind(int index, object? value) => value switch
         {
             null => raw.sqlite3_bind_null(_statement, index),
             string s => raw.sqlite3_bind_text(_statement, index, s),
             long l => raw.sqlite3_bind_int64(_statement, index, l),
-            int n => raw.sqlite3_bind_int64(_statement, index, n),
-            byte b => raw.sqlite3_bind_int64(_statement, index, b),
-            bool b => raw.sqlite3_bind_int64(_statement, index, b ? 1 : 0),
             double d => raw.sqlite3_bind_double(_statement, index, d),
-            DateTimeOffset d => raw.sqlite3_bind_text(_statement, index, DapperSetup.SqliteInstant(d)),
-            Enum e => raw.sqlite3_bind_text(_statement, index, e.ToString()),
-            _ => throw new InvalidOperationException($"No binding for {value.GetType().Name} in: {_sql}"),
+            _ => throw new InvalidOperationException($"Not a stored value ({value.GetType().Name}) in: {_sql}"),
         };
 
         private void Check(int result)
         {
             if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
                 throw new InvalidOperationException($"SQLite error {result} ({raw.sqlite3_errmsg(_db).utf8_to_string()}) in: {_sql}");
-        }
-
-        private Func<object, object?>[] Bind(Type type)
-        {
-            var missing = _names.Where(n => type.GetProperty(n) is null).ToList();
-            if (missing.Count > 0) throw new InvalidOperationException($"{type.Name} has no {string.Join(", ", missing)} for: {_sql}");
-            return _names.Select(name =>
-            {
-                var row = Expression.Parameter(typeof(object));
-                var property = Expression.Property(Expression.Convert(row, type), type.GetProperty(name)!);
-                return Expression.Lambda<Func<object, object?>>(Expression.Convert(property, typeof(object)), row).Compile();
-            }).ToArray();
         }
     }
 }

@@ -3,28 +3,53 @@ using Dapper;
 using Itsm.Domain.Organisation;
 using Itsm.Domain.Sla;
 using Itsm.Domain.Tickets;
+using Itsm.Infrastructure.Search;
 using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Scale;
 
+/// <summary>A batch of the seed: tickets lived through the domain, and tickets repeating a first-week life.</summary>
+internal sealed record SeedBatch(List<TicketRows> Lived, List<RepeatedLife> Repeated, List<object> InOrder)
+{
+    public void Add(TicketRows rows)
+    {
+        Lived.Add(rows);
+        InOrder.Add(rows);
+    }
+
+    public void Add(RepeatedLife again)
+    {
+        Repeated.Add(again);
+        InOrder.Add(again);
+    }
+}
+
+/// <summary>Ticket <paramref name="Id"/> repeats <paramref name="Life"/> <paramref name="Days"/> later, numbered and sequenced anew.</summary>
+/// <param name="Fields">The search terms of its number, title, description and resolution.</param>
+internal sealed record RepeatedLife(long Id, LifeToRepeat Life, int Days, string Number, long ChangeSequence, string Fields);
+
 /// <summary>What a seed wrote.</summary>
 /// <param name="Living">Time spent living the tickets through the domain and making their rows (one thread).</param>
 /// <param name="Writing">Time spent writing them (another thread, at the same time).</param>
-public sealed record ScaleSeedResult(long FirstId, long LastId, long HistoryEntries, long Comments, long Clocks, TimeSpan Elapsed, TimeSpan Living, TimeSpan Writing)
+/// <param name="Lived">Tickets lived through the domain; the others repeat a lived one's life (<see cref="LivedTicket"/>).</param>
+public sealed record ScaleSeedResult(long FirstId, long LastId, long HistoryEntries, long Comments, long Clocks, long Lived, TimeSpan Elapsed,
+    TimeSpan Living, TimeSpan Writing)
 {
     public long Tickets => LastId - FirstId + 1;
 }
 
 /// <summary>
 /// The benchmark seed: N tickets of the demo organisation's four provincial units (JS, JS-NJ, ZJ, ZJ-HZ), raised evenly
-/// over the year before <c>now</c> (ids in time order, as the service gives them), each lived through the domain in
-/// memory exactly as the service would change it — raised by the province's requester; triaged to line 2 by its service
-/// desk; started, resolved and confirmed (or auto-closed when the confirmation window passed) — as far as its timeline
-/// reaches <c>now</c>. One in 25 is cancelled before triage, one in 100 is never resolved; a third get a requester's
-/// public comment, a fifth an engineer's internal note. Clocks run as the policy in force says; open tickets' clocks are
-/// brought up to <c>now</c> (warnings and breaches recorded, as the scheduler would have). Written by
-/// <see cref="BulkTicketWriter"/> with the search terms, history and clocks the stores write.
+/// over the 52 weeks before <c>now</c> (ids in time order, as the service gives them). The first week's tickets are lived
+/// through the domain in memory exactly as the service would change them — raised by the province's requester; triaged to
+/// line 2 by its service desk; started, resolved and confirmed (or auto-closed when the confirmation window passed). One in
+/// 25 is cancelled before triage, one in 100 is never resolved; a third get a requester's public comment, a fifth an
+/// engineer's internal note. Clocks run as the policy in force says; open tickets' clocks are brought up to <c>now</c>
+/// (warnings and breaches recorded, as the scheduler would have). Every later week repeats the first week's lives ticket
+/// for ticket, moved by whole weeks (same weekday and hour, so the same clocks) under their own ids, numbers and titles
+/// (<see cref="LivedTicket"/>); a ticket whose life is not over, or would reach past <c>now</c>, is lived instead. Written
+/// by <see cref="BulkTicketWriter"/> with the search terms, history and clocks the stores write.
 /// </summary>
 public sealed class ScaleSeed(Database database)
 {
@@ -34,7 +59,11 @@ public sealed class ScaleSeed(Database database)
     /// <summary>In the title of one ticket in six.</summary>
     public const string CommonWord = "posting";
 
-    private const int Batch = 5_000;
+    private const int Batch = 2_000;
+
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    private const int Weeks = 52;
 
     private static readonly string[] Subjects =
     [
@@ -60,6 +89,8 @@ public sealed class ScaleSeed(Database database)
         var slaStore = new SlaStore(database);
         await slaStore.EnsureDefaultsAsync(now, ct);
         var sla = await new SlaEngine(slaStore, TimeProvider.System).ContextAsync(null, ct);
+        // The tickets before the seed are in the search index (as a start of the service makes sure), so it is whole after it.
+        await new SearchIndex(database).IndexUnindexedAsync(ct);
         var (matrix, firstId, numbers, lastChange) = await database.ReadAsync(async (connection, token) =>
         {
             var cells = await connection.QueryAsync<(string Impact, string Urgency, string Priority)>(
@@ -74,20 +105,37 @@ public sealed class ScaleSeed(Database database)
                 (last ?? 0) + 1, taken.ToDictionary(t => (t.UnitId, (int)t.Year), t => t.LastNumber), change ?? 0);
         }, ct);
 
-        var life = new Life(sla, matrix, now, tickets, firstId, numbers, lastChange);
-        var batches = Channel.CreateBounded<List<TicketRows>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var life = new Life(sla, matrix, now, now - Weeks * Week, tickets, firstId, numbers, lastChange);
+        var batches = Channel.CreateBounded<SeedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         // The domain work on one core, the writing on the other.
         TimeSpan living = TimeSpan.Zero, writing = TimeSpan.Zero;
+        long lived = 0;
         var producer = Task.Run(async () =>
         {
             try
             {
+                var week = new LifeToRepeat[life.PerWeek];
                 for (var i = 0; i < tickets; i += Batch)
                 {
-                    var batch = new List<TicketRows>(Batch);
+                    var batch = new SeedBatch([], [], []);
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    for (var k = i; k < Math.Min(i + Batch, tickets); k++) batch.Add(BulkTicketWriter.Rows(life.Ticket(k)));
+                    for (var k = i; k < Math.Min(i + Batch, tickets); k++)
+                    {
+                        var (weeks, first) = Math.DivRem(k, life.PerWeek);
+                        if (weeks == 0)
+                        {
+                            var seeded = life.Live(k, life.FirstWeek(k), k);
+                            week[first] = LivedTicket.Life(seeded);
+                            batch.Add(LivedTicket.Rows(seeded));
+                            continue;
+                        }
+                        var shift = weeks * Week;
+                        var again = week[first];
+                        if (life.MayRepeat(k, again, shift)) batch.Add(life.Repeat(k, again, weeks * 7));
+                        else batch.Add(LivedTicket.Rows(life.Live(k, again.CreatedAt + shift, first)));
+                    }
                     living += System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                    lived += batch.Lived.Count;
                     await batches.Writer.WriteAsync(batch, ct);
                 }
                 batches.Writer.Complete();
@@ -104,49 +152,89 @@ public sealed class ScaleSeed(Database database)
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                writer.Write(batch);
+                foreach (var item in batch.InOrder)
+                {
+                    if (item is TicketRows rows) writer.Write(rows);
+                    else if (item is RepeatedLife again) writer.Repeat(again.Id, again.Life, again.Days, again.Number, again.ChangeSequence, again.Fields);
+                }
                 writing += System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                foreach (var t in batch) (history, comments, clocks) = (history + t.History.Length, comments + t.Comments.Length, clocks + t.Clocks.Length);
-                written += batch.Count;
+                foreach (var t in batch.Lived) (history, comments, clocks) = (history + t.History.Length, comments + t.Comments.Length, clocks + t.Clocks.Length);
+                foreach (var t in batch.Repeated)
+                    (history, comments, clocks) = (history + t.Life.HistoryEntries, comments + t.Life.Comments, clocks + t.Life.Clocks);
+                written += batch.Lived.Count + batch.Repeated.Count;
                 progress?.Invoke(written);
             }
             await producer;
-            await writer.FinishAsync(ct);
+            var finishing = System.Diagnostics.Stopwatch.GetTimestamp();
+            await writer.FinishAsync(firstId, firstId + tickets - 1, ct);
+            writing += System.Diagnostics.Stopwatch.GetElapsedTime(finishing);
         }
-        return new ScaleSeedResult(firstId, firstId + tickets - 1, history, comments, clocks, watch.Elapsed, living, writing);
+        return new ScaleSeedResult(firstId, firstId + tickets - 1, history, comments, clocks, lived, watch.Elapsed, living, writing);
     }
 
     /// <summary>One ticket's life, from its index: everything varies deterministically with it.</summary>
-    private sealed class Life(SlaContext sla, PriorityMatrix matrix, DateTimeOffset now, int total, long firstId,
+    private sealed class Life(SlaContext sla, PriorityMatrix matrix, DateTimeOffset now, DateTimeOffset start, int total, long firstId,
         Dictionary<(string Unit, int Year), long> numbers, long lastChange)
     {
-        private static readonly TimeSpan Year = TimeSpan.FromDays(365);
-        private readonly DateTimeOffset _start = now - Year;
         private readonly Random _random = new(20261128);
         private readonly Province[] _provinces = [new("JS"), new("ZJ")];
         private readonly Dictionary<string, TimeZoneInfo> _zones = [];
+        private readonly Dictionary<string, Unit> _units = [];
         private long _change = lastChange;
 
-        public SeededTicket Ticket(int index)
-        {
-            var random = _random;
-            var province = _provinces[index % 2];
-            var unit = index % 4 < 2 ? province.Unit : province.Branch;
-            var system = province.Systems[index / 4 % 4];
-            var subject = index % Subjects.Length;
-            var title = Subjects[subject] + (index % 10_000 == 7 ? " " + RareWord : "");
-            var description = $"Seen by user {index % 5000} in branch {index % 97}; 第{index % 31}次出现，请尽快处理。Steps to reproduce: open {system.Id}, submit, error {index % 1000}.";
-            var created = _start + TimeSpan.FromTicks(Year.Ticks / total * index) + TimeSpan.FromMilliseconds(random.Next(1000));
-            var (ticket, refused) = Domain.Tickets.Ticket.Raise(
-                new TicketRequest(title, description, Categories[index / 16 % Categories.Length], (Impact)random.Next(3), (Urgency)random.Next(3)),
-                province.Requester, unit, system, matrix, created);
-            if (ticket is null) throw new InvalidOperationException($"The seed's ticket {index} was refused: {refused}");
+        /// <summary>Tickets raised each week.</summary>
+        public int PerWeek { get; } = (int)Math.Ceiling(total / (double)Weeks);
 
+        /// <summary>When the first week's ticket <paramref name="index"/> is raised: evenly through the week.</summary>
+        public DateTimeOffset FirstWeek(int index) =>
+            start + TimeSpan.FromTicks(Week.Ticks / PerWeek * index) + TimeSpan.FromMilliseconds(_random.Next(1000));
+
+        /// <summary>
+        /// Whether ticket <paramref name="index"/> may repeat the first week's <paramref name="life"/> moved by
+        /// <paramref name="shift"/>: the life is over and stays before now, and the title is the same (the rare word).
+        /// </summary>
+        public bool MayRepeat(int index, LifeToRepeat life, TimeSpan shift) =>
+            life.Finished && life.LastAt + shift <= now && Subjects[life.Subject] + Rare(index) == life.Title;
+
+        /// <summary>The first week's <paramref name="life"/> <paramref name="days"/> later, as ticket <paramref name="index"/>.</summary>
+        public RepeatedLife Repeat(int index, LifeToRepeat life, int days)
+        {
+            var number = Number(_units[life.UnitId], life.CreatedAt + TimeSpan.FromDays(days));
+            return new RepeatedLife(firstId + index, life, days, number, ++_change, SearchIndex.FieldTerms(number, life.TextTerms.Split(' ')));
+        }
+
+        private static string Rare(int index) => index % 10_000 == 7 ? " " + RareWord : "";
+
+        /// <summary>The next number of the unit in the year (of its time zone) the ticket is raised in.</summary>
+        private string Number(Unit unit, DateTimeOffset created)
+        {
             var zone = _zones.TryGetValue(unit.Path, out var z) ? z : _zones[unit.Path] = sla.TimeZoneOf(unit.Path);
             var year = TimeZoneInfo.ConvertTime(created, zone).Year;
             var sequence = numbers[(unit.Id, year)] = numbers.GetValueOrDefault((unit.Id, year)) + 1;
+            return $"{unit.Id}-{year}-{sequence:D6}";
+        }
+
+        /// <summary>
+        /// Lives ticket <paramref name="index"/>, raised at <paramref name="created"/>, with the life of the first week's ticket
+        /// <paramref name="shape"/>: its unit, system, category, subject, and whether it is cancelled, never resolved, commented.
+        /// </summary>
+        public SeededTicket Live(int index, DateTimeOffset created, int shape)
+        {
+            var random = _random;
+            var province = _provinces[shape % 2];
+            var unit = shape % 4 < 2 ? province.Unit : province.Branch;
+            _units.TryAdd(unit.Id, unit);
+            var system = province.Systems[shape / 4 % 4];
+            var subject = shape % Subjects.Length;
+            var title = Subjects[subject] + Rare(index);
+            var description = $"Seen by user {index % 5000} in branch {index % 97}; 第{index % 31}次出现，请尽快处理。Steps to reproduce: open {system.Id}, submit, error {index % 1000}.";
+            var (ticket, refused) = Domain.Tickets.Ticket.Raise(
+                new TicketRequest(title, description, Categories[shape / 16 % Categories.Length], (Impact)random.Next(3), (Urgency)random.Next(3)),
+                province.Requester, unit, system, matrix, created);
+            if (ticket is null) throw new InvalidOperationException($"The seed's ticket {index} was refused: {refused}");
+
             ticket.UnderSlaPolicy(sla.Policy.Version);
-            ticket.Identify(firstId + index, $"{unit.Id}-{year}-{sequence:D6}");
+            ticket.Identify(firstId + index, Number(unit, created));
             var clocks = sla.StartClocks(ticket).ToList();
             ticket.ShowSla(clocks);
             var version = 1;
@@ -158,7 +246,7 @@ public sealed class ScaleSeed(Database database)
             var resolved = started + TimeSpan.FromMinutes(30 + random.Next(random.Next(2) == 0 ? 600 : 4000));
             var confirmed = resolved + TimeSpan.FromHours(1 + random.Next(40));
             var steps = new List<(DateTimeOffset At, Func<DateTimeOffset, TicketError?> Do, TicketAction? Action)>();
-            if (index % 25 == 3)
+            if (shape % 25 == 3)
                 steps.Add((created + TimeSpan.FromMinutes(1 + random.Next(4)), at => ticket.Cancel(province.Requester, at, "Raised twice; 重复提交"), TicketAction.Cancel));
             else
             {
@@ -166,19 +254,19 @@ public sealed class ScaleSeed(Database database)
                 steps.Add((triaged, at => ticket.Triage(province.ServiceDesk, at, ticket.Category, ticket.Impact, ticket.Urgency, line2,
                     province.Assignee, matrix, null), TicketAction.Triage));
                 steps.Add((started, at => ticket.Start(province.Engineer, at, null), TicketAction.Start));
-                if (index % 100 != 11)
+                if (shape % 100 != 11)
                 {
-                    var (code, text) = Resolutions[index % Resolutions.Length];
+                    var (code, text) = Resolutions[shape % Resolutions.Length];
                     steps.Add((resolved, at => ticket.Resolve(province.Engineer, at, code, text, sla.ConfirmationDue(at), Implementation.None),
                         TicketAction.Resolve));
                     steps.Add((confirmed, at => ticket.ConfirmationDue is { } due && due < at
                         ? ticket.AutoClose(due)
-                        : ticket.ConfirmResolution(province.Requester, at, new Confirmation(null, 3 + index % 3, null)), TicketAction.Confirm));
+                        : ticket.ConfirmResolution(province.Requester, at, new Confirmation(null, 3 + shape % 3, null)), TicketAction.Confirm));
                 }
-                if (index % 3 == 0)
+                if (shape % 3 == 0)
                     steps.Add((triaged + TimeSpan.FromMinutes(1 + random.Next(60)), at => Comment(at, province.Requester, CommentVisibility.Public,
-                        PublicComments[index / 3 % PublicComments.Length]), null));
-                if (index % 5 == 0)
+                        PublicComments[shape / 3 % PublicComments.Length]), null));
+                if (shape % 5 == 0)
                     steps.Add((started + TimeSpan.FromMinutes(1 + random.Next(20)), at => Comment(at, province.Engineer, CommentVisibility.Internal,
                         $"Root cause: posting lock of user {index % 5000}; 已联系厂商"), null));
                 steps.Sort((a, b) => a.At.CompareTo(b.At));
@@ -199,7 +287,7 @@ public sealed class ScaleSeed(Database database)
             var history = ticket.Changes.ToList();
             ticket.Sequenced(++_change);
             ticket.Saved(version);
-            return new SeededTicket(ticket, history, clocks, comments);
+            return new SeededTicket(ticket, history, clocks, comments, subject);
 
             TicketError? Comment(DateTimeOffset at, Actor by, CommentVisibility visibility, string body)
             {

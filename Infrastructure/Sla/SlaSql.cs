@@ -45,9 +45,14 @@ public sealed class SlaSql(SqlDialect dialect)
         VALUES (@TicketId, @InspectionRunId, @Subject, @Type, @RecipientKind, @Recipient, @CreatedAt, @Details)
         """;
 
-    public string InsertClock { get; } = dialect.InsertReturningId("SlaClocks",
-        "TicketId, Kind, Calendar, TargetMinutes, PolicyVersion, WarnAtPercent, State, StartedAt, StoppedAt, ElapsedMinutes, RunningSince, WarnAt, DueAt, Warned, BreachedAt, NextDeadline, Segments",
-        "@TicketId, @Kind, @Calendar, @TargetMinutes, @PolicyVersion, @WarnAtPercent, @State, @StartedAt, @StoppedAt, @ElapsedMinutes, @RunningSince, @WarnAt, @DueAt, @Warned, @BreachedAt, @NextDeadline, @Segments");
+    /// <summary>The columns a clock is inserted with (its ticket's unit path and priority follow with <see cref="ClocksFollowTicket"/>).</summary>
+    public const string InsertedClockColumns =
+        "TicketId, Kind, Calendar, TargetMinutes, PolicyVersion, WarnAtPercent, State, StartedAt, StoppedAt, ElapsedMinutes, RunningSince, WarnAt, DueAt, Warned, BreachedAt, NextDeadline, Segments";
+
+    public const string ClockValues =
+        "@TicketId, @Kind, @Calendar, @TargetMinutes, @PolicyVersion, @WarnAtPercent, @State, @StartedAt, @StoppedAt, @ElapsedMinutes, @RunningSince, @WarnAt, @DueAt, @Warned, @BreachedAt, @NextDeadline, @Segments";
+
+    public string InsertClock { get; } = dialect.InsertReturningId("SlaClocks", InsertedClockColumns, ClockValues);
 
     /// <summary>Tickets with a clock whose next deadline has come, earliest first (served by the filtered NextDeadline index).</summary>
     public string DueTickets { get; } = dialect.Limit(
