@@ -21,7 +21,7 @@ namespace Itsm.Api.Tests.Tickets;
 [TestFixture]
 public sealed class RoleActionMatrixTests
 {
-    private enum Relation { Anyone, OfTheAssignedGroup, RaisedIt, RaisedItAndNotAChange, OwningDepartmentNeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup, OfTheOwningDepartment }
+    private enum Relation { Anyone, OfTheAssignedGroup, WithLine1, RaisedIt, RaisedItAndNotAChange, OwningDepartmentNeitherRaisedNorAskedForApproval, AtHq, AtHqInTheNamedHqGroup, OfTheOwningDepartment }
 
     private enum Readiness { Always, ApprovedIfChange, IsChange, ChangeNotYetApproved, WithinConfirmationWindow }
 
@@ -51,6 +51,8 @@ public sealed class RoleActionMatrixTests
         // a change only once its department approved it, and never by whoever approved it.
         new("resolve", [New, Triaged], ServiceDesk, Resolved, Ready: Readiness.ApprovedIfChange, NotTheApprover: true),
         new("resolve", [Triaged, InProgress], Engineer, Resolved, Relation.OfTheAssignedGroup, Readiness.ApprovedIfChange, NotTheApprover: true),
+        // Reopened after line 1 resolved it at first contact, it is in progress with line 1 (no group), which answers it again.
+        new("resolve", [InProgress], ServiceDesk, Resolved, Relation.WithLine1, Readiness.ApprovedIfChange, NotTheApprover: true),
         new("resolve", [EscalatedToHq], HqEngineer, Resolved, Relation.AtHqInTheNamedHqGroup, Readiness.ApprovedIfChange, NotTheApprover: true),
         new("resolve", [EscalatedToHq], Integration, Resolved, Relation.AtHq, Readiness.ApprovedIfChange, NotTheApprover: true),
         // A change is closed by its department's evaluation, never by its requester; the body here says "effective"
@@ -101,17 +103,19 @@ public sealed class RoleActionMatrixTests
     private static readonly Dictionary<(string Action, string Caller, string Family), Outcome> KnownGaps = new();
 
     /// <summary>
-    /// A kind of ticket: its status, whether it is a change, whether that change has been approved, and whether its
-    /// escalation names an HQ group none of the callers belongs to.
+    /// A kind of ticket: its status, whether it is a change, whether that change has been approved, whether its
+    /// escalation names an HQ group none of the callers belongs to, and whether it is back in progress with line 1 (resolved by
+    /// the service desk at first contact, then reopened by its requester: no group holds it).
     /// </summary>
-    public sealed record Family(TicketStatus Status, bool Change, bool Approved, bool ToAnotherHqGroup = false)
+    public sealed record Family(TicketStatus Status, bool Change, bool Approved, bool ToAnotherHqGroup = false, bool ReopenedAtLine1 = false)
     {
         public Category Category => Change ? Category.ConfigurationChange : Category.ApplicationProblem;
 
         public string? HqGroup => ToAnotherHqGroup ? AnotherHqGroup : null;
 
         public override string ToString() =>
-            (Change ? Approved ? "approved change, " : "change, " : "") + Status + (ToAnotherHqGroup ? " to another HQ group" : "");
+            (Change ? Approved ? "approved change, " : "change, " : "") + Status + (ToAnotherHqGroup ? " to another HQ group" : "")
+            + (ReopenedAtLine1 ? " reopened after first contact" : "");
     }
 
     /// <summary>An HQ line-3 group created in set-up, without members: none of the callers is in it.</summary>
@@ -125,6 +129,7 @@ public sealed class RoleActionMatrixTests
         new(EscalatedToHq, true, false), new(EscalatedToHq, true, true), new(Resolved, true, true), new(Closed, true, true),
         new(Cancelled, true, false),
         new(EscalatedToHq, false, false, ToAnotherHqGroup: true), new(EscalatedToHq, true, true, ToAnotherHqGroup: true),
+        new(InProgress, false, false, ReopenedAtLine1: true),
     ];
 
     private static readonly string[] Actions =
@@ -177,7 +182,7 @@ public sealed class RoleActionMatrixTests
     [TestCaseSource(nameof(Cases))]
     public async Task Action_ByEveryCaller_FollowsTheRolesAndTheLifecycle(Family family, string action)
     {
-        var shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved, hqGroup: f.HqGroup));
+        var shared = await _shared.GetOrAdd(family, f => TicketFor(f));
         var mismatches = new List<string>();
 
         foreach (var caller in Callers)
@@ -190,7 +195,7 @@ public sealed class RoleActionMatrixTests
                 if (asBuilt == Outcome.Done)
                     target ??= Lifecycle.FirstOrDefault(r => r.Action == action && r.From.Contains(family.Status) && caller.Roles.Contains(r.By))?.To;
             }
-            var ticket = expected == Outcome.Done ? await _js.TicketIn(family.Status, family.Category, family.Approved, hqGroup: family.HqGroup) : shared;
+            var ticket = expected == Outcome.Done ? await TicketFor(family) : shared;
 
             var response = await _clients[caller.Name].ActAsync(ticket.Id, action, Body(action, family), ticket.Version);
 
@@ -202,7 +207,7 @@ public sealed class RoleActionMatrixTests
                 if (seen == Outcome.Done && ticket == shared)
                 {
                     _shared.TryRemove(family, out _);
-                    shared = await _shared.GetOrAdd(family, f => _js.TicketIn(f.Status, f.Category, f.Approved, hqGroup: f.HqGroup));
+                    shared = await _shared.GetOrAdd(family, f => TicketFor(f));
                 }
             }
             else if (seen == Outcome.Done && detail != (target ?? family.Status).ToString())
@@ -241,7 +246,9 @@ public sealed class RoleActionMatrixTests
     private static bool Related(Caller caller, Relation relation, Family family) => relation switch
     {
         Relation.Anyone => true,
-        Relation.OfTheAssignedGroup => caller.InAssignedGroup,
+        // The assigned group is JS-L2SYS, unless the ticket is back with line 1 (no group).
+        Relation.OfTheAssignedGroup => caller.InAssignedGroup && !family.ReopenedAtLine1,
+        Relation.WithLine1 => family.ReopenedAtLine1 || caller.InAssignedGroup,
         Relation.RaisedIt => caller.RaisedIt,
         Relation.RaisedItAndNotAChange => caller.RaisedIt && !family.Change,
         Relation.OwningDepartmentNeitherRaisedNorAskedForApproval => caller.InOwningDepartment && !caller.RaisedIt && !caller.AskedForApproval,
@@ -260,6 +267,15 @@ public sealed class RoleActionMatrixTests
         Readiness.ChangeNotYetApproved => family.Change && !family.Approved,
         _ => throw new ArgumentOutOfRangeException(nameof(readiness)),
     };
+
+    /// <summary>A new ticket of this family, as the people whose job it is would bring it there.</summary>
+    private async Task<TicketResponse> TicketFor(Family family)
+    {
+        if (!family.ReopenedAtLine1) return await _js.TicketIn(family.Status, family.Category, family.Approved, hqGroup: family.HqGroup);
+        var ticket = await _js.TicketIn(New, family.Category);
+        ticket = await _js.ServiceDesk.ActOkAsync(ticket.Id, "resolve", Province.ResolveBody(family.Category), ticket.Version);
+        return await _js.Requester.ActOkAsync(ticket.Id, "reopen", new { reason = "It happens again" }, ticket.Version);
+    }
 
     private static async Task<(Outcome Outcome, string Detail)> OutcomeOf(HttpResponseMessage response)
     {

@@ -137,7 +137,7 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
         if (context.SecurityToken is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { } jwt && jwt.TryGetHeaderValue<object>("crit", out _))
         {
             // RFC 7515 §4.1.11: a token that lists critical extensions this service does not implement must be refused.
-            context.Fail(new SecurityTokenException("The bearer token names critical header extensions ('crit') this service does not implement."));
+            context.Fail(new CriticalExtensionsRefused());
             return;
         }
         // User ids are lower-case ASCII: the same token names the same user on either database, whatever its collation.
@@ -207,7 +207,7 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
         SecurityTokenInvalidIssuerException => "The bearer token was not issued by the identity provider this service trusts.",
         SecurityTokenInvalidAlgorithmException => "The bearer token is signed with an algorithm this service does not accept.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not valid.",
-        SecurityTokenException { Message: var message } when message.Contains("'crit'", StringComparison.Ordinal) => message,
+        CriticalExtensionsRefused refused => refused.Message,
         _ => "The bearer token is not valid.",
     };
 
@@ -216,6 +216,10 @@ public sealed class SingleSignOnEvents(OrganisationStore organisation, IMemoryCa
     {
         public string Name { get; } = name;
     }
+
+    /// <summary>A token that lists critical header extensions ('crit'), none of which this service implements (RFC 7515 §4.1.11): 401.</summary>
+    private sealed class CriticalExtensionsRefused()
+        : SecurityTokenException("The bearer token names critical header extensions ('crit') this service does not implement.");
 
     private sealed class IdentityProviderUnavailable(Exception inner) : Exception("The identity provider's metadata cannot be fetched.", inner);
 }

@@ -32,6 +32,14 @@ public static class TicketWorkflow
         "the caller is a member of the ticket's assigned group",
         c => c.Ticket.GroupId is { } g && c.Actor.GroupIds.Contains(g));
 
+    /// <summary>
+    /// Line 1 holds a ticket no other line's group has taken: one it resolved at first contact comes back to it when its requester
+    /// reopens it (or one triaged to the caller's own service-desk group).
+    /// </summary>
+    public static readonly Guard WithLine1 = new("withLine1", GuardKind.Actor,
+        "the ticket is with line 1: no support group holds it (line 1 resolved it at first contact and its requester reopened it), or the caller's own group does",
+        c => c.Ticket.GroupId is not { } g || c.Actor.GroupIds.Contains(g));
+
     public static readonly Guard OwnTicket = new("ownTicket", GuardKind.Actor,
         "the caller is the ticket's requester (who raised it, or on whose behalf it was raised)",
         c => c.Ticket.RequesterId == c.Actor.UserId);
@@ -133,6 +141,8 @@ public static class TicketWorkflow
         // rule reads what the caller sent, Configuration.InventoryReport.RefusalToResolve, decided with these rows.
         ..Rows([New, Triaged],                   Resolve,         Resolved,         null,                      [ServiceDesk],                             NotApprover, ApprovedIfChange),
         ..Rows([Triaged, InProgress],            Resolve,         Resolved,         null,                      [Engineer],                                GroupMember, NotApprover, ApprovedIfChange),
+        // Reopened after line 1 resolved it: back in progress with line 1, which answers it again or hands it to a group.
+        ..Rows([InProgress],                     Resolve,         Resolved,         null,                      [ServiceDesk],                             WithLine1, NotApprover, ApprovedIfChange),
         ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [HqEngineer],                              CallerAtHq, HqGroupMember, NotApprover, ApprovedIfChange),
         ..Rows([EscalatedToHq],                  Resolve,         Resolved,         null,                      [Integration],                             CallerAtHq, NotApprover, ApprovedIfChange),
         ..Rows([Resolved],                       Confirm,         Closed,           ClosureOutcome.Resolved,   [Requester],                               OwnTicket, NotAChange),

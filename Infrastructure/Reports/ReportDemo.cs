@@ -185,8 +185,8 @@ public sealed partial class ReportDemo(Database database, TicketStore tickets, S
                     t => t.Status == TicketStatus.Resolved)) yield break;
             if ((at = at.AddMinutes(random.Next(30, 600))) > now) yield break;
             yield return at;
-            // A reopened ticket is in progress with whoever held it: one line 1 answered has no group, so the service desk
-            // hands it to line 2 first (only an engineer of its group may resolve a ticket in progress).
+            // A reopened ticket is in progress with whoever held it: one line 1 answered is back with line 1, which could
+            // answer it again; here the service desk hands it to line 2, whose engineer resolves it.
             if (firstContact && !await step.TakeAsync(cast.ServiceDesk, TicketAction.Reassign,
                     (t, n, _) => t.Reassign(cast.ServiceDesk, n, category is Category.ApplicationProblem ? cast.System : cast.Business, null,
                         "Not solved at first contact."))) yield break;

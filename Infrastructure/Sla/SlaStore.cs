@@ -40,6 +40,18 @@ public sealed class Notification
     public string Recipient { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public string Details { get; init; } = "{}";
+
+    /// <summary>Whether <paramref name="reader"/> reads this notification in <c>GET /notifications</c> (as <see cref="SlaSql"/> selects them).</summary>
+    public bool Reaches(Actor reader) => RecipientKind switch
+    {
+        RecipientKind.Group => reader.GroupIds.Contains(Recipient),
+        RecipientKind.ServiceDesk => reader.Has(Role.ServiceDesk) && reader.CanSee(Recipient),
+        RecipientKind.ItManagers => reader.Has(Role.ItManager) && reader.CanSee(Recipient),
+        RecipientKind.Approvers => reader.Has(Role.BusinessApprover) && reader.CanSee(Recipient),
+        RecipientKind.DepartmentApprovers => reader.Has(Role.BusinessApprover) && reader.Department == Recipient,
+        RecipientKind.User => reader.UserId == Recipient,
+        _ => false,
+    };
 }
 
 /// <summary>Calendars, policies, clocks, notifications and the scheduler's lease.</summary>

@@ -19,8 +19,17 @@ internal static class DapperSetup
         SqlMapper.AddTypeHandler(new UtcInstantHandler());
     }
 
-    /// <summary>An instant as SQLite stores it (for writers that bind parameters themselves, e.g. the bulk seed).</summary>
-    internal static string SqliteInstant(DateTimeOffset value) => value.ToUniversalTime().ToString(UtcInstantHandler.Stored, CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An instant as every writer binds it, whoever supplied it: in UTC (Dapper's handler below and the writer's kept
+    /// statements). SQLite compares instants as text, which sorts as the instants do only at one offset.
+    /// </summary>
+    internal static DateTimeOffset BoundInstant(DateTimeOffset value) => value.ToUniversalTime();
+
+    /// <summary>
+    /// An instant as SQLite stores it: the bound instant in the text Microsoft.Data.Sqlite writes for it (for writers that
+    /// bind parameters themselves, e.g. the bulk seed).
+    /// </summary>
+    internal static string SqliteInstant(DateTimeOffset value) => BoundInstant(value).ToString(UtcInstantHandler.Stored, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Every instant is bound in UTC, whoever supplied it: as <c>datetimeoffset</c> on SQL Server, and on SQLite as the text
@@ -38,7 +47,7 @@ internal static class DapperSetup
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
             parameter.DbType = DbType.DateTimeOffset;
-            parameter.Value = value.ToUniversalTime();
+            parameter.Value = BoundInstant(value);
         }
 
         public override DateTimeOffset Parse(object value) => value switch

@@ -110,7 +110,7 @@ public sealed partial class KeptStatements : IDisposable
     {
         null => DBNull.Value,
         Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
-        DateTimeOffset instant => instant.ToUniversalTime(),
+        DateTimeOffset instant => DapperSetup.BoundInstant(instant),
         _ => value,
     };
 

@@ -14,6 +14,14 @@ public sealed class TicketWorkSql(SqlDialect dialect)
     /// <summary>The watchers of one ticket (@id): a fixed text, so that the writer keeps it prepared.</summary>
     public const string WatchersOfTicket = "SELECT TicketId, UserId FROM TicketWatchers WHERE TicketId = @id";
 
+    /// <summary>The watchers (@ids) as readers of notifications: their unit, roles, department (and, below, groups).</summary>
+    public const string WatchersAsReaders = """
+        SELECT u.Id, u.Name, u.UnitId, un.Path AS UnitPath, u.Roles, u.DepartmentCode AS Department
+        FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE u.Id IN @ids
+        """;
+
+    public const string GroupsOfWatchers = "SELECT UserId, GroupId FROM GroupMembers WHERE UserId IN @ids";
+
     public const string AddWatcher = "INSERT INTO TicketWatchers (TicketId, UserId, AddedBy, AddedAt) VALUES (@TicketId, @UserId, @AddedBy, @AddedAt)";
 
     public const string RemoveWatcher = "DELETE FROM TicketWatchers WHERE TicketId = @TicketId AND UserId = @UserId";
@@ -49,6 +57,6 @@ public sealed class TicketWorkSql(SqlDialect dialect)
     public string ChildrenOwed { get; } = dialect.Limit("SELECT TicketId FROM MajorIncidentChildrenOwed ORDER BY MarkedAt, TicketId", "@Batch");
 
     public IEnumerable<string> All() =>
-        [IsWatching, Watchers, WatchersOfTickets, WatchersOfTicket, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children,
+        [IsWatching, Watchers, WatchersOfTickets, WatchersOfTicket, WatchersAsReaders, GroupsOfWatchers, AddWatcher, RemoveWatcher, AddLink, RemoveLink, LinksOf, LinkedFrom, Children,
          ForgetChildrenOwed, OweChildren, ChildrenOwedBy, ChildrenOwed];
 }

@@ -89,7 +89,8 @@ public sealed class WatcherStore(Database database, TicketStore tickets, TicketC
 
     /// <summary>
     /// The notifications made for tickets, and for each the same once per watcher of its ticket (<see cref="RecipientKind.User"/>):
-    /// a watcher gets the ticket's notifications.
+    /// a watcher gets the ticket's notifications, once per event: none besides to a watcher the event already reaches (a
+    /// member of a group it goes to, one of the unit's service desk it goes to, ...).
     /// </summary>
     public static async Task<IReadOnlyList<Notification>> AlsoToWatchersAsync(DbConnection connection, DbTransaction transaction,
         IReadOnlyList<Notification> notifications, CancellationToken ct)
@@ -101,13 +102,30 @@ public sealed class WatcherStore(Database database, TicketStore tickets, TicketC
                 : (await connection.QueryAsync<(long TicketId, string UserId)>(new CommandDefinition(TicketWorkSql.WatchersOfTickets, new { ids },
                     transaction, cancellationToken: ct))).AsList())
             .ToLookup(w => w.TicketId, w => w.UserId);
-        // One per watcher and event, however many groups the event was sent to.
+        if (watchers.Count == 0) return notifications;
+        var readers = await ReadersAsync(connection, transaction, watchers.SelectMany(w => w).Distinct().ToArray(), ct);
+        // One per watcher and event, however many groups the event was sent to, and none to whom the event already reaches.
         var copies = notifications.Where(n => n.TicketId is { } id && n.RecipientKind != RecipientKind.User && watchers.Contains(id))
-            .DistinctBy(n => (n.TicketId, n.Type, n.CreatedAt, n.Details))
-            .SelectMany(n => watchers[n.TicketId!.Value].Select(user => new Notification
-            {
-                TicketId = n.TicketId, Type = n.Type, RecipientKind = RecipientKind.User, Recipient = user, CreatedAt = n.CreatedAt, Details = n.Details,
-            }));
+            .GroupBy(n => (n.TicketId, n.Type, n.CreatedAt, n.Details))
+            .SelectMany(sent => watchers[sent.Key.TicketId!.Value]
+                .Where(user => !readers.TryGetValue(user, out var reader) || !sent.Any(n => n.Reaches(reader)))
+                .Select(user => new Notification
+                {
+                    TicketId = sent.Key.TicketId, Type = sent.Key.Type, RecipientKind = RecipientKind.User, Recipient = user,
+                    CreatedAt = sent.Key.CreatedAt, Details = sent.Key.Details,
+                }));
         return [.. notifications, .. copies];
     }
+
+    /// <summary>The watchers as readers of notifications (by user id): whom a notification to a group or a unit's role reaches.</summary>
+    private static async Task<Dictionary<string, Actor>> ReadersAsync(DbConnection connection, DbTransaction transaction, string[] ids, CancellationToken ct)
+    {
+        var groups = (await connection.QueryAsync<(string UserId, string GroupId)>(new CommandDefinition(TicketWorkSql.GroupsOfWatchers, new { ids },
+            transaction, cancellationToken: ct))).ToLookup(m => m.UserId, m => m.GroupId);
+        return (await connection.QueryAsync<ReaderRow>(new CommandDefinition(TicketWorkSql.WatchersAsReaders, new { ids }, transaction, cancellationToken: ct)))
+            .ToDictionary(r => r.Id, r => new Actor(r.Id, r.Name, r.UnitId, r.UnitPath,
+                Organisation.OrganisationStore.ParseRoles(r.Roles), groups[r.Id].ToHashSet(), r.Department));
+    }
+
+    private sealed record ReaderRow(string Id, string Name, string UnitId, string UnitPath, string Roles, string? Department);
 }

@@ -1,0 +1,82 @@
+using System.Net;
+using Itsm.Api.Tests.Setup;
+using Itsm.Api.Tickets;
+using Itsm.Domain.Tickets;
+
+namespace Itsm.Api.Tests.Tickets;
+
+/// <summary>
+/// A ticket line 1 resolved at first contact that its requester reopens is back in progress with line 1: the service desk
+/// answers it again (or hands it to a line-2 group, which then holds it); engineers do not resolve what no group of theirs holds.
+/// </summary>
+[TestFixture]
+public sealed class ReopenAfterFirstContactTests : ApiFixture
+{
+    private static readonly object Answer = new { code = "Fixed", resolution = "Guided the user through the login settings" };
+
+    private async Task<TicketResponse> ReopenedAfterFirstContact(string? triagedTo = null)
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        if (triagedTo is not null) await _given.ServiceDesk.ActOkAsync(ticket.Id, "triage", new { group = triagedTo });
+        await _given.ServiceDesk.ActOkAsync(ticket.Id, "resolve", Answer);
+        return await _given.Requester.ActOkAsync(ticket.Id, "reopen", new { reason = "It happens again" });
+    }
+
+    [Test]
+    public async Task Resolve_ByTheServiceDeskAfterTheRequesterReopensAFirstContactAnswer_ResolvesItAgain()
+    {
+        var reopened = await ReopenedAfterFirstContact();
+        var seen = await _given.ServiceDesk.GetTicketAsync(reopened.Id);
+
+        var resolved = await _given.ServiceDesk.ActOkAsync(reopened.Id, "resolve", Answer, reopened.Version);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((reopened.Status, reopened.Group), Is.EqualTo((TicketStatus.InProgress, (string?)null)));
+            Assert.That(seen.AllowedActions, Does.Contain("resolve"));
+            Assert.That(resolved.Status, Is.EqualTo(TicketStatus.Resolved));
+        });
+    }
+
+    [Test]
+    public async Task Resolve_ByTheServiceDeskAfterReopenOfATicketTriagedToItsOwnDesk_ResolvesItAgain()
+    {
+        var reopened = await ReopenedAfterFirstContact(triagedTo: "JS-L1");
+
+        var resolved = await _given.ServiceDesk.ActOkAsync(reopened.Id, "resolve", Answer, reopened.Version);
+
+        Assert.That(resolved.Status, Is.EqualTo(TicketStatus.Resolved));
+    }
+
+    [Test]
+    public async Task Resolve_ByAnEngineerOrTheRequesterAfterReopenOfAFirstContactAnswer_Is403AndChangesNothing()
+    {
+        var reopened = await ReopenedAfterFirstContact();
+
+        var byEngineer = await _given.Engineer.ActAsync(reopened.Id, "resolve", Answer, reopened.Version);
+        var byRequester = await _given.Requester.ActAsync(reopened.Id, "resolve", Answer, reopened.Version);
+        var engineerSees = await _given.Engineer.GetTicketAsync(reopened.Id);
+
+        await TicketClient.ExpectProblemAsync(byEngineer, HttpStatusCode.Forbidden);
+        await TicketClient.ExpectProblemAsync(byRequester, HttpStatusCode.Forbidden);
+        Assert.Multiple(() =>
+        {
+            Assert.That(engineerSees.AllowedActions, Does.Not.Contain("resolve"));
+            Assert.That((engineerSees.Status, engineerSees.Version), Is.EqualTo((reopened.Status, reopened.Version)));
+        });
+    }
+
+    [Test]
+    public async Task Resolve_ByTheServiceDeskOnceItHandedTheReopenedTicketToLine2_Is403AndTheGroupResolvesIt()
+    {
+        var reopened = await ReopenedAfterFirstContact();
+        var handed = await _given.ServiceDesk.ActOkAsync(reopened.Id, "reassign",
+            new { group = "JS-L2SYS", reason = "Not solved at first contact" }, reopened.Version);
+
+        var byDesk = await _given.ServiceDesk.ActAsync(reopened.Id, "resolve", Answer, handed.Version);
+        await TicketClient.ExpectProblemAsync(byDesk, HttpStatusCode.Forbidden);
+        var byEngineer = await _given.Engineer.ActOkAsync(reopened.Id, "resolve", Answer, handed.Version);
+
+        Assert.That(byEngineer.Status, Is.EqualTo(TicketStatus.Resolved));
+    }
+}
