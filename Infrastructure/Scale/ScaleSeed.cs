@@ -41,7 +41,8 @@ public sealed record ScaleSeedResult(long FirstId, long LastId, long HistoryEntr
 
 /// <summary>
 /// The benchmark seed: N tickets of the demo organisation's four provincial units (JS, JS-NJ, ZJ, ZJ-HZ), raised evenly
-/// over the 52 weeks before <c>now</c> (ids in time order, as the service gives them). The first week's tickets are lived
+/// over the 52 weeks before <c>now</c>, or at <see cref="MostPerWeek"/> over as many weeks as they need (ids in time order,
+/// as the service gives them). The first week's tickets are lived
 /// through the domain in memory exactly as the service would change them — raised by the province's requester; triaged to
 /// line 2 by its service desk; started, resolved and confirmed (or auto-closed when the confirmation window passed). One in
 /// 25 is cancelled before triage, one in 100 is never resolved; a third get a requester's public comment, a fifth an
@@ -63,7 +64,15 @@ public sealed class ScaleSeed(Database database)
 
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
-    private const int Weeks = 52;
+    /// <summary>A store of up to about a million tickets holds a year of them; a bigger one more years at that rate.</summary>
+    private const int MinWeeks = 52;
+
+    /// <summary>
+    /// At most this many tickets raised a week (about a million a year, the volume of a large enterprise's business
+    /// applications): a bigger store is more years of history, not busier months, so a month's report reads as many tickets
+    /// at ten million as at one million.
+    /// </summary>
+    public const int MostPerWeek = 20_000;
 
     private static readonly string[] Subjects =
     [
@@ -105,7 +114,7 @@ public sealed class ScaleSeed(Database database)
                 (last ?? 0) + 1, taken.ToDictionary(t => (t.UnitId, (int)t.Year), t => t.LastNumber), change ?? 0);
         }, ct);
 
-        var life = new Life(sla, matrix, now, now - Weeks * Week, tickets, firstId, numbers, lastChange);
+        var life = new Life(sla, matrix, now, tickets, firstId, numbers, lastChange);
         var batches = Channel.CreateBounded<SeedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         // The domain work on one core, the writing on the other.
         TimeSpan living = TimeSpan.Zero, writing = TimeSpan.Zero;
@@ -173,7 +182,7 @@ public sealed class ScaleSeed(Database database)
     }
 
     /// <summary>One ticket's life, from its index: everything varies deterministically with it.</summary>
-    private sealed class Life(SlaContext sla, PriorityMatrix matrix, DateTimeOffset now, DateTimeOffset start, int total, long firstId,
+    private sealed class Life(SlaContext sla, PriorityMatrix matrix, DateTimeOffset now, int total, long firstId,
         Dictionary<(string Unit, int Year), long> numbers, long lastChange)
     {
         private readonly Random _random = new(20261128);
@@ -183,11 +192,13 @@ public sealed class ScaleSeed(Database database)
         private long _change = lastChange;
 
         /// <summary>Tickets raised each week.</summary>
-        public int PerWeek { get; } = (int)Math.Ceiling(total / (double)Weeks);
+        public int PerWeek { get; } = Math.Min((int)Math.Ceiling(total / (double)MinWeeks), MostPerWeek);
+
+        private DateTimeOffset Start => now - Math.Ceiling(total / (double)PerWeek) * Week;
 
         /// <summary>When the first week's ticket <paramref name="index"/> is raised: evenly through the week.</summary>
         public DateTimeOffset FirstWeek(int index) =>
-            start + TimeSpan.FromTicks(Week.Ticks / PerWeek * index) + TimeSpan.FromMilliseconds(_random.Next(1000));
+            Start + TimeSpan.FromTicks(Week.Ticks / PerWeek * index) + TimeSpan.FromMilliseconds(_random.Next(1000));
 
         /// <summary>
         /// Whether ticket <paramref name="index"/> may repeat the first week's <paramref name="life"/> moved by
