@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Itsm.Api.Tests.Setup;
 using Itsm.Api.Tickets;
 using Itsm.Domain.Tickets;
@@ -78,5 +79,28 @@ public sealed class ReopenAfterFirstContactTests : ApiFixture
         var byEngineer = await _given.Engineer.ActOkAsync(reopened.Id, "resolve", Answer, handed.Version);
 
         Assert.That(byEngineer.Status, Is.EqualTo(TicketStatus.Resolved));
+    }
+
+    [Test]
+    public async Task Resolve_ByAServiceDeskMemberAlsoInTheLine2GroupHoldingTheTicket_Is403AndChangesNothing()
+    {
+        // Line 1 answers what no line-2 group holds: membership of the group does not make a service-desk agent its engineer.
+        using var manager = _app.As(Keys.JsItManager);
+        await TicketClient.ExpectAsync(await manager.Http.PostAsJsonAsync("/api/v1/admin/users",
+            new { id = "js-desk-and-system", name = "JS desk agent in system O&M", unit = "JS", roles = new[] { "ServiceDesk" },
+                groups = new[] { "JS-L1", "JS-L2SYS" } }), HttpStatusCode.Created);
+        var issued = await manager.Http.PostAsJsonAsync("/api/v1/admin/users/js-desk-and-system/api-keys", new { name = "tests" });
+        await TicketClient.ExpectAsync(issued, HttpStatusCode.Created);
+        using var agent = _app.As((await issued.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["key"]!.GetValue<string>());
+        var ticket = await _given.Requester.CreateAsync();
+        await _given.ServiceDesk.ActOkAsync(ticket.Id, "triage", new { group = "JS-L2SYS" });
+        var started = await _given.Engineer.ActOkAsync(ticket.Id, "start");
+
+        var byAgent = await agent.ActAsync(ticket.Id, "resolve", Answer, started.Version);
+        var seen = await agent.GetTicketAsync(ticket.Id);
+
+        await TicketClient.ExpectProblemAsync(byAgent, HttpStatusCode.Forbidden);
+        Assert.That(seen.AllowedActions, Does.Not.Contain("resolve"));
+        Assert.That((seen.Status, seen.Version), Is.EqualTo((TicketStatus.InProgress, started.Version)));
     }
 }

@@ -4,6 +4,7 @@ namespace Itsm.Domain.Organisation;
 /// The authenticated caller: a person or an integration, bound to one unit.
 /// <paramref name="UnitPath"/> is the unit's path in the tree (e.g. <c>/HQ/JS/</c>); the caller's scope is that subtree.
 /// <paramref name="Department"/> is the business department (code) a person belongs to, if any.
+/// <paramref name="Line1GroupIds"/> are those of <paramref name="GroupIds"/> that serve line 1 (the service desks).
 /// </summary>
 public sealed record Actor(
     string UserId,
@@ -12,7 +13,8 @@ public sealed record Actor(
     string UnitPath,
     IReadOnlySet<Role> Roles,
     IReadOnlySet<string> GroupIds,
-    string? Department = null)
+    string? Department = null,
+    IReadOnlySet<string>? Line1GroupIds = null)
 {
     /// <summary>The service itself (timers): its scope is the whole tree.</summary>
     public static Actor System { get; } = new(

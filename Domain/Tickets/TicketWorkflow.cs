@@ -34,11 +34,12 @@ public static class TicketWorkflow
 
     /// <summary>
     /// Line 1 holds a ticket no other line's group has taken: one it resolved at first contact comes back to it when its requester
-    /// reopens it (or one triaged to the caller's own service-desk group).
+    /// reopens it (or one triaged to the caller's own line-1 group). A line-2 group's ticket is that group's, even for a service
+    /// desk member who also belongs to it.
     /// </summary>
     public static readonly Guard WithLine1 = new("withLine1", GuardKind.Actor,
-        "the ticket is with line 1: no support group holds it (line 1 resolved it at first contact and its requester reopened it), or the caller's own group does",
-        c => c.Ticket.GroupId is not { } g || c.Actor.GroupIds.Contains(g));
+        "the ticket is with line 1: no support group holds it (line 1 resolved it at first contact and its requester reopened it), or a line-1 group of the caller's does",
+        c => c.Ticket.GroupId is not { } g || (c.Actor.Line1GroupIds?.Contains(g) ?? false));
 
     public static readonly Guard OwnTicket = new("ownTicket", GuardKind.Actor,
         "the caller is the ticket's requester (who raised it, or on whose behalf it was raised)",

@@ -21,7 +21,7 @@ public static class OrganisationSql
         WHERE u.Id = @userId
         """;
 
-    public const string GroupsOfUser = "SELECT GroupId FROM GroupMembers WHERE UserId = @userId";
+    public const string GroupsOfUser = "SELECT m.GroupId, g.Line FROM GroupMembers m JOIN SupportGroups g ON g.Id = m.GroupId WHERE m.UserId = @userId";
     public const string UserExists = "SELECT COUNT(*) FROM Users WHERE Id = @userId";
     public const string UserById = """
         SELECT u.Id, u.UnitId, un.Path AS UnitPath, u.Kind, u.Roles FROM Users u JOIN Units un ON un.Id = u.UnitId WHERE u.Id = @userId

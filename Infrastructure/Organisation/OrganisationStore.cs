@@ -17,8 +17,8 @@ public sealed class OrganisationStore(Database database)
             var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
                 OrganisationSql.ActorByKey, new { hash = ApiKeyHash.Of(apiKey) }, cancellationToken: token));
             if (row is null) return null;
-            var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
-            return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.ToHashSet(), row.Department);
+            var groups = await GroupsOfAsync(connection, row.Id, token);
+            return new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, ParseRoles(row.Roles), groups.All, row.Department, groups.Line1);
         }, ct);
 
     /// <summary>The user named by a single sign-on token, with their roles, unit and groups from the user record.</summary>
@@ -28,12 +28,22 @@ public sealed class OrganisationStore(Database database)
             var row = await connection.QuerySingleOrDefaultAsync<SignOnRow>(new CommandDefinition(
                 OrganisationSql.ActorByUserId, new { userId }, cancellationToken: token));
             if (row is null) return null;
-            var groups = await connection.QueryAsync<string>(new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId = row.Id }, cancellationToken: token));
+            var groups = await GroupsOfAsync(connection, row.Id, token);
             var roles = ParseRoles(row.Roles);
             // Integration powers come with the role, whatever the record's kind: neither may be gained by signing on.
-            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, roles, groups.ToHashSet(), row.Department),
+            return new SignOnUser(new Actor(row.Id, row.Name, row.UnitId, row.UnitPath, roles, groups.All, row.Department, groups.Line1),
                 row.Kind == "Integration" || roles.Contains(Role.Integration) || roles.Contains(Role.System));
         }, ct);
+
+    /// <summary>A user's support groups, and which of them serve line 1.</summary>
+    private static async Task<(HashSet<string> All, HashSet<string> Line1)> GroupsOfAsync(System.Data.Common.DbConnection connection, string userId,
+        CancellationToken ct)
+    {
+        var groups = (await connection.QueryAsync<(string GroupId, string Line)>(
+            new CommandDefinition(OrganisationSql.GroupsOfUser, new { userId }, cancellationToken: ct))).ToList();
+        return (groups.Select(g => g.GroupId).ToHashSet(),
+            groups.Where(g => g.Line == nameof(SupportLine.Line1)).Select(g => g.GroupId).ToHashSet());
+    }
 
     public Task<Unit?> FindUnitAsync(string id, CancellationToken ct) => _cache.GetAsync("unit:" + id, () =>
         database.ReadAsync((connection, token) => connection.QuerySingleOrDefaultAsync<Unit>(
