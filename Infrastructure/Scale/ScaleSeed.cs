@@ -54,8 +54,11 @@ public sealed record ScaleSeedResult(long FirstId, long LastId, long HistoryEntr
 /// </summary>
 public sealed class ScaleSeed(Database database)
 {
-    /// <summary>In the title of one ticket in 10,000.</summary>
+    /// <summary>In the titles of <see cref="RareTickets"/> tickets spread over the store, whatever its size.</summary>
     public const string RareWord = "zebra";
+
+    /// <summary>A rare word finds as many tickets in a small store as in a big one: a search for it is the same work at any size.</summary>
+    public const int RareTickets = 10;
 
     /// <summary>In the title of one ticket in six.</summary>
     public const string CommonWord = "posting";
@@ -214,7 +217,7 @@ public sealed class ScaleSeed(Database database)
             return new RepeatedLife(firstId + index, life, days, number, ++_change, SearchIndex.FieldTerms(number, life.TextTerms.Split(' ')));
         }
 
-        private static string Rare(int index) => index % 10_000 == 7 ? " " + RareWord : "";
+        private string Rare(int index) => index % Math.Max(total / RareTickets, 8) == 7 ? " " + RareWord : "";
 
         /// <summary>The next number of the unit in the year (of its time zone) the ticket is raised in.</summary>
         private string Number(Unit unit, DateTimeOffset created)
