@@ -111,7 +111,7 @@ for N in $SIZES; do
     RateLimits__IntegrationCreates__PermitsPerSecond=1000000 RateLimits__IntegrationCreates__Burst=1000000 \
     dotnet Itsm.Api.dll --urls "$BASE" >"$RESULTS/$N-server.log" 2>&1) &
   SERVER_PID=$!
-  for i in $(seq 1 1200); do                  # at most 10 minutes (start-up checks the search index over every ticket)
+  for i in $(seq 1 1200); do                  # at most 10 minutes
     curl -sf -o /dev/null --max-time 2 "$BASE/health/ready" && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$RESULTS/$N-server.log" >&2; die "the service exited"; }
     [[ $i == 1200 ]] && die "the service did not become ready in 10 minutes"
@@ -128,7 +128,8 @@ for N in $SIZES; do
   measure "$N" list-first -H "X-Api-Key: $LIST_KEY" "$BASE/api/v1/tickets?limit=25"
   measure "$N" list-deep -H "X-Api-Key: $LIST_KEY" "$BASE/api/v1/tickets?limit=25&cursor=$deep"
   measure "$N" list-filtered -H "X-Api-Key: $LIST_KEY" "$BASE/api/v1/tickets?status=InProgress&system=ERP&limit=25"
-  measure "$N" search-rare -H "X-Api-Key: $LIST_KEY" "$BASE/api/v1/tickets?q=zebra&limit=25"
+  # The rare word is in ten tickets of the whole store at every size: the HQ IT manager finds all ten.
+  measure "$N" search-rare -H "X-Api-Key: demo-hq-itmanager" "$BASE/api/v1/tickets?q=zebra&limit=25"
   measure "$N" search-common -H "X-Api-Key: $LIST_KEY" "$BASE/api/v1/tickets?q=posting&limit=25"
   measure "$N" create -s "$LUA/create.lua" "$BASE"
   # A report is a heavy read that a few managers ask for, not a hot path: 2 connections (SCALE_REPORT_CONNECTIONS), last.
