@@ -24,8 +24,6 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     private readonly PreparedInsert _clock;
     private readonly PreparedInsert _search;
     private readonly PreparedInsert _repeat;
-    private readonly Dictionary<(string Unit, int Year), long> _numbers = [];
-    private long _lastChange;
 
     private readonly IReadOnlyList<string> _indexes;
 
@@ -102,22 +100,20 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         foreach (var row in rows.Comments) _comment.Run(row);
         foreach (var row in rows.Clocks) _clock.Run(row);
         _search.Run(rows.Search);
-        Numbered(rows.UnitId, rows.Number, rows.ChangeSequence);
-        Counted(1);
+        Counted();
     }
 
     /// <summary>
-    /// Writes a lived ticket's life again, <paramref name="days"/> later (whole weeks), as ticket <paramref name="id"/>: noted
-    /// here, copied inside the database with the others noted (<see cref="ScaleSql.Repeat"/>), with every instant moved and
-    /// the given number, change sequence and search terms of its fields.
+    /// Writes a lived ticket's life again, some whole weeks later, as another ticket: noted here, copied inside the database
+    /// with the others noted (<see cref="ScaleSql.Repeat"/>), with every instant moved and the given number, change sequence
+    /// and search terms of its fields.
     /// </summary>
-    public void Repeat(long id, LifeToRepeat life, int days, string number, long changeSequence, string fields)
+    internal void Repeat(RepeatedLife again)
     {
         _transaction ??= _connection.BeginTransaction();
-        _repeat.Run([id, life.Id, (long)days, number, changeSequence, fields]);
-        Numbered(life.UnitId, number, changeSequence);
+        _repeat.Run([again.Id, again.Life.Id, (long)again.Days, again.Number, again.ChangeSequence, again.Fields]);
         if (++_repeats >= RepeatsPerCopy) CopyRepeats();
-        Counted(1);
+        Counted();
     }
 
     /// <summary>How many repeats are copied at once (the table of repeats is in memory).</summary>
@@ -138,17 +134,9 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         _repeats = 0;
     }
 
-    private void Numbered(string unitId, string number, long changeSequence)
+    private void Counted()
     {
-        var key = (unitId, NumberYear(number));
-        _numbers[key] = Math.Max(_numbers.GetValueOrDefault(key), long.Parse(number[(number.LastIndexOf('-') + 1)..]));
-        _lastChange = Math.Max(_lastChange, changeSequence);
-    }
-
-    private void Counted(int tickets)
-    {
-        _inTransaction += tickets;
-        if (_inTransaction < TicketsPerTransaction) return;
+        if (++_inTransaction < TicketsPerTransaction) return;
         CopyRepeats();
         Commit();
     }
@@ -169,10 +157,12 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// New tickets are numbered and sequenced after the seeded ones (<paramref name="firstId"/> to <paramref name="lastId"/>),
-    /// whose search rows count as indexed; the indexes are built, the file checkpointed.
+    /// New tickets are numbered after the last <paramref name="numbers"/> (per unit and year) and sequenced after
+    /// <paramref name="lastChange"/>; the seeded tickets (<paramref name="firstId"/> to <paramref name="lastId"/>) count as
+    /// indexed for search; the indexes are built, the file checkpointed.
     /// </summary>
-    public async Task FinishAsync(long firstId, long lastId, CancellationToken ct)
+    public async Task FinishAsync(IReadOnlyDictionary<(string Unit, int Year), long> numbers, long lastChange, long firstId, long lastId,
+        CancellationToken ct)
     {
         _transaction ??= _connection.BeginTransaction();
         CopyRepeats();
@@ -181,14 +171,14 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         command.CommandText = ScaleSql.NumberAfter;
         var (unit, year, last) = (command.Parameters.Add("@unit", SqliteType.Text), command.Parameters.Add("@year", SqliteType.Integer),
             command.Parameters.Add("@last", SqliteType.Integer));
-        foreach (var ((u, y), n) in _numbers)
+        foreach (var ((u, y), n) in numbers)
         {
             (unit.Value, year.Value, last.Value) = (u, y, n);
             await command.ExecuteNonQueryAsync(ct);
         }
         command.Parameters.Clear();
         command.CommandText = ScaleSql.ChangeAfter;
-        command.Parameters.AddWithValue("@last", _lastChange);
+        command.Parameters.AddWithValue("@last", lastChange);
         await command.ExecuteNonQueryAsync(ct);
         command.Parameters.Clear();
         command.CommandText = ScaleSql.IndexedThrough;
@@ -209,12 +199,6 @@ public sealed class BulkTicketWriter : IAsyncDisposable
     {
         foreach (var p in new[] { _ticket, _history, _comment, _clock, _search, _repeat }) p.Dispose();
         await _connection.DisposeAsync();
-    }
-
-    private static int NumberYear(string number)
-    {
-        var end = number.LastIndexOf('-');
-        return int.Parse(number[(number.LastIndexOf('-', end - 1) + 1)..end]);
     }
 
     /// <summary>

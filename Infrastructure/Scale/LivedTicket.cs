@@ -21,8 +21,7 @@ public sealed record SeededTicket(Ticket Ticket, IReadOnlyList<HistoryEntry> His
 /// A seeded ticket's rows ready to bind: each row's values in its statement's parameter order, as stored (see
 /// <see cref="BulkTicketWriter"/>'s shapes).
 /// </summary>
-public sealed record TicketRows(string Number, string UnitId, long ChangeSequence, object?[] Ticket, object?[][] History, object?[][] Comments,
-    object?[][] Clocks, object?[] Search);
+public sealed record TicketRows(object?[] Ticket, object?[][] History, object?[][] Comments, object?[][] Clocks, object?[] Search);
 
 /// <summary>What a later week needs to know of a first-week ticket to repeat its life (<see cref="BulkTicketWriter.Repeat"/>).</summary>
 /// <param name="TextTerms">The search terms of its title, description and resolution, joined by spaces.</param>
@@ -57,8 +56,7 @@ public static class LivedTicket
             SearchTerms.Joined(string.Join('\n', comments.Where(c => c.Visibility == CommentVisibility.Public).Select(c => c.Body))),
             SearchTerms.Joined(string.Join('\n', comments.Where(c => c.Visibility == CommentVisibility.Internal).Select(c => c.Body))),
         ];
-        return new TicketRows(ticket.Number, ticket.UnitId, ticket.ChangeSequence, Stored(BulkTicketWriter.Ticket.Values(ticket)),
-            historyRows, commentRows, clockRows, search);
+        return new TicketRows(Stored(BulkTicketWriter.Ticket.Values(ticket)), historyRows, commentRows, clockRows, search);
     }
 
     public static LifeToRepeat Life(SeededTicket seeded) => new(seeded.Ticket.Id, seeded.Ticket.UnitId, seeded.Subject, seeded.Ticket.Title,

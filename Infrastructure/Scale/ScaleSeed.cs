@@ -9,22 +9,6 @@ using Itsm.Infrastructure.Sql;
 
 namespace Itsm.Infrastructure.Scale;
 
-/// <summary>A batch of the seed: tickets lived through the domain, and tickets repeating a first-week life.</summary>
-internal sealed record SeedBatch(List<TicketRows> Lived, List<RepeatedLife> Repeated, List<object> InOrder)
-{
-    public void Add(TicketRows rows)
-    {
-        Lived.Add(rows);
-        InOrder.Add(rows);
-    }
-
-    public void Add(RepeatedLife again)
-    {
-        Repeated.Add(again);
-        InOrder.Add(again);
-    }
-}
-
 /// <summary>Ticket <paramref name="Id"/> repeats <paramref name="Life"/> <paramref name="Days"/> later, numbered and sequenced anew.</summary>
 /// <param name="Fields">The search terms of its number, title, description and resolution.</param>
 internal sealed record RepeatedLife(long Id, LifeToRepeat Life, int Days, string Number, long ChangeSequence, string Fields);
@@ -118,7 +102,8 @@ public sealed class ScaleSeed(Database database)
         }, ct);
 
         var life = new Life(sla, matrix, now, tickets, firstId, numbers, lastChange);
-        var batches = Channel.CreateBounded<SeedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        // A batch holds, in id order, tickets lived through the domain (TicketRows) and tickets repeating a first-week life (RepeatedLife).
+        var batches = Channel.CreateBounded<List<object>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         // The domain work on one core, the writing on the other.
         TimeSpan living = TimeSpan.Zero, writing = TimeSpan.Zero;
         long lived = 0;
@@ -129,7 +114,7 @@ public sealed class ScaleSeed(Database database)
                 var week = new LifeToRepeat[life.PerWeek];
                 for (var i = 0; i < tickets; i += Batch)
                 {
-                    var batch = new SeedBatch([], [], []);
+                    var batch = new List<object>(Batch);
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     for (var k = i; k < Math.Min(i + Batch, tickets); k++)
                     {
@@ -139,15 +124,19 @@ public sealed class ScaleSeed(Database database)
                             var seeded = life.Live(k, life.FirstWeek(k), k);
                             week[first] = LivedTicket.Life(seeded);
                             batch.Add(LivedTicket.Rows(seeded));
+                            lived++;
                             continue;
                         }
                         var shift = weeks * Week;
                         var again = week[first];
                         if (life.MayRepeat(k, again, shift)) batch.Add(life.Repeat(k, again, weeks * 7));
-                        else batch.Add(LivedTicket.Rows(life.Live(k, again.CreatedAt + shift, first)));
+                        else
+                        {
+                            batch.Add(LivedTicket.Rows(life.Live(k, again.CreatedAt + shift, first)));
+                            lived++;
+                        }
                     }
                     living += System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                    lived += batch.Lived.Count;
                     await batches.Writer.WriteAsync(batch, ct);
                 }
                 batches.Writer.Complete();
@@ -164,21 +153,26 @@ public sealed class ScaleSeed(Database database)
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                foreach (var item in batch.InOrder)
+                foreach (var item in batch)
                 {
-                    if (item is TicketRows rows) writer.Write(rows);
-                    else if (item is RepeatedLife again) writer.Repeat(again.Id, again.Life, again.Days, again.Number, again.ChangeSequence, again.Fields);
+                    if (item is TicketRows rows)
+                    {
+                        writer.Write(rows);
+                        (history, comments, clocks) = (history + rows.History.Length, comments + rows.Comments.Length, clocks + rows.Clocks.Length);
+                    }
+                    else if (item is RepeatedLife again)
+                    {
+                        writer.Repeat(again);
+                        (history, comments, clocks) = (history + again.Life.HistoryEntries, comments + again.Life.Comments, clocks + again.Life.Clocks);
+                    }
                 }
                 writing += System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                foreach (var t in batch.Lived) (history, comments, clocks) = (history + t.History.Length, comments + t.Comments.Length, clocks + t.Clocks.Length);
-                foreach (var t in batch.Repeated)
-                    (history, comments, clocks) = (history + t.Life.HistoryEntries, comments + t.Life.Comments, clocks + t.Life.Clocks);
-                written += batch.Lived.Count + batch.Repeated.Count;
+                written += batch.Count;
                 progress?.Invoke(written);
             }
             await producer;
             var finishing = System.Diagnostics.Stopwatch.GetTimestamp();
-            await writer.FinishAsync(firstId, firstId + tickets - 1, ct);
+            await writer.FinishAsync(life.Numbers, life.LastChange, firstId, firstId + tickets - 1, ct);
             writing += System.Diagnostics.Stopwatch.GetElapsedTime(finishing);
         }
         return new ScaleSeedResult(firstId, firstId + tickets - 1, history, comments, clocks, lived, watch.Elapsed, living, writing);
@@ -193,6 +187,12 @@ public sealed class ScaleSeed(Database database)
         private readonly Dictionary<string, TimeZoneInfo> _zones = [];
         private readonly Dictionary<string, Unit> _units = [];
         private long _change = lastChange;
+
+        /// <summary>The last number taken per unit and year, the seed's included.</summary>
+        public IReadOnlyDictionary<(string Unit, int Year), long> Numbers => numbers;
+
+        /// <summary>The last change sequence given.</summary>
+        public long LastChange => _change;
 
         /// <summary>Tickets raised each week.</summary>
         public int PerWeek { get; } = Math.Min((int)Math.Ceiling(total / (double)MinWeeks), MostPerWeek);
