@@ -8,21 +8,8 @@ namespace Itsm.Api.Tests.Accounts;
 
 /// <summary>Access reviews: opened with one item per Active account, decided by the owning department, Completed or Overdue, Revoke → ticket.</summary>
 [TestFixture]
-public sealed class AccessReviewTests
+public sealed class AccessReviewTests : ApiPerTestFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     private async Task<JsonNode> OpenAsync(string unit = "JS-NJ", double dueInDays = 14)
     {
         var response = await _given.ItManager.Http.PostAsJsonAsync("/api/v1/access-reviews",

@@ -8,21 +8,8 @@ namespace Itsm.Api.Tests.Accounts;
 
 /// <summary>The register's edges: foreign systems, empty reviews, the import's strict columns, its CSV round trip.</summary>
 [TestFixture]
-public sealed class AccountInputTests
+public sealed class AccountInputTests : ApiPerTestFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     [Test]
     public async Task ListAccounts_SystemOfAnotherProvince_Returns404AsJsonAndAsCsv()
     {

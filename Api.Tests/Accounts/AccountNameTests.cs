@@ -10,21 +10,8 @@ namespace Itsm.Api.Tests.Accounts;
 /// separator; reported uses are checked item by item.
 /// </summary>
 [TestFixture]
-public sealed class AccountNameTests
+public sealed class AccountNameTests : ApiPerTestFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     [TestCase("Émile", TestName = "Import_LoginWithANonAsciiLetter_Returns422NamingTheLine")]
     [TestCase("Ａbc", TestName = "Import_LoginWithAFullWidthLetter_Returns422NamingTheLine")]
     [TestCase("zhang san", TestName = "Import_LoginWithASpace_Returns422NamingTheLine")]

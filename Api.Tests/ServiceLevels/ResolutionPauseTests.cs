@@ -14,24 +14,11 @@ namespace Itsm.Api.Tests.ServiceLevels;
 /// 60 + 900 when it ran (Tue 10:00–17:30 is 360, Wednesday 450, Thu 08:30–10:00 is 90).
 /// </summary>
 [TestFixture]
-public sealed class ResolutionPauseTests
+public sealed class ResolutionPauseTests : ApiPerTestFixture
 {
     private const int Paused = 60;
     private const int Counted = 60 + 900;
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
-
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
 
     private static DateTimeOffset Shanghai(int day, int hour) => new(2026, 12, day, hour, 0, 0, China);
 

@@ -14,21 +14,9 @@ namespace Itsm.Api.Tests.ServiceLevels;
 /// Each test gets its own service (the clock moves), starting Tuesday 2026-12-01 09:00 in Shanghai.
 /// </summary>
 [TestFixture]
-public sealed class ServiceLevelTests
+public sealed class ServiceLevelTests : ApiPerTestFixture
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
 
     private static DateTimeOffset Shanghai(int day, int hour, int minute) => new(2026, 12, day, hour, minute, 0, China);
 

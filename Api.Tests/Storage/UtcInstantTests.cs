@@ -14,21 +14,8 @@ namespace Itsm.Api.Tests.Storage;
 /// text, so one stored with its offset sorts, filters and falls due wrongly.
 /// </summary>
 [TestFixture]
-public sealed partial class UtcInstantTests
+public sealed partial class UtcInstantTests : ApiPerTestFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
-
     /// <summary>How the service stores an instant on SQLite: UTC, the way the provider writes a <c>DateTimeOffset</c> at offset zero.</summary>
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,7})?\+00:00$")]
     private static partial Regex StoredUtc();
