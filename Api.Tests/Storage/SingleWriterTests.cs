@@ -123,6 +123,57 @@ public sealed class SingleWriterTests
         Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "existing", "first", "last" }));
     }
 
+    private enum Shade { Light = 1, Dark = 7 }
+
+    /// <summary>Every kind of value a store binds, each once through the writer's kept statements and once through Dapper.</summary>
+    private static readonly object?[] Values =
+    [
+        "text 文本", 42L, 7, (short)3, (byte)9, true, false, 2.5, 1.25f, Shade.Dark, new DateTimeOffset(2026, 11, 28, 9, 30, 15, 123, TimeSpan.FromHours(8)),
+        new DateTime(2026, 11, 28, 1, 30, 15, DateTimeKind.Utc), 12.50m, 'x', new byte[] { 1, 2, 255 }, Guid.Parse("5b6d7a9e-3c1f-4e2a-9b8d-0123456789ab"), null,
+    ];
+
+    [Test]
+    public async Task KeptStatement_StoresEveryValueAsTheProviderDoes_AndAnswersItsReturnedId()
+    {
+        await OnAnotherConnectionAsync("CREATE TABLE Kinds (Id INTEGER NOT NULL PRIMARY KEY, Via TEXT NOT NULL, Position INTEGER NOT NULL, V);");
+        const string insert = "INSERT INTO Kinds (Via, Position, V) VALUES (@Via, @Position, @V) RETURNING Id";
+        var ids = await _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            var returned = new List<long>();
+            for (var i = 0; i < Values.Length; i++)
+                returned.Add(await connection.ScalarKeptAsync<long>(insert, new { Via = "kept", Position = i, V = Values[i] }, transaction, ct));
+            return returned;
+        }, CancellationToken.None);
+        await using (var connection = new SqliteConnection(_connectionString))
+            for (var i = 0; i < Values.Length; i++)
+                // A store's instants are typed, so Dapper binds them through the service's UTC handler; untyped here, in UTC already.
+                await connection.ExecuteAsync(insert, new { Via = "dapper", Position = i, V = Values[i] is DateTimeOffset d ? d.ToUniversalTime() : Values[i] });
+
+        await using var reader = new SqliteConnection(_connectionString);
+        var stored = (await reader.QueryAsync<(string Via, long Position, string Stored)>(
+            "SELECT Via, Position, typeof(V) || ' ' || quote(V) FROM Kinds ORDER BY Via, Position")).ToLookup(r => r.Via, r => r.Stored);
+        Assert.That(stored["kept"], Is.EqualTo(stored["dapper"]), "the same type and value, whichever way written");
+        Assert.That(stored["kept"].ElementAt(10), Is.EqualTo("text '2026-11-28 01:30:15.123+00:00'"), "an instant in UTC");
+        Assert.That(stored["kept"].ElementAt(9), Is.EqualTo("integer 7"), "an enum as its number, as Dapper binds it");
+        Assert.That(ids, Is.EqualTo(Enumerable.Range(1, Values.Length).Select(i => (long)i)), "RETURNING answers each row's id");
+    }
+
+    [Test]
+    public async Task KeptStatement_ReportsTheConstraintAsTheProviderDoes_AndTheRowsItChanged()
+    {
+        await InsertAsync(1, "one");
+        var error = Assert.ThrowsAsync<SqliteException>(() => InsertAsync(1, "again"));
+        Assert.That((error!.SqliteErrorCode, error.SqliteExtendedErrorCode), Is.EqualTo((19, 1555)), "a primary key violation, as the provider raises it");
+        Assert.That(error.Message, Does.Contain("UNIQUE constraint failed: Notes.Id"));
+
+        var changed = await _database.WriteAsync((connection, transaction, ct) =>
+            connection.ExecuteKeptAsync("UPDATE Notes SET Body = @Body WHERE Id >= @Id", new { Id = 0, Body = "all" }, transaction, ct), CancellationToken.None);
+        var none = await _database.WriteAsync((connection, transaction, ct) =>
+            connection.ExecuteKeptAsync("UPDATE Notes SET Body = @Body WHERE Id >= @Id", new { Id = 5, Body = "none" }, transaction, ct), CancellationToken.None);
+        Assert.That((changed, none), Is.EqualTo((1, 0)));
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "all" }));
+    }
+
     /// <summary>Inserts a note; the writer's kept statements (their counts are final once the group has committed).</summary>
     private async Task<(KeptStatements Kept, int Rows)> InsertAsync(long id, string body) =>
         await _database.WriteAsync(async (connection, transaction, ct) =>

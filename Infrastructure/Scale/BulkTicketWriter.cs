@@ -3,7 +3,6 @@ using Itsm.Infrastructure.Sla;
 using Itsm.Infrastructure.Sql;
 using Itsm.Infrastructure.Tickets;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Itsm.Infrastructure.Scale;
 
@@ -201,53 +200,24 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    /// <summary>
-    /// One statement, prepared once on the connection's own handle: each run binds a row's stored values by position and
-    /// steps it (without the per-execution work of a command: no reader, no parameter lookups by name).
-    /// </summary>
+    /// <summary>One statement prepared once on the connection's own handle: each run binds a row's stored values by position.</summary>
     private sealed class PreparedInsert : IDisposable
     {
-        private readonly sqlite3 _db;
-        private readonly sqlite3_stmt _statement;
-        private readonly string _sql;
+        private readonly RawStatement _statement;
 
         public PreparedInsert(SqliteConnection connection, RowShape shape)
         {
-            _db = connection.Handle!;
-            _sql = shape.Sql;
-            Check(raw.sqlite3_prepare_v2(_db, _sql, out _statement, out var tail));
-            if (!string.IsNullOrWhiteSpace(tail)) throw new InvalidOperationException($"One statement expected: {_sql}");
-            // SQLite numbers a statement's parameters from 1 in order of first appearance, as the shape does.
-            var names = Enumerable.Range(1, raw.sqlite3_bind_parameter_count(_statement))
-                .Select(i => raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()[1..]);
-            if (!names.SequenceEqual(shape.Names)) throw new InvalidOperationException($"The parameters are not numbered as expected in: {_sql}");
+            _statement = RawStatement.Prepare(connection, shape.Sql) ?? throw new InvalidOperationException($"One statement expected: {shape.Sql}");
+            if (!_statement.Names.SequenceEqual(shape.Names.Select(n => "@" + n)))
+                throw new InvalidOperationException($"The parameters are not numbered as expected in: {shape.Sql}");
         }
 
         public void Run(object?[] values)
         {
-            for (var i = 0; i < values.Length; i++) Check(Bind(i + 1, values[i]));
-            var result = raw.sqlite3_step(_statement);
-            // RETURNING statements answer a row first: the id is not needed.
-            while (result == raw.SQLITE_ROW) result = raw.sqlite3_step(_statement);
-            raw.sqlite3_reset(_statement);
-            if (result != raw.SQLITE_DONE) Check(result);
+            for (var i = 0; i < values.Length; i++) _statement.Bind(i + 1, values[i]);
+            _statement.Execute();
         }
 
         public void Dispose() => _statement.Dispose();
-
-        private int Bind(int index, object? value) => value switch
-        {
-            null => raw.sqlite3_bind_null(_statement, index),
-            string s => raw.sqlite3_bind_text(_statement, index, s),
-            long l => raw.sqlite3_bind_int64(_statement, index, l),
-            double d => raw.sqlite3_bind_double(_statement, index, d),
-            _ => throw new InvalidOperationException($"Not a stored value ({value.GetType().Name}) in: {_sql}"),
-        };
-
-        private void Check(int result)
-        {
-            if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
-                throw new InvalidOperationException($"SQLite error {result} ({raw.sqlite3_errmsg(_db).utf8_to_string()}) in: {_sql}");
-        }
     }
 }

@@ -12,15 +12,17 @@ namespace Itsm.Infrastructure.Sql;
 /// <summary>
 /// Statements kept prepared on the single writer's connection (SQLite). Microsoft.Data.Sqlite prepares every command anew
 /// and Dapper names its parameters without the <c>@</c>, so each value is looked up under four names: for the writer's hot
-/// statements both cost more than running them. Here each statement text is prepared once per connection, its parameters
-/// are made once with the names the text uses, and each execution only sets their values, read from the arguments'
-/// properties by compiled getters. SQLite prepares a kept statement again by itself when the schema changes (a migration).
+/// statements both cost more than running them. Here each statement text is prepared once per connection and each
+/// execution only binds the values, read from the arguments' properties by compiled getters: statements that change rows
+/// run on the connection's own handle, bound by position (<see cref="RawStatement"/>); queries, whose rows Dapper reads,
+/// through a kept provider command. SQLite prepares a kept statement again by itself when the schema changes (a migration).
 /// </summary>
 public sealed partial class KeptStatements : IDisposable
 {
     private static readonly ConditionalWeakTable<DbConnection, KeptStatements> OnConnection = new();
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeptRaw?> _raw = new(StringComparer.Ordinal);
 
     private KeptStatements(SqliteConnection connection) => _connection = connection;
 
@@ -41,9 +43,11 @@ public sealed partial class KeptStatements : IDisposable
     public static KeptStatements? On(DbConnection connection) => OnConnection.TryGetValue(connection, out var kept) ? kept : null;
 
     /// <summary>Runs a statement that returns no rows; the number of rows it changed.</summary>
-    internal int Execute(string sql, object? args, DbTransaction? transaction) => Command(sql, args, transaction).ExecuteNonQuery();
+    internal int Execute(string sql, object? args, DbTransaction? transaction) =>
+        Raw(sql, args) is { } statement ? statement.Execute() : Command(sql, args, transaction).ExecuteNonQuery();
 
-    internal object? Scalar(string sql, object? args, DbTransaction? transaction) => Command(sql, args, transaction).ExecuteScalar();
+    internal object? Scalar(string sql, object? args, DbTransaction? transaction) =>
+        Raw(sql, args) is { } statement ? statement.Scalar() : Command(sql, args, transaction).ExecuteScalar();
 
     internal List<T> Query<T>(string sql, object? args, DbTransaction? transaction)
     {
@@ -59,7 +63,51 @@ public sealed partial class KeptStatements : IDisposable
     {
         OnConnection.Remove(_connection);
         foreach (var kept in _kept.Values) kept.Command.Dispose();
+        foreach (var kept in _raw.Values) kept?.Statement.Dispose();
         _kept.Clear();
+        _raw.Clear();
+    }
+
+    /// <summary>The statement kept on the handle with <paramref name="args"/> bound; null for a text of several statements.</summary>
+    private RawStatement? Raw(string sql, object? args)
+    {
+        if (!_raw.TryGetValue(sql, out var kept))
+        {
+            // SQLite numbers the parameters by first appearance, as Binding finds them; a text where they differ (a name
+            // inside a literal) goes through the provider's command instead.
+            var statement = RawStatement.Prepare(_connection, sql);
+            if (statement is not null && !statement.Names.SequenceEqual(Binding.Names(sql), StringComparer.Ordinal))
+            {
+                statement.Dispose();
+                statement = null;
+            }
+            _raw[sql] = kept = statement is null ? null : new KeptRaw(statement);
+            Prepared++;
+        }
+        else Reused++;
+        if (kept is null) return null;
+        kept.Bind(args);
+        return kept.Statement;
+    }
+
+    /// <summary>One statement kept on the handle and the getters of the argument type it was last given.</summary>
+    private sealed class KeptRaw(RawStatement statement)
+    {
+        private Type? _type;
+        private Func<object, object?>[] _getters = [];
+
+        public RawStatement Statement { get; } = statement;
+
+        public void Bind(object? args)
+        {
+            var type = args?.GetType();
+            if (type != _type)
+            {
+                _getters = Binding.For(Statement.Sql, type).Getters;
+                _type = type;
+            }
+            for (var i = 0; i < _getters.Length; i++) Statement.Bind(i + 1, Value(_getters[i](args!)));
+        }
     }
 
     private SqliteCommand Command(string sql, object? args, DbTransaction? transaction)
@@ -93,7 +141,8 @@ public sealed partial class KeptStatements : IDisposable
             var type = args?.GetType();
             if (type != _type)
             {
-                (_parameters, _getters) = Binding.For(Command.CommandText, type);
+                var (names, getters) = Binding.For(Command.CommandText, type);
+                (_parameters, _getters) = (names.Select(n => new SqliteParameter(n, DBNull.Value)).ToArray(), getters);
                 Command.Parameters.Clear();
                 Command.Parameters.AddRange(_parameters);
                 _type = type;
@@ -119,15 +168,15 @@ public sealed partial class KeptStatements : IDisposable
     {
         private static readonly ConcurrentDictionary<(string, Type?), (string[] Names, Func<object, object?>[] Getters)> Cache = new();
 
-        public static (SqliteParameter[], Func<object, object?>[]) For(string sql, Type? type)
-        {
-            var (names, getters) = Cache.GetOrAdd((sql, type), key => Build(key.Item1, key.Item2));
-            return (names.Select(n => new SqliteParameter(n, DBNull.Value)).ToArray(), getters);
-        }
+        public static (string[] Names, Func<object, object?>[] Getters) For(string sql, Type? type) =>
+            Cache.GetOrAdd((sql, type), key => Build(key.Item1, key.Item2));
+
+        /// <summary>The parameters in order of first appearance, as SQLite numbers them.</summary>
+        public static string[] Names(string sql) => ParameterName().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray();
 
         private static (string[], Func<object, object?>[]) Build(string sql, Type? type)
         {
-            var names = ParameterName().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray();
+            var names = Names(sql);
             var getters = names.Select(name =>
             {
                 var property = type?.GetProperty(name[1..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
