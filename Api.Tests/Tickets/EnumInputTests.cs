@@ -132,6 +132,23 @@ public sealed class EnumInputTests : ApiFixture
                 Is.EqualTo(System.Net.HttpStatusCode.Conflict), "a ticket of unknown status takes no action");
     }
 
+    [Test]
+    public async Task Change_WritesOnlyTheFieldsItChanged_SoAStoredValueItLeavesAloneKeepsItsText()
+    {
+        var ticket = await _given.Requester.CreateAsync();
+        var database = _app.Services.GetRequiredService<Database>();
+        await database.WriteAsync((connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE Tickets SET Urgency = '9' WHERE Id = @Id", new { ticket.Id }, transaction, cancellationToken: ct)), CancellationToken.None);
+
+        var triaged = await _given.ServiceDesk.ActAsync(ticket.Id, "triage", new { group = "JS-L2SYS" }, ticket.Version);
+
+        Assert.That(triaged.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var stored = await database.ReadAsync((connection, ct) => connection.QuerySingleAsync<(string Urgency, string Status, string GroupId, long Version)>(
+            new CommandDefinition("SELECT Urgency, Status, GroupId, Version FROM Tickets WHERE Id = @Id", new { ticket.Id }, cancellationToken: ct)), CancellationToken.None);
+        Assert.That(stored, Is.EqualTo(("9", "Triaged", "JS-L2SYS", (long)ticket.Version + 1)),
+            "the triage wrote its own fields and the version, and left the urgency it read as Low as it was stored");
+    }
+
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private async Task<int> CountAsync() =>

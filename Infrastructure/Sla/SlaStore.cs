@@ -143,7 +143,7 @@ public sealed class SlaStore(Database database)
             else
                 await connection.ExecuteKeptAsync(SlaSql.UpdateClock, args, transaction, ct);
         }
-        await connection.ExecuteAsync(new CommandDefinition(SlaSql.ClocksFollowTicket, new { ticketId }, transaction, cancellationToken: ct));
+        await connection.ExecuteKeptAsync(SlaSql.ClocksFollowTicket, new { ticketId }, transaction, ct);
     }
 
     public async Task AddNotificationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Notification> notifications, CancellationToken ct)

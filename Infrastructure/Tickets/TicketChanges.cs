@@ -94,24 +94,28 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         var now = clock.GetUtcNow();
         var sla = await engine.ContextAsync(ticket.SlaPolicyVersion, ct);
         var (from, version) = (ticket.Status, ticket.Version);
-        var text = SearchIndex.IndexedText(ticket);
+        var (text, fields) = (SearchIndex.IndexedText(ticket), TicketStore.FieldsOf(ticket));
         if (await decide(ticket, sla, now) is { } refusal) return new TicketChange(ChangeResult.Refused, ticket, refusal);
-        // The search terms are worked out here rather than in the single writer's turn, and only when the text changed.
+        // The search terms and the fields to write are worked out here rather than in the single writer's turn, the terms only
+        // when the text changed.
         var terms = SearchIndex.IndexedText(ticket) == text ? null : SearchIndex.FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution);
+        var changed = TicketStore.ChangedFields(fields, ticket);
 
         var made = ticket.Changes.Count;
         var outcome = await WriteAsync(async (connection, transaction, token) =>
         {
             // A retried attempt starts from the change as decided, without the clocks' entries of the last attempt.
             ticket.RewindChanges(made);
-            if (!await store.UpdateVersionAsync(connection, transaction, ticket, version, token, terms is null ? TextIndex.Same : TextIndex.With(terms)))
+            if (store.SequencesFirst) await store.SequenceFirstAsync(connection, transaction, ticket, token);
+            if (!await store.UpdateVersionAsync(connection, transaction, ticket, version, token, terms is null ? TextIndex.Same : TextIndex.With(terms),
+                    store.SequencesFirst ? changed | TicketSql.WithChangeSequence : changed))
                 return ChangeResult.Stale;
             var clocks = await slaStore.ClocksAsync(connection, transaction, ticket.Id, token);
             var notifications = sla.OnChange(ticket, action, from, clocks, now);
             await store.PersistAsync(connection, transaction, ticket, clocks, notifications, token);
             if (action == TicketAction.Resolve && ticket.Status == TicketStatus.Resolved)
                 await OweChildrenAsync(connection, transaction, ticket.Id, actor, now, token);
-            return await FinishAsync(connection, transaction, ticket, alongside, token);
+            return await FinishAsync(connection, transaction, ticket, alongside, store.SequencesFirst, token);
         }, ct);
         if (outcome.Result == ChangeResult.Saved) metrics?.Changed(ticket.Changes);
         return await OutcomeAsync(outcome, ticket, version + 1, () => store.GetAsync(id, actor, ct));
@@ -134,7 +138,7 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             if ((refusal = decide(locked, clock.GetUtcNow())) is not null) return ChangeResult.Refused;
             var clocks = await slaStore.ClocksAsync(connection, transaction, id, token);
             await store.PersistAsync(connection, transaction, locked, clocks, [], token);
-            return await FinishAsync(connection, transaction, locked, alongside, token);
+            return await FinishAsync(connection, transaction, locked, alongside, sequenced: false, token);
         }, ct);
         if (outcome.Result == ChangeResult.Refused && refusal is not null) return new TicketChange(ChangeResult.Refused, locked, refusal);
         if (outcome.Result == ChangeResult.Saved) metrics?.Changed(locked!.Changes);
@@ -187,12 +191,12 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         await connection.ExecuteAsync(new CommandDefinition(TicketWorkSql.OweChildren, args, transaction, cancellationToken: ct));
     }
 
-    /// <summary>The writes alongside, then the change sequence last (its row is held as briefly as possible).</summary>
+    /// <summary>The writes alongside, then the change sequence last (its row is held as briefly as possible) unless <paramref name="sequenced"/> first.</summary>
     private async Task<ChangeResult> FinishAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, AlongsideChange? alongside,
-        CancellationToken ct)
+        bool sequenced, CancellationToken ct)
     {
         if (alongside is not null && await alongside(connection, transaction, ct) is { } refusal) throw new RefusedAlongside(refusal);
-        await store.SequenceAsync(connection, transaction, ticket, ct);
+        if (!sequenced) await store.SequenceAsync(connection, transaction, ticket, ct);
         return ChangeResult.Saved;
     }
 

@@ -61,20 +61,40 @@ public sealed class TicketSql
     /// <summary>The finding tickets of a run, by item code.</summary>
     public string FindingsOfRun { get; } = "SELECT InspectionItem, Id FROM Tickets WHERE InspectionRunId = @RunId";
 
-    public string Update { get; } = """
-        UPDATE Tickets SET
-            Title = @Title, Description = @Description, SystemId = @SystemId, Category = @Category, Impact = @Impact, Urgency = @Urgency, Priority = @Priority, Status = @Status, Outcome = @Outcome,
-            GroupId = @GroupId, AssigneeId = @AssigneeId, UpdatedAt = @UpdatedAt, TriagedAt = @TriagedAt, ResolvedAt = @ResolvedAt,
-            ClosedAt = @ClosedAt, ConfirmationDue = @ConfirmationDue, ResolutionCode = @ResolutionCode, Resolution = @Resolution,
-            Satisfaction = @Satisfaction, ApprovalStatus = @ApprovalStatus, ApprovalRequestedBy = @ApprovalRequestedBy,
-            ApprovedBy = @ApprovedBy, ApprovedAt = @ApprovedAt, Effective = @Effective, EvaluatedBy = @EvaluatedBy, EvaluatedAt = @EvaluatedAt,
-            PlanWhat = @PlanWhat, PlanBackup = @PlanBackup, PlanTest = @PlanTest, PlanRollback = @PlanRollback,
-            PlanTransport = @PlanTransport, PlanWrittenBy = @PlanWrittenBy, PlanWrittenAt = @PlanWrittenAt,
-            AssessedRisk = @AssessedRisk, AssessedImpact = @AssessedImpact, AssessedBy = @AssessedBy, AssessedAt = @AssessedAt,
-            ImplementedAt = @ImplementedAt, TestResult = @TestResult,
-            EscalatedAt = @EscalatedAt, HqGroup = @HqGroup, Version = Version + 1
-        WHERE Id = @Id AND Version = @ExpectedVersion
-        """;
+    /// <summary>The fields a change may write (all but the identity, the number, the creation and the service-level fields).</summary>
+    public static readonly IReadOnlyList<string> UpdatedColumns =
+    [
+        "Title", "Description", "SystemId", "Category", "Impact", "Urgency", "Priority", "Status", "Outcome",
+        "GroupId", "AssigneeId", "UpdatedAt", "TriagedAt", "ResolvedAt",
+        "ClosedAt", "ConfirmationDue", "ResolutionCode", "Resolution",
+        "Satisfaction", "ApprovalStatus", "ApprovalRequestedBy",
+        "ApprovedBy", "ApprovedAt", "Effective", "EvaluatedBy", "EvaluatedAt",
+        "PlanWhat", "PlanBackup", "PlanTest", "PlanRollback",
+        "PlanTransport", "PlanWrittenBy", "PlanWrittenAt",
+        "AssessedRisk", "AssessedImpact", "AssessedBy", "AssessedAt",
+        "ImplementedAt", "TestResult",
+        "EscalatedAt", "HqGroup",
+    ];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _updates = new();
+
+    /// <summary>With <see cref="UpdateOf"/>: the update writes the ticket's change sequence too.</summary>
+    public const ulong WithChangeSequence = 1UL << 63;
+
+    /// <summary>Writes every field as a new version if the ticket is still at the expected version.</summary>
+    public string Update => UpdateOf(ulong.MaxValue >> (64 - UpdatedColumns.Count));
+
+    /// <summary>
+    /// Writes the fields of <paramref name="changed"/> (bit i: <see cref="UpdatedColumns"/>[i]) as a new version if the ticket is
+    /// still at the expected version. A field written, even with its own value, rewrites every index that holds it: writing
+    /// only what the change changed spares the others (one statement per set of fields, kept like any other).
+    /// </summary>
+    public string UpdateOf(ulong changed) => _updates.GetOrAdd(changed, bits =>
+    {
+        var set = UpdatedColumns.Where((_, i) => (bits & (1UL << i)) != 0).Select(c => $"{c} = @{c}")
+            .Concat((bits & WithChangeSequence) != 0 ? ["ChangeSequence = @ChangeSequence"] : []).Append("Version = Version + 1");
+        return $"UPDATE Tickets SET {string.Join(", ", set)} WHERE Id = @Id AND Version = @ExpectedVersion";
+    });
 
     /// <summary>
     /// The service-level fields alone: they do not change the ticket's version (its ETag). The evaluation-overdue marker is
@@ -162,6 +182,7 @@ public sealed class TicketSql
         yield return ByExternalRef;
         yield return Insert;
         yield return Update;
+        yield return UpdateOf(WithChangeSequence);
         yield return UpdateSla;
         yield return GetMany;
         yield return GetInScope;

@@ -77,6 +77,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
         ticket.OwnedBy(await OwnerAsync(ticket, ct));
         var (id, number) = await database.WriteAsync(async (connection, transaction, token) =>
         {
+            if (SequencesFirst) await SequenceFirstAsync(connection, transaction, ticket, token);
             var sequence = await connection.ScalarKeptAsync<long>(_sql.NextNumber, new { ticket.UnitId, Year = numberYear }, transaction, token);
             var number = $"{ticket.UnitId}-{numberYear}-{sequence:D6}";
             var id = await connection.ScalarKeptAsync<long>(_sql.Insert, Parameters(ticket, number), transaction, token);
@@ -84,7 +85,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
             await _search.InsertTicketAsync(connection, transaction, id, SearchIndex.FieldTerms(number, textTerms), token);
             await AppendHistoryAsync(connection, transaction, ticket, token);
             await sla.InsertClocksAsync(connection, transaction, id, clocks, token);
-            await SequenceAsync(connection, transaction, ticket, token);
+            if (!SequencesFirst) await SequenceAsync(connection, transaction, ticket, token);
             return (id, number);
         }, ct);
         ticket.Identify(id, number);
@@ -95,12 +96,17 @@ public sealed class TicketStore(Database database, SlaStore sla)
     internal Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> ids, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(_sql.Lock, new { ids }, transaction, cancellationToken: ct));
 
-    /// <summary>Writes the ticket's own fields as a new version if it is still at <paramref name="expectedVersion"/> (locking its row); false when stale.</summary>
+    /// <summary>
+    /// Writes the ticket's own fields as a new version if it is still at <paramref name="expectedVersion"/> (locking its row); false
+    /// when stale. Told which fields the change changed (<see cref="ChangedFields"/>), it writes only those: the version check
+    /// makes that the same as writing them all.
+    /// </summary>
     /// <param name="index">What the caller knows of the search terms already: the text unchanged, or its new terms.</param>
     internal async Task<bool> UpdateVersionAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, int expectedVersion, CancellationToken ct,
-        TextIndex? index = null)
+        TextIndex? index = null, ulong? changed = null)
     {
-        if (await connection.ExecuteKeptAsync(_sql.Update, Parameters(ticket, expectedVersion: expectedVersion), transaction, ct) != 1) return false;
+        var sql = changed is { } fields ? _sql.UpdateOf(fields) : _sql.Update;
+        if (await connection.ExecuteKeptAsync(sql, Parameters(ticket, expectedVersion: expectedVersion), transaction, ct) != 1) return false;
         // Every change of a ticket's text comes through here, so the index follows it in the same transaction. A ticket
         // whose text is unchanged keeps its terms (one the index has not met yet is indexed at start-up).
         if (index is { Unchanged: true }) return true;
@@ -138,6 +144,17 @@ public sealed class TicketStore(Database database, SlaStore sla)
         database.ReadAsync<IReadOnlyDictionary<string, long>>(async (connection, token) =>
             (await connection.QueryAsync<(string Item, long Id)>(new CommandDefinition(_sql.FindingsOfRun, new { RunId = runId }, cancellationToken: token)))
             .ToDictionary(r => r.Item, r => r.Id), ct);
+
+    /// <summary>
+    /// One writer at a time (SQLite): a change takes its sequence number before it writes the ticket's row, and writes it with
+    /// the row (<see cref="SequenceFirstAsync"/>), sparing a second write of the row. A server with row locks takes it last
+    /// (<see cref="SequenceAsync"/>), holding the sequence's row as briefly as possible.
+    /// </summary>
+    internal bool SequencesFirst => database.Dialect.SerializesWriters;
+
+    /// <summary>The ticket's next change sequence, to be written with its row.</summary>
+    internal async Task SequenceFirstAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct) =>
+        ticket.Sequenced(await connection.ScalarKeptAsync<long>(_sql.NextChange, null, transaction, ct));
 
     /// <summary>Last in the transaction, so that the sequence row is held as briefly as possible.</summary>
     internal async Task SequenceAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct)
@@ -307,6 +324,33 @@ public sealed class TicketStore(Database database, SlaStore sla)
     }
 
     /// <summary>The ticket's columns as statement arguments; <paramref name="number"/> for an insert, <paramref name="expectedVersion"/> for an update.</summary>
+    /// <summary>The ticket's updatable fields as they are stored (in the order of <see cref="TicketSql.UpdatedColumns"/>): taken before a change.</summary>
+    internal static object?[] FieldsOf(Ticket ticket)
+    {
+        var parameters = Parameters(ticket);
+        var getters = _fieldGetters ??= TicketSql.UpdatedColumns.Select(column =>
+        {
+            var property = parameters.GetType().GetProperty(column) ?? throw new InvalidOperationException($"No parameter for {column}.");
+            var instance = System.Linq.Expressions.Expression.Parameter(typeof(object));
+            return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(System.Linq.Expressions.Expression.Convert(
+                System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, parameters.GetType()), property),
+                typeof(object)), instance).Compile();
+        }).ToArray();
+        return Array.ConvertAll(getters, get => get(parameters));
+    }
+
+    private static Func<object, object?>[]? _fieldGetters;
+
+    /// <summary>The fields the ticket changed since <paramref name="before"/> (<see cref="FieldsOf"/>): bit i for <see cref="TicketSql.UpdatedColumns"/>[i].</summary>
+    internal static ulong ChangedFields(object?[] before, Ticket ticket)
+    {
+        var after = FieldsOf(ticket);
+        var changed = 0UL;
+        for (var i = 0; i < after.Length; i++)
+            if (!Equals(before[i], after[i])) changed |= 1UL << i;
+        return changed;
+    }
+
     private static object Parameters(Ticket t, string? number = null, int expectedVersion = 0) => new
     {
         t.Id, Number = number ?? t.Number, t.UnitId, t.UnitPath, t.SystemId, Category = t.Category.ToString(), t.Title, t.Description,
