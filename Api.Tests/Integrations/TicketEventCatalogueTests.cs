@@ -36,6 +36,18 @@ public sealed class TicketEventCatalogueTests
     }
 
     [Test]
+    public void EventIds_SortAsTheirInstants_SoEachNewEventLandsAtTheEndOfTheOutboxIndex()
+    {
+        var start = new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+        var ids = Enumerable.Range(0, 50)
+            .Select(i => TicketEvents.ConfigurationImport("ERP", "JS", "/HQ/JS/", 1, "someone", start.AddMilliseconds(i * 7)).EventId).ToList();
+
+        Assert.That(ids, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(ids, Is.Unique);
+        Assert.That(ids, Has.All.Match("^evt_[0-9a-f]{32}$"));
+    }
+
+    [Test]
     public void Evaluations_ClosedOrSentBackToWork_AndOverdue_MapToTheirEvents()
     {
         var at = DateTimeOffset.UnixEpoch;

@@ -53,7 +53,7 @@ public sealed class AccountResolution(AccountStore store, IReadOnlyList<AccountC
 
     private OutboxEvent Event(Ticket ticket, AccountChange change, Account account)
     {
-        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var id = TicketEvents.EventId(_now);
         var payload = JsonSerializer.Serialize(new
         {
             id, type = ChangedEvent, occurredAt = _now,
