@@ -52,7 +52,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         if (Dialect.SerializesWriters)
         {
             _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-            _writerLoop = Task.Run(CommitGroupsAsync);
+            _writerLoop = WriterThread.Start(CommitGroups);
         }
     }
 
@@ -101,21 +101,26 @@ public sealed class Database : IDisposable, IAsyncDisposable
         return result;
     }
 
-    /// <summary>The single writer: takes what is waiting (up to <see cref="MaxGroup"/>), runs each in a savepoint, commits once.</summary>
-    private async Task CommitGroupsAsync()
+    /// <summary>
+    /// The single writer, on its own thread (<see cref="WriterThread"/>): waits for work, takes what is waiting (up to
+    /// <see cref="MaxGroup"/>), runs each in a savepoint, commits once. A unit of work that awaits something real holds the
+    /// writer until it is done, as it would on any thread.
+    /// </summary>
+    private void CommitGroups()
     {
         var group = new List<PendingWrite>(MaxGroup);
+        var reader = _writes!.Reader;
         try
         {
-            while (await _writes!.Reader.WaitToReadAsync())
+            while (reader.WaitToReadAsync() is var wait && (wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
             {
                 group.Clear();
-                while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
+                while (group.Count < MaxGroup && reader.TryRead(out var pending))
                 {
                     if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
                     else group.Add(pending);
                 }
-                if (group.Count > 0) await CommitGroupAsync(group);
+                if (group.Count > 0) CommitGroupAsync(group).GetAwaiter().GetResult();
             }
         }
         finally
