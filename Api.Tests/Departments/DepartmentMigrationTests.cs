@@ -27,7 +27,7 @@ public sealed class DepartmentMigrationTests(DatabaseProvider provider)
     {
         Directory.CreateDirectory(_directory);
         _connectionString = await TestDatabases.CreateAsync(provider, _directory);
-        var database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = _connectionString, MaxRetries = 1 });
+        await using var database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = _connectionString, MaxRetries = 1 });
         var migrator = new Migrator(database, NullLogger<Migrator>.Instance);
         var scripts = Migrator.Scripts(database.Dialect);
         await migrator.MigrateAsync(scripts.Where(s => string.CompareOrdinal(s.Name, "V0010") < 0).ToList(), CancellationToken.None);

@@ -12,12 +12,13 @@ public sealed class SlaEngineTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "itsm-tests", Guid.NewGuid().ToString("N"));
     private SlaStore _store = null!;
+    private Database _database = null!;
 
     [SetUp]
     public async Task CreateDatabase()
     {
         Directory.CreateDirectory(_directory);
-        var database = new Database(new DatabaseOptions
+        var database = _database = new Database(new DatabaseOptions
         {
             Provider = DatabaseProvider.Sqlite, ConnectionString = await TestDatabases.CreateAsync(DatabaseProvider.Sqlite, _directory),
         });
@@ -27,8 +28,9 @@ public sealed class SlaEngineTests
     }
 
     [TearDown]
-    public void DropDatabase()
+    public async Task DropDatabase()
     {
+        await _database.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, true); } catch (IOException) { }
     }

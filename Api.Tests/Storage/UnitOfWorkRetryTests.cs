@@ -22,8 +22,9 @@ public sealed class UnitOfWorkRetryTests
     }
 
     [TearDown]
-    public void Remove()
+    public async Task Remove()
     {
+        await _database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, true);
     }

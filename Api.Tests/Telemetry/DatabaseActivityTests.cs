@@ -44,10 +44,11 @@ public sealed class DatabaseActivityTests
     }
 
     [TearDown]
-    public void Stop()
+    public async Task Stop()
     {
         _parent?.Dispose();
         _listener.Dispose();
+        await _database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, true);
     }

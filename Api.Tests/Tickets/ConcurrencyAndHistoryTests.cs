@@ -55,6 +55,27 @@ public sealed class ConcurrencyAndHistoryTests : ApiFixture
     }
 
     [Test]
+    public async Task Change_FoundStaleInTheWriter_TakesNoChangeSequence()
+    {
+        var ticket = await _given.TicketIn(TicketStatus.InProgress);
+        var changes = _app.Services.GetRequiredService<TicketChanges>();
+        var engineer = new Actor("js-engineer", "JS engineer", "JS", "/HQ/JS/", new HashSet<Role> { Role.Engineer }, new HashSet<string> { "JS-L2SYS" });
+
+        var resolve = await changes.ApplyAsync(ticket.Id, engineer, TicketAction.Resolve, t => t.Version == ticket.Version, async (second, _, now) =>
+        {
+            await changes.ApplyAsync(ticket.Id, engineer, TicketAction.Hold, t => t.Version == ticket.Version,
+                (first, _, at) => Task.FromResult<object?>(first.Hold(engineer, at, "Waiting")), null, CancellationToken.None);
+            return second.Resolve(engineer, now, ResolutionCode.Fixed, "Done", now.AddDays(7), Implementation.None);
+        }, null, CancellationToken.None);
+        var held = await _given.ItManager.GetTicketAsync(ticket.Id);
+        await _given.Engineer.ActOkAsync(ticket.Id, "resume");
+
+        Assert.That(resolve.Result, Is.EqualTo(ChangeResult.Stale));
+        Assert.That((await _given.ItManager.GetTicketAsync(ticket.Id)).ChangeSequence, Is.EqualTo(held.ChangeSequence + 1),
+            "the next change follows the hold: the stale resolve's number went back with it");
+    }
+
+    [Test]
     public async Task Action_WithAStaleETag_Is412WithTheCurrentETag()
     {
         var ticket = await _given.TicketIn(TicketStatus.Triaged);

@@ -82,10 +82,11 @@ public sealed partial class KeptStatements : IDisposable
                 statement = null;
             }
             _raw[sql] = kept = statement is null ? null : new KeptRaw(statement);
+            if (kept is null) return null; // counted by the provider's command that runs it
             Prepared++;
         }
+        else if (kept is null) return null;
         else Reused++;
-        if (kept is null) return null;
         kept.Bind(args);
         return kept.Statement;
     }

@@ -46,6 +46,8 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Binds the value of the parameter at <paramref name="position"/> (from 1).</summary>
     public void Bind(int position, object? value)
     {
+        if (value is double.NaN or float.NaN)
+            throw new InvalidOperationException($"Cannot store NaN (@{Names[position - 1]}) in: {Sql}"); // SQLite would store NULL
         var rc = value switch
         {
             null or DBNull => raw.sqlite3_bind_null(_statement, position),
@@ -67,7 +69,8 @@ internal sealed class RawStatement : IDisposable
             Guid g => raw.sqlite3_bind_text(_statement, position, g.ToString().ToUpperInvariant()),
             _ => throw new InvalidOperationException($"No stored form for {value.GetType().Name} (@{Names[position - 1]}) in: {Sql}"),
         };
-        if (rc != raw.SQLITE_OK) Fail(rc);
+        // Not reset first: the statement has not run, and a reset would clear the connection's account of the error.
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
     /// <summary>Runs the statement to its end; the rows it changed (0 for one that changes none).</summary>

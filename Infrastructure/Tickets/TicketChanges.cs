@@ -109,7 +109,8 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
             if (store.SequencesFirst) await store.SequenceFirstAsync(connection, transaction, ticket, token);
             if (!await store.UpdateVersionAsync(connection, transaction, ticket, version, token, terms is null ? TextIndex.Same : TextIndex.With(terms),
                     store.SequencesFirst ? changed | TicketSql.WithChangeSequence : changed))
-                return ChangeResult.Stale;
+                // A sequence number taken first goes back with the unit's savepoint: a stale change leaves no gap.
+                return store.SequencesFirst ? throw new StaleUnderLock() : ChangeResult.Stale;
             var clocks = await slaStore.ClocksAsync(connection, transaction, ticket.Id, token);
             var notifications = sla.OnChange(ticket, action, from, clocks, now);
             await store.PersistAsync(connection, transaction, ticket, clocks, notifications, token);
@@ -211,6 +212,10 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
         {
             return (ChangeResult.Refused, refused.Refusal);
         }
+        catch (StaleUnderLock)
+        {
+            return (ChangeResult.Stale, null);
+        }
     }
 
     private static async Task<TicketChange> OutcomeAsync((ChangeResult Result, object? Refusal) outcome, Ticket ticket, int savedVersion,
@@ -227,6 +232,9 @@ public sealed class TicketChanges(Database database, TicketStore store, SlaStore
                 return new TicketChange(outcome.Result, ticket, outcome.Refusal);
         }
     }
+
+    /// <summary>Thrown inside the unit of work when the ticket moved on, so that it rolls back, caught around it.</summary>
+    private sealed class StaleUnderLock() : Exception("The ticket changed since it was read.");
 
     /// <summary>Thrown inside the unit of work so that it rolls back, caught around it.</summary>
     private sealed class RefusedAlongside(object refusal) : Exception("A write alongside the change refused it.")
