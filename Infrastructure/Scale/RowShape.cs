@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using Itsm.Infrastructure.Sql;
 
@@ -57,10 +56,7 @@ public sealed partial class RowShape
         if (missing.Count > 0) throw new InvalidOperationException($"{type.Name} has no {string.Join(", ", missing)} for: {Sql}");
         return Names.Select(name =>
         {
-            if (type.GetProperty(name) is not { } property) return null;
-            var row = Expression.Parameter(typeof(object));
-            var read = Expression.Property(Expression.Convert(row, type), property);
-            return Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), row).Compile();
+            return type.GetProperty(name) is { } property ? PropertyGetter.Compile(type, property) : null;
         }).ToArray();
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
@@ -182,9 +181,7 @@ public sealed partial class KeptStatements : IDisposable
             {
                 var property = type?.GetProperty(name[1..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
                     ?? throw new InvalidOperationException($"The arguments ({type?.Name ?? "none"}) have no value for {name}.");
-                var instance = Expression.Parameter(typeof(object));
-                return Expression.Lambda<Func<object, object?>>(
-                    Expression.Convert(Expression.Property(Expression.Convert(instance, type!), property), typeof(object)), instance).Compile();
+                return PropertyGetter.Compile(type!, property);
             }).ToArray();
             return (names, getters);
         }

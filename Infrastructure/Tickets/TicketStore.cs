@@ -323,19 +323,13 @@ public sealed class TicketStore(Database database, SlaStore sla)
         }
     }
 
-    /// <summary>The ticket's columns as statement arguments; <paramref name="number"/> for an insert, <paramref name="expectedVersion"/> for an update.</summary>
     /// <summary>The ticket's updatable fields as they are stored (in the order of <see cref="TicketSql.UpdatedColumns"/>): taken before a change.</summary>
     internal static object?[] FieldsOf(Ticket ticket)
     {
         var parameters = Parameters(ticket);
+        var type = parameters.GetType();
         var getters = _fieldGetters ??= TicketSql.UpdatedColumns.Select(column =>
-        {
-            var property = parameters.GetType().GetProperty(column) ?? throw new InvalidOperationException($"No parameter for {column}.");
-            var instance = System.Linq.Expressions.Expression.Parameter(typeof(object));
-            return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(System.Linq.Expressions.Expression.Convert(
-                System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(instance, parameters.GetType()), property),
-                typeof(object)), instance).Compile();
-        }).ToArray();
+            PropertyGetter.Compile(type, type.GetProperty(column) ?? throw new InvalidOperationException($"No parameter for {column}."))).ToArray();
         return Array.ConvertAll(getters, get => get(parameters));
     }
 
@@ -351,6 +345,7 @@ public sealed class TicketStore(Database database, SlaStore sla)
         return changed;
     }
 
+    /// <summary>The ticket's columns as statement arguments; <paramref name="number"/> for an insert, <paramref name="expectedVersion"/> for an update.</summary>
     private static object Parameters(Ticket t, string? number = null, int expectedVersion = 0) => new
     {
         t.Id, Number = number ?? t.Number, t.UnitId, t.UnitPath, t.SystemId, Category = t.Category.ToString(), t.Title, t.Description,
