@@ -7,23 +7,13 @@ using Itsm.Domain.Tickets;
 
 namespace Itsm.Api.Tests.Accounts;
 
-/// <summary>Resolving an AccountPermission ticket applies its account changes in the resolve's transaction, or nothing at all.</summary>
+/// <summary>
+/// Resolving an AccountPermission ticket applies its account changes in the resolve's transaction, or nothing at all. Each
+/// test changes the demo accounts, so each gets its own service and database.
+/// </summary>
 [TestFixture]
-public sealed class AccountResolveTests
+public sealed class AccountResolveTests : ApiPerTestFixture
 {
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    // Each test changes the demo accounts: each gets its own service and database.
-    [SetUp]
-    public void StartApp() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void StopApp()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
 
     /// <summary>An approved AccountPermission change on ERP at JS, ready for the engineer to implement.</summary>
     private async Task<long> ApprovedChangeAsync()

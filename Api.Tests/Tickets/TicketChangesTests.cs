@@ -12,22 +12,10 @@ namespace Itsm.Api.Tests.Tickets;
 
 /// <summary>The one path every ticket change takes: what it saves is what the row holds under its lock.</summary>
 [TestFixture]
-public sealed class TicketChangesTests
+public sealed class TicketChangesTests : ApiPerTestFixture
 {
     private static readonly Actor HqSystem = new("hq-integration", "HQ", "HQ", "/HQ/", new HashSet<Role> { Role.Integration }, new HashSet<string>());
     private static readonly Actor Engineer = new("js-engineer", "JS engineer", "JS", "/HQ/JS/", new HashSet<Role> { Role.Engineer }, new HashSet<string> { "JS-L2SYS" });
-    private ItsmApp _app = null!;
-    private Given _given = null!;
-
-    [SetUp]
-    public void Start() => _given = new Given(_app = new ItsmApp());
-
-    [TearDown]
-    public void Stop()
-    {
-        _given.Dispose();
-        _app.Dispose();
-    }
 
     private TicketChanges Changes => _app.Services.GetRequiredService<TicketChanges>();
 
