@@ -48,6 +48,18 @@ public sealed class SingleWriterTests
     }
 
     [Test]
+    public async Task WritersConnection_CommitsDurablyAndKeepsSavepointJournalsInMemory()
+    {
+        var (synchronous, tempStore) = await _database.WriteAsync(async (connection, transaction, ct) =>
+            (await connection.QuerySingleAsync<long>(new CommandDefinition("PRAGMA synchronous", transaction: transaction, cancellationToken: ct)),
+             await connection.QuerySingleAsync<long>(new CommandDefinition("PRAGMA temp_store", transaction: transaction, cancellationToken: ct))),
+            CancellationToken.None);
+
+        Assert.That(synchronous, Is.EqualTo(2), "FULL: every commit reaches the disk before anyone is answered");
+        Assert.That(tempStore, Is.EqualTo(2), "MEMORY: a unit's savepoint journal is not written to a temporary file");
+    }
+
+    [Test]
     public async Task MigrationOnAnotherConnection_KeptStatementWritesTheNewSchema()
     {
         var before = await InsertAsync(1, "before");
