@@ -174,14 +174,32 @@ public sealed class Database : IDisposable, IAsyncDisposable
     {
         var outcomes = new (object? Result, Exception? Error)[group.Count];
         var started = Stopwatch.GetTimestamp();
+        var (worked, committing) = await RunGroupAsync(group, outcomes, deferring: true);
+        Writer.Add(group.Count, started, worked, committing, Stopwatch.GetTimestamp());
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (outcomes[i].Error is { } error) group[i].Done.TrySetException(error);
+            else group[i].Done.TrySetResult(outcomes[i].Result);
+        }
+    }
+
+    /// <summary>
+    /// Runs the units of one group in one transaction, each in its own savepoint, then the statements they left to the
+    /// group's end, and commits; the instants the work and the commit began, for <see cref="Writer"/>.
+    /// </summary>
+    private async Task<(long Worked, long Committing)> RunGroupAsync(List<PendingWrite> group, (object? Result, Exception? Error)[] outcomes, bool deferring)
+    {
         long worked = 0, committing = 0;
+        var atGroupEnd = false;
         try
         {
             var (connection, kept) = await WriterAsync();
+            kept.DefersToGroupEnd = deferring;
             await using var transaction = await connection.BeginTransactionAsync();
             worked = Stopwatch.GetTimestamp();
             for (var i = 0; i < group.Count; i++)
             {
+                var deferred = kept.Deferred;
                 kept.Execute(Savepoint, null, transaction);
                 try
                 {
@@ -191,25 +209,37 @@ public sealed class Database : IDisposable, IAsyncDisposable
                 catch (Exception e)
                 {
                     outcomes[i] = (null, e);
+                    kept.ForgetDeferredFrom(deferred);
                     kept.Execute(RollbackTo, null, transaction);
                     kept.Execute(Release, null, transaction);
                 }
             }
+            atGroupEnd = true;
+            kept.RunDeferred(transaction);
+            atGroupEnd = false;
             committing = Stopwatch.GetTimestamp();
             await CommitAsync(transaction);
         }
         catch (Exception e)
         {
+            CloseWriter();
+            if (atGroupEnd && deferring)
+            {
+                // A statement left to the group's end failed and the group is rolled back: every unit that had succeeded runs
+                // again in a group of its own, with its statements inside it, so that only the one at fault fails.
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (outcomes[i].Error is not null) continue;
+                    var alone = new (object?, Exception?)[1];
+                    await RunGroupAsync(group.GetRange(i, 1), alone, deferring: false);
+                    outcomes[i] = alone[0];
+                }
+                return (worked, committing);
+            }
             for (var i = 0; i < group.Count; i++)
                 if (outcomes[i].Error is null) outcomes[i] = (null, e);
-            CloseWriter();
         }
-        Writer.Add(group.Count, started, worked, committing, Stopwatch.GetTimestamp());
-        for (var i = 0; i < group.Count; i++)
-        {
-            if (outcomes[i].Error is { } error) group[i].Done.TrySetException(error);
-            else group[i].Done.TrySetResult(outcomes[i].Result);
-        }
+        return (worked, committing);
     }
 
     /// <summary>Lets the writer finish what is queued, then closes its connection (the service stopping, a test ending).</summary>

@@ -80,7 +80,8 @@ async Task<(int Done, double[] Latencies)> RunAsync(TimeSpan length, Func<int, T
     return (all.Length, all);
 }
 
-void Report(string phase, int done, double[] latencies, int writesPerItem, TimeSpan length, (long Groups, long Units, TimeSpan Open, TimeSpan Work, TimeSpan Commit) before)
+void Report(string phase, int done, double[] latencies, int writesPerItem, TimeSpan length,
+    (long Groups, long Units, TimeSpan Open, TimeSpan Work, TimeSpan Commit, int Gen0, int Gen1, int Gen2, TimeSpan Paused) before)
 {
     var w = database.Writer;
     var (groups, units) = (w.Groups - before.Groups, w.Units - before.Units);
@@ -89,11 +90,14 @@ void Report(string phase, int done, double[] latencies, int writesPerItem, TimeS
     Console.WriteLine($"{phase}: {done / length.TotalSeconds:N0}/s ({done * writesPerItem / length.TotalSeconds:N0} writes/s), " +
                       $"p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[(int)(latencies.Length * 0.99)]:F2} ms; " +
                       $"writer per unit: open {open:F1} µs + work {work:F1} µs + commit {commit:F1} µs = {open + work + commit:F1} µs; " +
-                      $"{units / Math.Max(groups, 1.0):F1} units per group; writer busy {(w.Opening + w.Working + w.Committing - before.Open - before.Work - before.Commit) / length:P0}");
+                      $"{units / Math.Max(groups, 1.0):F1} units per group; writer busy {(w.Opening + w.Working + w.Committing - before.Open - before.Work - before.Commit) / length:P0}; " +
+                      $"GC: {GC.CollectionCount(0) - before.Gen0} collections ({GC.CollectionCount(1) - before.Gen1} of gen 1, {GC.CollectionCount(2) - before.Gen2} of gen 2), " +
+                      $"paused {(GC.GetTotalPauseDuration() - before.Paused).TotalMilliseconds:F0} ms in all");
 }
 
-(long, long, TimeSpan, TimeSpan, TimeSpan) Snapshot() =>
-    (database.Writer.Groups, database.Writer.Units, database.Writer.Opening, database.Writer.Working, database.Writer.Committing);
+(long, long, TimeSpan, TimeSpan, TimeSpan, int, int, int, TimeSpan) Snapshot() =>
+    (database.Writer.Groups, database.Writer.Units, database.Writer.Opening, database.Writer.Working, database.Writer.Committing,
+     GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
 
 Console.WriteLine($"{callers} callers, {seconds} s per phase, database {file}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 var length = TimeSpan.FromSeconds(seconds);
