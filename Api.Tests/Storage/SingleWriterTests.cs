@@ -135,6 +135,85 @@ public sealed class SingleWriterTests
         Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "existing", "first", "last" }));
     }
 
+    [Test]
+    public async Task StatementsLeftToTheGroupsEnd_RunAfterEveryUnitInOrder_AndAFailedUnitsAreForgotten()
+    {
+        var release = await HoldTheWriterAsync();
+        var groups = _database.Writer.Groups;
+        var first = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteAtGroupEndAsync(Insert, new { Id = 10, Body = "left by the first" }, transaction, ct);
+            await connection.ExecuteAtGroupEndAsync("UPDATE Notes SET Body = Body || ', then changed' WHERE Id = @Id", new { Id = 10 }, transaction, ct);
+            return 0;
+        }, CancellationToken.None);
+        var failing = _database.WriteAsync<int>(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteAtGroupEndAsync(Insert, new { Id = 11, Body = "left by a unit that fails" }, transaction, ct);
+            throw new InvalidOperationException("the unit fails after leaving a statement");
+        }, CancellationToken.None);
+        var reader = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteKeptAsync(Insert, new { Id = 12, Body = "written at once" }, transaction, ct);
+            return await connection.QueryKeptAsync<long>("SELECT Id FROM Notes ORDER BY Id", null, transaction, ct);
+        }, CancellationToken.None);
+        release.SetResult();
+
+        await first;
+        Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.That(await reader, Is.EqualTo(new[] { 12L }), "a later unit of the same group does not see what the first left to the end");
+        Assert.That(_database.Writer.Groups - groups, Is.EqualTo(2), "the holder's group, then one group for the three");
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "left by the first, then changed", "written at once" }));
+    }
+
+    [Test]
+    public async Task StatementLeftToTheGroupsEndFails_OnlyItsUnitFails_TheOthersRunAloneAndCommit()
+    {
+        await InsertAsync(1, "existing");
+        var release = await HoldTheWriterAsync();
+        var groups = _database.Writer.Groups;
+        var first = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteKeptAsync(Insert, new { Id = 2, Body = "first" }, transaction, ct);
+            await connection.ExecuteAtGroupEndAsync(Insert, new { Id = 3, Body = "first's, left to the end" }, transaction, ct);
+            return "first";
+        }, CancellationToken.None);
+        // Its statement meets the existing key only at the end of the group, after every unit has succeeded.
+        var failing = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteKeptAsync(Insert, new { Id = 4, Body = "rolled back" }, transaction, ct);
+            await connection.ExecuteAtGroupEndAsync(Insert, new { Id = 1, Body = "duplicate" }, transaction, ct);
+            return "failing";
+        }, CancellationToken.None);
+        var last = _database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await connection.ExecuteAtGroupEndAsync(Insert, new { Id = 5, Body = "last's, left to the end" }, transaction, ct);
+            return "last";
+        }, CancellationToken.None);
+        release.SetResult();
+
+        Assert.That(await first, Is.EqualTo("first"));
+        var error = Assert.ThrowsAsync<SqliteException>(() => failing);
+        Assert.That(await last, Is.EqualTo("last"));
+        Assert.That(error!.SqliteErrorCode, Is.EqualTo(19), "the unique key, reported to the unit whose statement met it");
+        Assert.That(_database.Writer.Groups - groups, Is.EqualTo(2), "the holder's group and the failed one (its units ran again inside it)");
+        Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "existing", "first", "first's, left to the end", "last's, left to the end" }));
+    }
+
+    /// <summary>A unit that holds the writer until the returned source is set, so that what is queued meanwhile runs as one group.</summary>
+    private async Task<TaskCompletionSource> HoldTheWriterAsync()
+    {
+        var release = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        _ = _database.WriteAsync(async (_, _, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        await entered.Task;
+        return release;
+    }
+
     private enum Shade { Light = 1, Dark = 7 }
 
     /// <summary>Every kind of value a store binds, each once through the writer's kept statements and once through Dapper.</summary>

@@ -53,7 +53,7 @@ public sealed class SearchIndex(Database database)
     /// <paramref name="terms"/> when the caller worked them out already.
     /// </summary>
     internal Task IndexTicketAsync(DbConnection connection, DbTransaction transaction, Ticket ticket, CancellationToken ct, string? terms = null) =>
-        connection.ExecuteKeptAsync(_sql.SetFields, new
+        connection.ExecuteAtGroupEndAsync(_sql.SetFields, new
         {
             TicketId = ticket.Id, Source = (byte)SearchSource.Fields,
             Terms = terms ?? FieldTerms(ticket.Number, ticket.Title, ticket.Description, ticket.Resolution),
@@ -61,7 +61,7 @@ public sealed class SearchIndex(Database database)
 
     /// <summary>The terms of a ticket just stored (it has no row yet, nor comments).</summary>
     internal Task InsertTicketAsync(DbConnection connection, DbTransaction transaction, long ticketId, string terms, CancellationToken ct) =>
-        connection.ExecuteKeptAsync(_sql.InsertFields, new { TicketId = ticketId, Source = (byte)SearchSource.Fields, Terms = terms }, transaction, ct);
+        connection.ExecuteAtGroupEndAsync(_sql.InsertFields, new { TicketId = ticketId, Source = (byte)SearchSource.Fields, Terms = terms }, transaction, ct);
 
     /// <summary>Adds a comment's terms to its ticket.</summary>
     internal Task IndexCommentAsync(DbConnection connection, DbTransaction transaction, long ticketId, CommentVisibility visibility, string body,
@@ -70,7 +70,7 @@ public sealed class SearchIndex(Database database)
         var source = visibility == CommentVisibility.Internal ? SearchSource.InternalNote : SearchSource.PublicComment;
         var terms = SearchTerms.Joined(body);
         if (terms.Length == 0) return Task.CompletedTask;
-        return connection.ExecuteKeptAsync(source == SearchSource.InternalNote ? _sql.AddInternalNote : _sql.AddPublicNote,
+        return connection.ExecuteAtGroupEndAsync(source == SearchSource.InternalNote ? _sql.AddInternalNote : _sql.AddPublicNote,
             new { TicketId = ticketId, Source = (byte)source, Terms = terms }, transaction, ct);
     }
 

@@ -22,6 +22,7 @@ public sealed partial class KeptStatements : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, Kept> _kept = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeptRaw?> _raw = new(StringComparer.Ordinal);
+    private readonly List<(string Sql, object? Args)> _atGroupEnd = [];
 
     private KeptStatements(SqliteConnection connection) => _connection = connection;
 
@@ -56,6 +57,33 @@ public sealed partial class KeptStatements : IDisposable
         var parse = reader.GetRowParser<T>();
         do rows.Add(parse(reader)); while (reader.Read());
         return rows;
+    }
+
+    /// <summary>
+    /// Whether statements a unit of work leaves to the end of its group (<see cref="KeptCommands.ExecuteAtGroupEndAsync"/>)
+    /// wait for it; the writer turns this off to run a unit in a group of its own.
+    /// </summary>
+    internal bool DefersToGroupEnd { get; set; } = true;
+
+    /// <summary>How many statements wait for the end of the group.</summary>
+    internal int Deferred => _atGroupEnd.Count;
+
+    internal void Defer(string sql, object? args) => _atGroupEnd.Add((sql, args));
+
+    /// <summary>Forgets what was left to the group's end after the first <paramref name="count"/> (a unit that failed).</summary>
+    internal void ForgetDeferredFrom(int count) => _atGroupEnd.RemoveRange(count, _atGroupEnd.Count - count);
+
+    /// <summary>Runs the statements left to the group's end, in the order they were left.</summary>
+    internal void RunDeferred(DbTransaction transaction)
+    {
+        try
+        {
+            foreach (var (sql, args) in _atGroupEnd) Execute(sql, args, transaction);
+        }
+        finally
+        {
+            _atGroupEnd.Clear();
+        }
     }
 
     public void Dispose()
@@ -202,6 +230,20 @@ public static class KeptCommands
         KeptStatements.On(connection) is { } kept
             ? Task.FromResult(kept.Execute(sql, args, transaction))
             : connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// A statement whose effect nothing in the unit of work reads back (a search index row): on the single writer's
+    /// connection it runs once every unit of the group has run, in the order left, still in the group's transaction;
+    /// elsewhere at once, as <see cref="ExecuteKeptAsync"/>. SQLite's full-text index writes what it holds pending to a new
+    /// segment at every savepoint, so written inside each unit's savepoint every ticket became a segment of its own, merged
+    /// again and again; left to the group's end, a group's rows make one segment (bench/README.md §12).
+    /// </summary>
+    public static Task ExecuteAtGroupEndAsync(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (KeptStatements.On(connection) is not { DefersToGroupEnd: true } kept) return connection.ExecuteKeptAsync(sql, args, transaction, ct);
+        kept.Defer(sql, args);
+        return Task.CompletedTask;
+    }
 
     public static Task<T> ScalarKeptAsync<T>(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken ct) =>
         KeptStatements.On(connection) is { } kept
