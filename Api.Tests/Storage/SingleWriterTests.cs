@@ -220,6 +220,8 @@ public sealed class SingleWriterTests
     private static readonly object?[] Values =
     [
         "text 文本", 42L, 7, (short)3, (byte)9, true, false, 2.5, 1.25f, Shade.Dark, new DateTimeOffset(2026, 11, 28, 9, 30, 15, 123, TimeSpan.FromHours(8)),
+        new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(1),
+        new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), new DateTimeOffset(2026, 6, 30, 23, 0, 0, 500, TimeSpan.FromHours(-5)).AddTicks(10),
         new DateTime(2026, 11, 28, 1, 30, 15, DateTimeKind.Utc), 12.50m, 'x', new byte[] { 1, 2, 255 }, Guid.Parse("5b6d7a9e-3c1f-4e2a-9b8d-0123456789ab"), null,
     ];
 
@@ -246,6 +248,11 @@ public sealed class SingleWriterTests
         Assert.That(stored["kept"], Is.EqualTo(stored["dapper"]), "the same type and value, whichever way written");
         Assert.That(stored["kept"].ElementAt(10), Is.EqualTo("text '2026-11-28 01:30:15.123+00:00'"), "an instant in UTC");
         Assert.That(stored["kept"].ElementAt(9), Is.EqualTo("integer 7"), "an enum as its number, as Dapper binds it");
+        Assert.That(stored["kept"].Skip(11).Take(4), Is.EqualTo(new[]
+        {
+            "text '2026-01-02 03:04:05+00:00'", "text '0001-01-01 00:00:00.0000001+00:00'", "text '9999-12-31 23:59:59.9999999+00:00'",
+            "text '2026-07-01 04:00:00.500001+00:00'",
+        }), "no fraction without one, seven digits at most, trailing zeros dropped, in UTC");
         Assert.That(ids, Is.EqualTo(Enumerable.Range(1, Values.Length).Select(i => (long)i)), "RETURNING answers each row's id");
     }
 

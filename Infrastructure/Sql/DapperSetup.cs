@@ -29,7 +29,43 @@ internal static class DapperSetup
     /// An instant as SQLite stores it: the bound instant in the text Microsoft.Data.Sqlite writes for it (for writers that
     /// bind parameters themselves, e.g. the bulk seed).
     /// </summary>
-    internal static string SqliteInstant(DateTimeOffset value) => BoundInstant(value).ToString(UtcInstantHandler.Stored, CultureInfo.InvariantCulture);
+    /// <remarks>
+    /// Written digit by digit: the writer binds a dozen instants per ticket, and the custom format string
+    /// (<c>yyyy-MM-dd HH:mm:ss.FFFFFFFzzz</c>, its fraction without trailing zeros and without the point when it is zero)
+    /// cost about 2 % of the writer's time.
+    /// </remarks>
+    internal static string SqliteInstant(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        var (fraction, digits) = ((int)(utc.Ticks % TimeSpan.TicksPerSecond), 7);
+        while (digits > 0 && fraction % 10 == 0) (fraction, digits) = (fraction / 10, digits - 1);
+        return string.Create(19 + (digits > 0 ? digits + 1 : 0) + 6, (utc, fraction, digits), static (text, state) =>
+        {
+            var (t, fraction, digits) = state;
+            Digits(text[..4], t.Year);
+            text[4] = '-';
+            Digits(text.Slice(5, 2), t.Month);
+            text[7] = '-';
+            Digits(text.Slice(8, 2), t.Day);
+            text[10] = ' ';
+            Digits(text.Slice(11, 2), t.Hour);
+            text[13] = ':';
+            Digits(text.Slice(14, 2), t.Minute);
+            text[16] = ':';
+            Digits(text.Slice(17, 2), t.Second);
+            if (digits > 0)
+            {
+                text[19] = '.';
+                Digits(text.Slice(20, digits), fraction);
+            }
+            "+00:00".CopyTo(text[^6..]);
+        });
+
+        static void Digits(Span<char> into, int value)
+        {
+            for (var i = into.Length - 1; i >= 0; i--, value /= 10) into[i] = (char)('0' + value % 10);
+        }
+    }
 
     /// <summary>
     /// Every instant is bound in UTC, whoever supplied it: as <c>datetimeoffset</c> on SQL Server, and on SQLite as the text
