@@ -145,6 +145,22 @@ public sealed class IdempotencyTests : ApiFixture
             Is.GreaterThanOrEqualTo(1));
     }
 
+    [Test]
+    public async Task ExpiredKeys_ArePurgedBatchByBatch_UntilNoneIsLeft()
+    {
+        using var app = new ItsmApp();
+        using var requester = app.As(Keys.JsRequester);
+        for (var i = 0; i < 5; i++)
+            Assert.That((await PostAsync(requester, "/api/v1/tickets", TicketClient.NewTicket($"purge {i}"), Guid.NewGuid().ToString())).StatusCode,
+                Is.EqualTo(HttpStatusCode.Created));
+        var store = app.Services.GetRequiredService<IdempotencyStore>();
+
+        var purged = await store.PurgeExpiredAsync(app.Clock.GetUtcNow().Add(IdempotencyStore.Retention).AddMinutes(1), CancellationToken.None, batch: 2);
+
+        Assert.That(purged, Is.EqualTo(5), "batches of 2, 2 and 1");
+        Assert.That(await store.PurgeExpiredAsync(app.Clock.GetUtcNow().AddDays(30), CancellationToken.None), Is.Zero);
+    }
+
     [TestCase("has space")]
     [TestCase("k\u00e9y")]
     public async Task MalformedKey_Is400(string key)

@@ -1,6 +1,6 @@
 namespace Itsm.Infrastructure.Idempotency;
 
-/// <summary>Every statement of the idempotency store; the same text serves both providers.</summary>
+/// <summary>Every statement of the idempotency store; the same text serves both providers, except the purge's.</summary>
 public static class IdempotencySql
 {
     public const string Find = """
@@ -22,7 +22,13 @@ public static class IdempotencySql
         """;
     public const string Release =
         "DELETE FROM IdempotencyKeys WHERE CallerId = @caller AND IdempotencyKey = @key AND State = 'InFlight' AND ClaimToken = @token";
-    public const string Purge = "DELETE FROM IdempotencyKeys WHERE ExpiresAt < @now";
+    /// <summary>
+    /// Deletes up to @batch expired keys, the longest expired first: a backlog goes in short units of work, each holding
+    /// only its own rows' pages (on SQLite the writer keeps a unit's savepoint journal in memory).
+    /// </summary>
+    public static string PurgeBatch(Sql.DatabaseProvider provider) => provider == Sql.DatabaseProvider.Sqlite
+        ? "DELETE FROM IdempotencyKeys WHERE rowid IN (SELECT rowid FROM IdempotencyKeys WHERE ExpiresAt < @now ORDER BY ExpiresAt LIMIT @batch)"
+        : "DELETE TOP (@batch) FROM IdempotencyKeys WHERE ExpiresAt < @now";
 
-    public static IEnumerable<string> All() => [Find, Insert, Reclaim, Complete, Release, Purge];
+    public static IEnumerable<string> All() => [Find, Insert, Reclaim, Complete, Release, PurgeBatch(Sql.DatabaseProvider.SqlServer)];
 }
