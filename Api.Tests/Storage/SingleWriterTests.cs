@@ -60,6 +60,21 @@ public sealed class SingleWriterTests
     }
 
     [Test]
+    public async Task WritersConnection_ClosedAfterAFailedGroup_DoesNotPassItsSettingsToAReader()
+    {
+        await InsertAsync(1, "one");
+        Assert.That(() => _database.WriteAsync<int>((_, transaction, _) =>
+        {
+            transaction.Connection!.Close(); // the group's commit fails: the writer closes its connection
+            return Task.FromResult(0);
+        }, CancellationToken.None), Throws.Exception);
+
+        await using var reader = await _database.OpenAsync(CancellationToken.None);
+
+        Assert.That(await reader.QuerySingleAsync<long>("PRAGMA temp_store"), Is.Zero, "the default: a reader's large sort may spill to disk");
+    }
+
+    [Test]
     public async Task MigrationOnAnotherConnection_KeptStatementWritesTheNewSchema()
     {
         var before = await InsertAsync(1, "before");
@@ -196,6 +211,7 @@ public sealed class SingleWriterTests
         Assert.That(await last, Is.EqualTo("last"));
         Assert.That(error!.SqliteErrorCode, Is.EqualTo(19), "the unique key, reported to the unit whose statement met it");
         Assert.That(_database.Writer.Groups - groups, Is.EqualTo(2), "the holder's group and the failed one (its units ran again inside it)");
+        Assert.That(_database.Writer.RunUnitByUnit, Is.EqualTo(1));
         Assert.That(await BodiesAsync(), Is.EqualTo(new[] { "existing", "first", "first's, left to the end", "last's, left to the end" }));
     }
 

@@ -140,7 +140,8 @@ public sealed class Database : IDisposable, IAsyncDisposable
     private async Task<(SqliteConnection, KeptStatements)> WriterAsync()
     {
         if (_writer is { } open) return open;
-        var connection = (SqliteConnection)await OpenAsync(CancellationToken.None);
+        // Outside the pool: its settings (BeforeWrite) must not pass to a reader that would get the handle next.
+        var connection = (SqliteConnection)await OpenAsync(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString(), CancellationToken.None);
         try
         {
             if (Dialect.BeforeWrite is { } beforeWrite)
@@ -226,7 +227,9 @@ public sealed class Database : IDisposable, IAsyncDisposable
             if (atGroupEnd && deferring)
             {
                 // A statement left to the group's end failed and the group is rolled back: every unit that had succeeded runs
-                // again in a group of its own, with its statements inside it, so that only the one at fault fails.
+                // again in a group of its own, with its statements inside it, so that only the one at fault fails. (A unit that
+                // had failed already keeps its error, even one caused by a unit whose own run fails now: rare, and reported.)
+                Writer.RanUnitByUnit();
                 for (var i = 0; i < group.Count; i++)
                 {
                     if (outcomes[i].Error is not null) continue;
@@ -306,9 +309,11 @@ public sealed class Database : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Opens a connection (without retries): for start-up work that handles failures itself.</summary>
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(_connectionString, ct);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
-        var connection = Dialect.Connect(_connectionString);
+        var connection = Dialect.Connect(connectionString);
         try
         {
             await connection.OpenAsync(ct);

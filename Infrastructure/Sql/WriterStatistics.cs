@@ -8,11 +8,16 @@ namespace Itsm.Infrastructure.Sql;
 /// </summary>
 public sealed class WriterStatistics
 {
-    private long _groups, _units, _opening, _working, _committing;
+    private long _groups, _units, _opening, _working, _committing, _rerun;
 
     public long Groups => Interlocked.Read(ref _groups);
 
     public long Units => Interlocked.Read(ref _units);
+
+    /// <summary>Groups rolled back because a statement left to their end failed, whose units then ran one by one.</summary>
+    public long RunUnitByUnit => Interlocked.Read(ref _rerun);
+
+    internal void RanUnitByUnit() => Interlocked.Increment(ref _rerun);
 
     public TimeSpan Opening => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _opening));
 
