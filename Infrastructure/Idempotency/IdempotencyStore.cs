@@ -76,18 +76,8 @@ public sealed class IdempotencyStore(Database database)
             new { caller = claim.Caller, key = claim.Key, token = claim.Token }, transaction, cancellationToken: token)), ct);
 
     /// <summary>Deletes every key expired by <paramref name="now"/>, <paramref name="batch"/> at a time; how many went.</summary>
-    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct, int batch = 5000)
-    {
-        var purge = IdempotencySql.PurgeBatch(database.Dialect.Provider);
-        var total = 0;
-        while (true)
-        {
-            var deleted = await database.WriteAsync((connection, transaction, token) => connection.ExecuteAsync(
-                new CommandDefinition(purge, new { now, batch }, transaction, cancellationToken: token)), ct);
-            total += deleted;
-            if (deleted < batch) return total;
-        }
-    }
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct, int batch = 5000) =>
+        database.DeleteInBatchesAsync(IdempotencySql.PurgeBatch(database.Dialect.Provider), new { now, batch }, batch, ct);
 
     private sealed class Row
     {

@@ -1,4 +1,3 @@
-using Dapper;
 using Itsm.Infrastructure.Idempotency;
 using Itsm.Infrastructure.Sql;
 using Microsoft.Extensions.Options;
@@ -35,17 +34,7 @@ public sealed class RetentionPurge(Database database, IdempotencyStore idempoten
     public async Task<PurgeResult> PurgeAsync(DateTimeOffset now, CancellationToken ct, Func<CancellationToken, Task<bool>>? stillHolding = null)
     {
         var o = options.Value;
-        async Task<int> Delete(string sql, DateTimeOffset before)
-        {
-            var total = 0;
-            while (true)
-            {
-                var deleted = await database.WriteAsync((connection, transaction, token) =>
-                    connection.ExecuteAsync(new CommandDefinition(sql, new { before }, transaction, cancellationToken: token)), ct);
-                total += deleted;
-                if (deleted < RetentionSql.Batch || (stillHolding is not null && !await stillHolding(ct))) return total;
-            }
-        }
+        Task<int> Delete(string sql, DateTimeOffset before) => database.DeleteInBatchesAsync(sql, new { before }, RetentionSql.Batch, ct, stillHolding);
         // Deliveries first: an event goes once no pending delivery needs it.
         var deliveries = await Delete(_sql.Deliveries, now.AddDays(-o.DeliveriesDays));
         var events = await Delete(_sql.DeliveredEvents, now.AddDays(-o.DeliveredEventsDays));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Dapper;
 using Itsm.Infrastructure.Telemetry;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -91,6 +92,23 @@ public sealed class Database : IDisposable, IAsyncDisposable
             await _writes.Writer.WriteAsync(pending, token);
             return (T)(await pending.Done.Task)!;
         }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, a statement that deletes at most <paramref name="batch"/> rows, each time in a unit of
+    /// work of its own, until one deletes fewer or <paramref name="goOn"/>, asked between them, says no; how many rows went.
+    /// A backlog so goes in short units of work that never hold the writer, or on SQLite its memory, for long.
+    /// </summary>
+    public async Task<int> DeleteInBatchesAsync(string sql, object args, int batch, CancellationToken ct, Func<CancellationToken, Task<bool>>? goOn = null)
+    {
+        var total = 0;
+        while (true)
+        {
+            var deleted = await WriteAsync((connection, transaction, token) =>
+                connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: token)), ct);
+            total += deleted;
+            if (deleted < batch || (goOn is not null && !await goOn(ct))) return total;
+        }
+    }
 
     private async Task<T> WriteAloneAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken token)
     {
