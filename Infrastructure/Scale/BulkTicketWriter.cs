@@ -120,9 +120,16 @@ public sealed class BulkTicketWriter : IAsyncDisposable
 
     private int _repeats;
 
+    /// <summary>Time spent copying repeated lives inside the database (<see cref="ScaleSql.Repeat"/>).</summary>
+    public TimeSpan Copying { get; private set; }
+
+    /// <summary>Time spent building the tables' non-unique indexes at the end.</summary>
+    public TimeSpan Indexing { get; private set; }
+
     private void CopyRepeats()
     {
         if (_repeats == 0) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var copy = _connection.CreateCommand();
         copy.Transaction = _transaction;
         foreach (var statement in ScaleSql.Repeat)
@@ -131,6 +138,7 @@ public sealed class BulkTicketWriter : IAsyncDisposable
             copy.ExecuteNonQuery();
         }
         _repeats = 0;
+        Copying += System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     private void Counted()
@@ -185,11 +193,13 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         command.Parameters.AddWithValue("@last", lastId);
         await command.ExecuteNonQueryAsync(ct);
         command.Parameters.Clear();
+        var indexing = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var index in _indexes)
         {
             command.CommandText = index;
             await command.ExecuteNonQueryAsync(ct);
         }
+        Indexing = System.Diagnostics.Stopwatch.GetElapsedTime(indexing);
         command.CommandText = ScaleSql.SearchBufferAsMade + ScaleSql.Checkpoint;
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -17,8 +17,10 @@ internal sealed record RepeatedLife(long Id, LifeToRepeat Life, int Days, string
 /// <param name="Living">Time spent living the tickets through the domain and making their rows (one thread).</param>
 /// <param name="Writing">Time spent writing them (another thread, at the same time).</param>
 /// <param name="Lived">Tickets lived through the domain; the others repeat a lived one's life (<see cref="LivedTicket"/>).</param>
+/// <param name="Copying">Of <paramref name="Writing"/>: copying the repeated lives inside the database.</param>
+/// <param name="Indexing">Of <paramref name="Writing"/>: building the tables' non-unique indexes at the end.</param>
 public sealed record ScaleSeedResult(long FirstId, long LastId, long HistoryEntries, long Comments, long Clocks, long Lived, TimeSpan Elapsed,
-    TimeSpan Living, TimeSpan Writing)
+    TimeSpan Living, TimeSpan Writing, TimeSpan Copying, TimeSpan Indexing)
 {
     public long Tickets => LastId - FirstId + 1;
 }
@@ -148,6 +150,7 @@ public sealed class ScaleSeed(Database database)
         }, ct);
 
         long history = 0, comments = 0, clocks = 0, written = 0;
+        TimeSpan copying, indexing;
         await using (var writer = await BulkTicketWriter.OpenAsync(database, ct))
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
@@ -174,8 +177,9 @@ public sealed class ScaleSeed(Database database)
             var finishing = System.Diagnostics.Stopwatch.GetTimestamp();
             await writer.FinishAsync(life.Numbers, life.LastChange, firstId, firstId + tickets - 1, ct);
             writing += System.Diagnostics.Stopwatch.GetElapsedTime(finishing);
+            (copying, indexing) = (writer.Copying, writer.Indexing);
         }
-        return new ScaleSeedResult(firstId, firstId + tickets - 1, history, comments, clocks, lived, watch.Elapsed, living, writing);
+        return new ScaleSeedResult(firstId, firstId + tickets - 1, history, comments, clocks, lived, watch.Elapsed, living, writing, copying, indexing);
     }
 
     /// <summary>One ticket's life, from its index: everything varies deterministically with it.</summary>

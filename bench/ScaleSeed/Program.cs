@@ -32,7 +32,8 @@ var result = await new ScaleSeed(database).SeedAsync(tickets, DateTimeOffset.Utc
 });
 var rate = result.Tickets / result.Elapsed.TotalSeconds;
 Console.WriteLine($"SEED tickets={result.Tickets} history={result.HistoryEntries} comments={result.Comments} clocks={result.Clocks} " +
-                  $"seconds={result.Elapsed.TotalSeconds:F1} rate={rate:F0} lived={result.Lived} living={result.Living.TotalSeconds:F1} writing={result.Writing.TotalSeconds:F1}");
+                  $"seconds={result.Elapsed.TotalSeconds:F1} rate={rate:F0} lived={result.Lived} living={result.Living.TotalSeconds:F1} writing={result.Writing.TotalSeconds:F1} " +
+                  $"copying={result.Copying.TotalSeconds:F1} indexing={result.Indexing.TotalSeconds:F1}");
 var statuses = await database.ReadAsync(async (connection, _) =>
     (await connection.QueryAsync<(string Status, long Count)>("SELECT Status, COUNT(*) FROM Tickets GROUP BY Status ORDER BY 2 DESC")).ToList(), CancellationToken.None);
 Console.WriteLine("STATUSES " + string.Join(", ", statuses.Select(s => $"{s.Status}={s.Count}")));
