@@ -150,6 +150,30 @@ public sealed class ScaleSeedTests
     }
 
     [Test]
+    public async Task Indexes_AfterTheSeed_AreTheMigrationsOwnAndAgreeWithTheirTables()
+    {
+        const string Indexes = "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+        var database = _app.Services.GetRequiredService<Database>();
+        var seeded = await database.ReadAsync((connection, _) => connection.QueryAsync<string>(Indexes), CancellationToken.None);
+        var check = await database.ReadAsync((connection, _) => connection.QueryAsync<string>("PRAGMA integrity_check"), CancellationToken.None);
+        var file = Path.Combine(Path.GetTempPath(), $"itsm-seed-schema-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var fresh = new Database(new DatabaseOptions { ConnectionString = $"Data Source={file}" });
+            await new Migrator(fresh, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync();
+            var migrated = await fresh.ReadAsync((connection, _) => connection.QueryAsync<string>(Indexes), CancellationToken.None);
+
+            Assert.That(seeded.ToList(), Is.EqualTo(migrated.ToList()), "every index the seed dropped is built again from its own definition");
+            Assert.That(check.ToList(), Is.EqualTo(new[] { "ok" }), "each index holds exactly its table's rows");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*")) File.Delete(f);
+        }
+    }
+
+    [Test]
     public async Task IndexUnindexed_AfterTheSeed_HasNothingToLookAtAndKnowsTheIndexWholeThroughIt()
     {
         var database = _app.Services.GetRequiredService<Database>();

@@ -194,6 +194,8 @@ public sealed class BulkTicketWriter : IAsyncDisposable
         await command.ExecuteNonQueryAsync(ct);
         command.Parameters.Clear();
         var indexing = System.Diagnostics.Stopwatch.GetTimestamp();
+        command.CommandText = ScaleSql.SortOnBothCores;
+        await command.ExecuteNonQueryAsync(ct);
         foreach (var index in _indexes)
         {
             command.CommandText = index;

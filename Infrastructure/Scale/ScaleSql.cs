@@ -117,7 +117,7 @@ public static partial class ScaleSql
     /// A seed is repeated rather than recovered: no fsync, a cache big enough for the tables' tails, no foreign-key lookups and
     /// no CHECK evaluation (the rows are made by the domain, or copied from such rows, and refer to the demo organisation and
     /// to each other by construction; the seed's test reads them back through the API), and SQLite's sorter on both cores for
-    /// the indexes built at the end. Per connection: the writer's own, outside the pool.
+    /// the indexes built at the end (<see cref="SortOnBothCores"/>). Per connection: the writer's own, outside the pool.
     /// </summary>
     public const string Unguarded = """
         PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;
@@ -135,4 +135,11 @@ public static partial class ScaleSql
     public const string SearchBufferAsMade = "INSERT INTO TicketSearch (TicketSearch, rank) VALUES ('hashsize', 1048576);";
 
     public const string Checkpoint = "PRAGMA wal_checkpoint(TRUNCATE);";
+
+    /// <summary>
+    /// Before the indexes are built: SQLite's sorter uses its helper threads (<c>PRAGMA threads</c>) only when its temporary
+    /// store is on disk, not in memory. Its runs then go to temporary files, which the operating system's cache mostly holds;
+    /// the index build takes 30–40 % less time (bench/README.md §11).
+    /// </summary>
+    public const string SortOnBothCores = "PRAGMA temp_store = FILE;";
 }
